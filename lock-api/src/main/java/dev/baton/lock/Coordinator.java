@@ -1,0 +1,140 @@
+package dev.baton.lock;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import java.time.Duration;
+
+/**
+ * One process's connection to a coordination cluster, and the factory for every lock, lease and election on it.
+ * Owns the <em>session</em>: one server-side lease, renewed in the background, that every session-bound lock and
+ * election term of this coordinator hangs on, so holding many locks still costs one renewal stream. The session
+ * keeps a local deadline from its last acknowledged renewal on a monotonic clock, shorter than the TTL by a safety
+ * margin; when it passes, every session-bound handle is declared lost before the server could hand it to another
+ * process.
+ *
+ * <p>Create one per process and cluster, through a backend module's builder or {@link #builder(CoordinationBackend)}.
+ * Threadsafe. {@link #close()} releases everything this coordinator holds, stops every thread it started, and is
+ * idempotent; after it, every method throws {@link IllegalStateException}.
+ *
+ * <p>Names may be any string of 1 to 256 UTF-8 bytes without control characters; they are mapped to keys that can
+ * never be a prefix of another name's keys. Locks, TTL locks and leases of one name exclude each other; elections
+ * have names of their own.
+ */
+public interface Coordinator extends AutoCloseable {
+    /**
+     * Starts building a coordinator over any backend.
+     *
+     * @param backend the backend; the coordinator closes it only if {@link CoordinatorBuilder#closeBackendOnClose
+     *     closeBackendOnClose(true)} is set
+     * @return a builder (not threadsafe)
+     * @throws NullPointerException if {@code backend} is null
+     */
+    static CoordinatorBuilder builder(CoordinationBackend backend) {
+        return new CoordinatorBuilder(backend);
+    }
+
+    /**
+     * Returns this coordinator's unique id, recorded in the entries it writes.
+     *
+     * @return the id
+     */
+    String id();
+
+    /**
+     * Returns a mutex bound to this coordinator's session: held until released or until the session is lost.
+     *
+     * @param name the lock name
+     * @return the lock; cheap, creates nothing on the server until acquired
+     * @throws IllegalArgumentException if the name is empty, longer than 256 UTF-8 bytes, or holds a control
+     *     character or an unpaired surrogate
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedLock lock(String name);
+
+    /**
+     * Returns a lock held as {@code options} say: session-bound, or with a fixed TTL.
+     *
+     * @param name the lock name
+     * @param options how the lock is held
+     * @return the lock
+     * @throws IllegalArgumentException if the name is invalid, or the TTL is outside the backend's limits
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedLock lock(String name, LockOptions options);
+
+    /**
+     * Returns a renewable lease: an exclusive hold on {@code name} with its own TTL, independent of the session, kept
+     * by calling {@link LockHandle#renew()}.
+     *
+     * @param name the lease name
+     * @param ttl the lease's TTL
+     * @return the lease, acquired like a lock
+     * @throws IllegalArgumentException if the name is invalid, or the TTL is outside the backend's limits
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedLock lease(String name, Duration ttl);
+
+    /**
+     * Returns a renewable lease configured by {@code options} (for example renewed automatically).
+     *
+     * @param name the lease name
+     * @param options TTL and renewal
+     * @return the lease, acquired like a lock
+     * @throws IllegalArgumentException if the name is invalid, or the TTL is outside the backend's limits
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedLock lease(String name, LeaseOptions options);
+
+    /**
+     * Returns a candidate in the named election, bound to this coordinator's session.
+     *
+     * @param name the election name
+     * @param candidateId this candidate's id, shown to observers (1 to 256 UTF-8 bytes, no control characters)
+     * @return the candidate; campaigns only when asked
+     * @throws IllegalArgumentException if the name or id is invalid
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    LeaderElection election(String name, String candidateId);
+
+    /**
+     * Starts running {@code task} whenever this candidate leads the named election: campaigns at once, runs the task
+     * on a thread of its own once elected, interrupts it when leadership is lost, and campaigns again.
+     *
+     * @param name the election name
+     * @param candidateId this candidate's id
+     * @param task the task
+     * @return the runner; close it to stop
+     * @throws IllegalArgumentException if the name or id is invalid
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    SingletonRunner singleton(String name, String candidateId, SingletonTask task);
+
+    /**
+     * Returns the session's current health.
+     *
+     * @return the state
+     */
+    SessionState sessionState();
+
+    /**
+     * Registers a listener of session state changes.
+     *
+     * @param listener the listener
+     * @return a subscription that removes it
+     * @throws NullPointerException if {@code listener} is null
+     */
+    Subscription onSessionStateChange(SessionListener listener);
+
+    /**
+     * Releases every lock and term this coordinator holds, revokes its session, stops its threads, and closes the
+     * backend if it was told to. Idempotent; never throws for an unreachable server (what it could not remove
+     * expires with the session).
+     */
+    @Override
+    void close();
+}

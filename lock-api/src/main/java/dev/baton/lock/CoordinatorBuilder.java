@@ -1,0 +1,128 @@
+package dev.baton.lock;
+
+import dev.baton.lock.internal.DefaultCoordinator;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.TimeSource;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Builds a {@link Coordinator} over a {@link CoordinationBackend}. Backend modules wrap this in builders of their
+ * own; use it directly for a custom backend.
+ *
+ * <p>Not threadsafe; the coordinator it builds is.
+ */
+public final class CoordinatorBuilder {
+    /** The session TTL used when none is set. */
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(10);
+
+    private final CoordinationBackend backend;
+    private Duration sessionTtl = DEFAULT_SESSION_TTL;
+    private Duration safetyMargin;
+    private TimeSource timeSource;
+    private Executor callbackExecutor;
+    private Executor blockingExecutor;
+    private boolean closeBackendOnClose;
+
+    CoordinatorBuilder(CoordinationBackend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend must not be null");
+    }
+
+    /**
+     * Sets the TTL of the session lease. A crashed process's session-bound locks are free again after about this
+     * long; a live one renews every third of it.
+     *
+     * @param ttl the TTL, within the backend's limits; 10 seconds by default
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     * @throws NullPointerException if {@code ttl} is null
+     */
+    public CoordinatorBuilder sessionTtl(Duration ttl) {
+        this.sessionTtl = Durations.requirePositive("sessionTtl", ttl);
+        return this;
+    }
+
+    /**
+     * Sets how much earlier than the server the client declares a lease lost: the local deadline is the send time of
+     * the last acknowledged renewal plus the TTL minus this margin. It must cover clock-rate drift between client
+     * and server and the time to run loss listeners.
+     *
+     * @param margin the margin, less than half the TTL; a fifth of the TTL by default
+     * @return this builder
+     * @throws IllegalArgumentException if {@code margin} is zero or negative
+     * @throws NullPointerException if {@code margin} is null
+     */
+    public CoordinatorBuilder safetyMargin(Duration margin) {
+        this.safetyMargin = Durations.requirePositive("safetyMargin", margin);
+        return this;
+    }
+
+    /**
+     * Sets the clock and timer. Production leaves the default (the system's monotonic clock, on a timer thread the
+     * coordinator owns); tests inject a manual one.
+     *
+     * @param timeSource the time source; not closed by the coordinator
+     * @return this builder
+     * @throws NullPointerException if {@code timeSource} is null
+     */
+    public CoordinatorBuilder timeSource(TimeSource timeSource) {
+        this.timeSource = Objects.requireNonNull(timeSource, "timeSource must not be null");
+        return this;
+    }
+
+    /**
+     * Sets the executor that runs user callbacks (loss listeners, election listeners, observers). By default the
+     * coordinator owns one thread for this. Never a client library's I/O thread.
+     *
+     * @param executor the executor; not shut down by the coordinator
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public CoordinatorBuilder callbackExecutor(Executor executor) {
+        this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor must not be null");
+        return this;
+    }
+
+    /**
+     * Sets the executor that runs the recipes' blocking backend calls (renewals, wake-ups of waiters). By default the
+     * coordinator owns a small cached pool; no thread is held by a waiting lock.
+     *
+     * @param executor the executor; not shut down by the coordinator
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public CoordinatorBuilder blockingExecutor(Executor executor) {
+        this.blockingExecutor = Objects.requireNonNull(executor, "blockingExecutor must not be null");
+        return this;
+    }
+
+    /**
+     * Sets whether {@link Coordinator#close()} also closes the backend. Off by default: close only what you created.
+     *
+     * @param close whether to close the backend
+     * @return this builder
+     */
+    public CoordinatorBuilder closeBackendOnClose(boolean close) {
+        this.closeBackendOnClose = close;
+        return this;
+    }
+
+    /**
+     * Opens the session (one request to the server) and returns the coordinator.
+     *
+     * @return the coordinator
+     * @throws IllegalArgumentException if the session TTL is outside the backend's limits, or the margin is not less
+     *     than half the TTL
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    public Coordinator build() {
+        Duration margin = safetyMargin == null ? sessionTtl.dividedBy(5) : safetyMargin;
+        if (margin.multipliedBy(2).compareTo(sessionTtl) >= 0) {
+            throw new IllegalArgumentException(
+                    "safetyMargin (" + margin + ") must be less than half the sessionTtl (" + sessionTtl + ")");
+        }
+        return DefaultCoordinator.start(
+                backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackendOnClose);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.baton.lock;
+
+/**
+ * Root of the unchecked exceptions Baton throws for coordination failures. Carries the lock (or election) name the
+ * failure concerns, when there is one.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public class LockException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The name of the lock or election concerned; {@code null} for failures not tied to one name. */
+    private final String lockName;
+
+    /**
+     * Creates an exception.
+     *
+     * @param lockName the lock or election name concerned, or {@code null}
+     * @param message what went wrong and what to change
+     * @param cause the underlying failure, or {@code null}
+     */
+    public LockException(String lockName, String message, Throwable cause) {
+        super(message, cause);
+        this.lockName = lockName;
+    }
+
+    /**
+     * Returns the name of the lock or election the failure concerns.
+     *
+     * @return the name, or {@code null} when the failure is not tied to one name
+     */
+    public String lockName() {
+        return lockName;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.baton.lock;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a lock from {@link Coordinator#lock(String, LockOptions)} is held: bound to the session (the default: held
+ * until released or until the process's session is lost), or with a fixed TTL (also expires {@code ttl} after
+ * acquisition even if never released; ShedLock's {@code lockAtMostFor}).
+ *
+ * <p>Immutable and threadsafe; checked when built.
+ */
+public final class LockOptions {
+    private static final LockOptions DEFAULTS = new LockOptions(null);
+
+    private final Duration ttl;
+
+    private LockOptions(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    /**
+     * Returns the default options: a mutex bound to the coordinator's session.
+     *
+     * @return the defaults
+     */
+    public static LockOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns options for a TTL lock that expires {@code ttl} after acquisition even if never released. The backend
+     * checks the TTL against its own limits when the lock is created.
+     *
+     * @param ttl the fixed time the lock is held at most
+     * @return the options
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     * @throws NullPointerException if {@code ttl} is null
+     */
+    public static LockOptions ttl(Duration ttl) {
+        return new LockOptions(Durations.requirePositive("ttl", ttl));
+    }
+
+    /**
+     * Returns the fixed TTL of a TTL lock.
+     *
+     * @return the TTL, or empty for a session-bound mutex
+     */
+    public Optional<Duration> fixedTtl() {
+        return Optional.ofNullable(ttl);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LockOptions && Objects.equals(ttl, ((LockOptions) o).ttl);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(ttl);
+    }
+
+    @Override
+    public String toString() {
+        return ttl == null ? "LockOptions{session-bound}" : "LockOptions{ttl=" + ttl + "}";
+    }
+}

@@ -1,0 +1,139 @@
+package dev.baton.lock.spi;
+
+import dev.baton.lock.BackendUnavailableException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The primitives a backend offers to the recipes. Keys passed in are relative to the backend's own namespace and
+ * consist only of ASCII letters, digits and {@code . _ ~ % - /}; they never start or end with {@code /}.
+ *
+ * <p>Implementations must be threadsafe. Every call is one request to the server (or a bounded number, stated by the
+ * implementation), blocks until answered, and throws {@link BackendUnavailableException} when the server cannot be
+ * reached or does not answer within the backend's request timeout. A call that throws may or may not have taken
+ * effect; the recipes are written for that.
+ */
+public interface CoordinationBackend extends AutoCloseable {
+    /**
+     * Describes the backend and where it connects, for messages and logs. Must not contain secrets.
+     *
+     * @return a short description
+     */
+    String describe();
+
+    /**
+     * Returns the shortest lease TTL the server honours; shorter TTLs are rejected by the recipes with a message
+     * naming this limit.
+     *
+     * @return the minimum TTL
+     */
+    Duration minimumTtl();
+
+    /**
+     * Returns the longest lease TTL the server honours.
+     *
+     * @return the maximum TTL
+     */
+    Duration maximumTtl();
+
+    /**
+     * Grants a lease that expires {@code ttl} after the server received the request unless kept alive. When it
+     * expires or is revoked, every key attached to it is deleted.
+     *
+     * @param ttl the TTL, within {@link #minimumTtl()} and {@link #maximumTtl()}
+     * @return the lease id, never {@link Entry#NO_LEASE}
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    long grantLease(Duration ttl);
+
+    /**
+     * Renews a lease for another full TTL from when the server receives the request.
+     *
+     * @param leaseId the lease
+     * @throws NoSuchLeaseException if the lease expired or was revoked
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    void keepAlive(long leaseId);
+
+    /**
+     * Revokes a lease and deletes its keys. Revoking an unknown lease does nothing.
+     *
+     * @param leaseId the lease
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    void revokeLease(long leaseId);
+
+    /**
+     * Reads one key.
+     *
+     * @param key the key
+     * @return the entry, or empty when absent
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Optional<Entry> get(String key);
+
+    /**
+     * Creates a key attached to a lease, only if it does not exist: one atomic step on the server.
+     *
+     * @param key the key
+     * @param value the value
+     * @param leaseId the lease the key lives and dies with
+     * @return the created entry, with a creation sequence greater than any before it; empty if the key existed
+     * @throws NoSuchLeaseException if the lease does not exist
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId);
+
+    /**
+     * Replaces a key's value and lease only if its version is still {@code expectedVersion}. The creation sequence
+     * is kept.
+     *
+     * @param key the key
+     * @param expectedVersion the version the caller last saw
+     * @param value the new value
+     * @param leaseId the lease the key is attached to afterwards
+     * @return the updated entry, or empty when the key is absent or its version differs
+     * @throws NoSuchLeaseException if the lease does not exist
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId);
+
+    /**
+     * Deletes a key only if its version is still {@code expectedVersion}.
+     *
+     * @param key the key
+     * @param expectedVersion the version the caller last saw
+     * @return whether the key was deleted
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    boolean compareAndDelete(String key, long expectedVersion);
+
+    /**
+     * Lists the keys directly or indirectly under {@code prefix + "/"}, ordered by creation sequence, as of one
+     * revision.
+     *
+     * @param prefix the prefix, without trailing {@code /}
+     * @return the entries and the revision they were read at
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Listing list(String prefix);
+
+    /**
+     * Watches a key, or every key under {@code prefix + "/"}, for changes after {@code afterRevision}. Events are
+     * delivered one at a time, in revision order, without gaps; when that can no longer be promised (history
+     * compacted, connection lost and not resumable) the backend calls {@link WatchListener#onReset(String)} once
+     * and delivers nothing more. Listeners may be called on a client library's thread and must hand work off.
+     *
+     * @param keyOrPrefix the key or prefix
+     * @param prefix whether {@code keyOrPrefix} names a prefix
+     * @param afterRevision deliver changes with a revision greater than this
+     * @param listener the listener
+     * @return the watch; closing it stops delivery
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener);
+
+    /** Releases client resources the backend created; the server's state is left as it is. Idempotent. */
+    @Override
+    void close();
+}
