@@ -1,26 +1,108 @@
 package dev.baton.lock.internal;
 
 import dev.baton.lock.Coordinator;
+import dev.baton.lock.DistributedLock;
+import dev.baton.lock.LeaderElection;
+import dev.baton.lock.LeaseOptions;
+import dev.baton.lock.LockOptions;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.SessionListener;
+import dev.baton.lock.SessionState;
+import dev.baton.lock.SingletonRunner;
+import dev.baton.lock.SingletonTask;
+import dev.baton.lock.Subscription;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder replaced by the real coordinator in the same change. */
-public final class DefaultCoordinator {
-    private DefaultCoordinator() {}
+/**
+ * The {@link Coordinator}: wires the session keeper, the janitor and the executors, validates arguments, creates
+ * recipes, and on close releases everything it holds and stops every thread it started.
+ */
+public final class DefaultCoordinator implements Coordinator {
+    private static final Logger log = LoggerFactory.getLogger(DefaultCoordinator.class);
+
+    private final Services services;
+    private final SessionKeeper keeper;
+    private final CoordinationBackend backend;
+    private final boolean closeBackend;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final ExecutorService taskThreads;
+    private final Set<HeldLock> handles = ConcurrentHashMap.newKeySet();
+    private final Set<ElectionRecipe> elections = ConcurrentHashMap.newKeySet();
+    private final Set<SingletonRecipe> singletons = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DefaultCoordinator(
+            CoordinationBackend backend,
+            Duration sessionTtl,
+            Duration margin,
+            TimeSource timeSource,
+            Executor callbackExecutor,
+            Executor blockingExecutor,
+            boolean closeBackend) {
+        this.backend = backend;
+        this.closeBackend = closeBackend;
+        String tag = "baton-" + Integer.toHexString(System.identityHashCode(this));
+        TimeSource time = timeSource;
+        if (time == null) {
+            SystemTimeSource system = new SystemTimeSource(tag + "-timer");
+            owned.add(system);
+            time = system;
+        }
+        Executor blocking = blockingExecutor;
+        if (blocking == null) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads(tag + "-io"));
+            owned.add(pool::shutdownNow);
+            blocking = pool;
+        }
+        Executor callbacks = callbackExecutor;
+        if (callbacks == null) {
+            ExecutorService single = Executors.newSingleThreadExecutor(threads(tag + "-callbacks"));
+            owned.add(() -> {
+                single.shutdown();
+                single.awaitTermination(1, TimeUnit.SECONDS);
+            });
+            callbacks = single;
+        }
+        this.taskThreads = Executors.newCachedThreadPool(threads(tag + "-task"));
+        this.services = new Services(backend, time, blocking, new SerialExecutor(callbacks), sessionTtl, margin);
+        this.keeper = new SessionKeeper(
+                backend, time, sessionTtl, margin, blocking, services.callbacks(), services.janitor());
+        services.attach(keeper);
+    }
 
     /**
-     * Starts a coordinator.
+     * Builds a coordinator and opens its session. Called by {@link dev.baton.lock.CoordinatorBuilder}, which has
+     * checked the arguments' own rules; this checks them against the backend's limits.
      *
-     * @param backend backend
-     * @param sessionTtl ttl
-     * @param margin margin
-     * @param timeSource time
-     * @param callbackExecutor callbacks
-     * @param blockingExecutor blocking
-     * @param closeBackend close backend
-     * @return coordinator
+     * @param backend the backend
+     * @param sessionTtl the session TTL
+     * @param margin the safety margin
+     * @param timeSource the time source, or null for the system's
+     * @param callbackExecutor the callback executor, or null for an owned thread
+     * @param blockingExecutor the executor for blocking backend calls, or null for an owned pool
+     * @param closeBackend whether close() closes the backend
+     * @return the coordinator, with an open session
+     * @throws IllegalArgumentException if the TTL is outside the backend's limits
+     * @throws dev.baton.lock.BackendUnavailableException if the server could not be reached
      */
     public static Coordinator start(
             CoordinationBackend backend,
@@ -30,6 +112,164 @@ public final class DefaultCoordinator {
             Executor callbackExecutor,
             Executor blockingExecutor,
             boolean closeBackend) {
-        throw new UnsupportedOperationException();
+        requireTtlWithinLimits(backend, "sessionTtl", sessionTtl);
+        DefaultCoordinator c = new DefaultCoordinator(
+                backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackend);
+        try {
+            c.keeper.start();
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static Duration requireTtlWithinLimits(CoordinationBackend backend, String argument, Duration ttl) {
+        Objects.requireNonNull(ttl, argument + " must not be null");
+        if (ttl.compareTo(backend.minimumTtl()) < 0) {
+            throw new IllegalArgumentException(argument + " " + ttl + " is below the minimum TTL "
+                    + backend.minimumTtl() + " of " + backend.describe() + "; use at least " + backend.minimumTtl());
+        }
+        if (ttl.compareTo(backend.maximumTtl()) > 0) {
+            throw new IllegalArgumentException(argument + " " + ttl + " is above the maximum TTL "
+                    + backend.maximumTtl() + " of " + backend.describe() + "; use at most " + backend.maximumTtl());
+        }
+        return ttl;
+    }
+
+    @Override
+    public String id() {
+        return services.coordinatorId();
+    }
+
+    void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("coordinator is closed; build a new one");
+        }
+    }
+
+    void track(HeldLock handle) {
+        handles.add(handle);
+    }
+
+    void untrack(HeldLock handle) {
+        handles.remove(handle);
+    }
+
+    void forget(ElectionRecipe election) {
+        elections.remove(election);
+    }
+
+    @Override
+    public DistributedLock lock(String name) {
+        return lock(name, LockOptions.defaults());
+    }
+
+    @Override
+    public DistributedLock lock(String name, LockOptions options) {
+        LockNames.requireValid("name", name);
+        Objects.requireNonNull(options, "options must not be null");
+        ensureOpen();
+        if (options.fixedTtl().isPresent()) {
+            Duration ttl =
+                    requireTtlWithinLimits(backend, "ttl", options.fixedTtl().get());
+            return new MutexRecipe(this, services, name, HeldLock.Kind.FIXED_TTL, ttl, false, null);
+        }
+        return new MutexRecipe(this, services, name, HeldLock.Kind.SESSION, null, false, null);
+    }
+
+    @Override
+    public DistributedLock lease(String name, Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl must not be null");
+        return lease(name, LeaseOptions.of(ttl));
+    }
+
+    @Override
+    public DistributedLock lease(String name, LeaseOptions options) {
+        LockNames.requireValid("name", name);
+        Objects.requireNonNull(options, "options must not be null");
+        ensureOpen();
+        Duration ttl = requireTtlWithinLimits(backend, "ttl", options.ttl());
+        return new MutexRecipe(
+                this, services, name, HeldLock.Kind.LEASE, ttl, options.autoRenew(), options.renewInterval());
+    }
+
+    @Override
+    public LeaderElection election(String name, String candidateId) {
+        return newElection(name, candidateId);
+    }
+
+    private ElectionRecipe newElection(String name, String candidateId) {
+        LockNames.requireValid("name", name);
+        LockNames.requireValid("candidateId", candidateId);
+        ensureOpen();
+        ElectionRecipe e = new ElectionRecipe(this, services, name, candidateId);
+        elections.add(e);
+        return e;
+    }
+
+    @Override
+    public SingletonRunner singleton(String name, String candidateId, SingletonTask task) {
+        Objects.requireNonNull(task, "task must not be null");
+        ElectionRecipe e = newElection(name, candidateId);
+        SingletonRecipe s =
+                new SingletonRecipe(e, task, services, taskThreads, keeper.ttl().dividedBy(10));
+        singletons.add(s);
+        s.start();
+        return s;
+    }
+
+    @Override
+    public SessionState sessionState() {
+        return keeper.state();
+    }
+
+    @Override
+    public Subscription onSessionStateChange(SessionListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        return keeper.addListener(listener);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (SingletonRecipe s : singletons) {
+            s.close();
+        }
+        for (ElectionRecipe e : List.copyOf(elections)) {
+            e.close();
+        }
+        for (HeldLock h : List.copyOf(handles)) {
+            h.lose(LossReason.COORDINATOR_CLOSED);
+        }
+        keeper.close(new SessionKeeper.SessionLostException("the coordinator was closed"));
+        services.janitor().closeAfterLastAttempt();
+        taskThreads.shutdownNow();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing {} failed: {}", c, e.toString());
+            }
+        }
+        if (closeBackend) {
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Coordinator{id=" + id() + ", backend=" + backend.describe() + ", session=" + keeper.state() + "}";
     }
 }

@@ -1,0 +1,308 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.ElectionListener;
+import dev.baton.lock.LeaderElection;
+import dev.baton.lock.LeaderInfo;
+import dev.baton.lock.LeaderObserver;
+import dev.baton.lock.Leadership;
+import dev.baton.lock.LockAcquisitionTimeoutException;
+import dev.baton.lock.LockLostException;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.Entry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * The election: the same FIFO queue as the mutex, under the election's own prefix. The leader is the oldest live
+ * campaign; its entry's value carries the candidate id and the proclaimed value, so observers read both in one
+ * listing. A term is session-bound, so a leader that cannot renew is told before the server could elect another.
+ */
+final class ElectionRecipe implements LeaderElection {
+    private final DefaultCoordinator coordinator;
+    private final Services services;
+    private final String name;
+    private final String candidateId;
+    private final String prefix;
+    private final CopyOnWriteArrayList<ElectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BiConsumer<HeldLeadership, LossReason>> termEndHooks =
+            new CopyOnWriteArrayList<>();
+    private final Set<LeaderWatch> observers = ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
+
+    private QueueAttempt campaigning;
+    private HeldLeadership term;
+    private boolean closed;
+
+    ElectionRecipe(DefaultCoordinator coordinator, Services services, String name, String candidateId) {
+        this.coordinator = coordinator;
+        this.services = services;
+        this.name = name;
+        this.candidateId = candidateId;
+        this.prefix = LockNames.electionPrefix(name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String candidateId() {
+        return candidateId;
+    }
+
+    /** Runs inline, on the thread that ended a term, before listeners are told: the singleton's interrupt. */
+    void onTermEnd(BiConsumer<HeldLeadership, LossReason> hook) {
+        termEndHooks.add(hook);
+    }
+
+    @Override
+    public Leadership campaign() throws InterruptedException {
+        return campaignBlocking(-1).orElseThrow();
+    }
+
+    @Override
+    public Leadership campaign(Duration timeout) throws InterruptedException {
+        long nanos = Waits.timeoutNanos(timeout);
+        return campaignBlocking(nanos).orElseThrow(() -> new LockAcquisitionTimeoutException(name, timeout));
+    }
+
+    private Optional<Leadership> campaignBlocking(long timeoutNanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before campaigning in '" + name + "'");
+        }
+        SessionKeeper.Session session = sessionFor();
+        QueueAttempt attempt = begin(session);
+        attempt.start();
+        Optional<Entry> won;
+        try {
+            won = Waits.await(attempt, timeoutNanos, name);
+        } finally {
+            synchronized (lock) {
+                if (campaigning == attempt && !attempt.result().isDone()) {
+                    campaigning = null;
+                }
+            }
+        }
+        if (won.isEmpty()) {
+            finish(attempt);
+            return Optional.empty();
+        }
+        return Optional.of(toTerm(session, attempt, won.get()));
+    }
+
+    @Override
+    public CompletableFuture<Leadership> campaignAsync() {
+        CompletableFuture<Leadership> out = new CompletableFuture<>();
+        coordinator.ensureOpen();
+        synchronized (lock) {
+            requireIdleLocked();
+        }
+        services.blocking().execute(() -> {
+            try {
+                SessionKeeper.Session s = sessionFor();
+                QueueAttempt a = begin(s);
+                out.whenComplete((t, e) -> {
+                    if (out.isCancelled() && a.abandon()) {
+                        a.withdraw();
+                        finish(a);
+                    }
+                });
+                a.result().whenComplete((won, failure) -> {
+                    if (failure != null) {
+                        finish(a);
+                        out.completeExceptionally(Failures.unwrap(failure));
+                        return;
+                    }
+                    try {
+                        Leadership t = toTerm(s, a, won.orElseThrow());
+                        if (!out.complete(t)) {
+                            t.close();
+                        }
+                    } catch (RuntimeException e) {
+                        out.completeExceptionally(e);
+                    }
+                });
+                a.start();
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    private SessionKeeper.Session sessionFor() {
+        coordinator.ensureOpen();
+        try {
+            return services.keeper().session();
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
+    }
+
+    private QueueAttempt begin(SessionKeeper.Session session) {
+        synchronized (lock) {
+            requireIdleLocked();
+            QueueAttempt a =
+                    new QueueAttempt(services, name, prefix, new EntryValue(candidateId, "").encode(), false, session);
+            campaigning = a;
+            return a;
+        }
+    }
+
+    private void requireIdleLocked() {
+        if (closed) {
+            throw new IllegalStateException("election '" + name + "' of candidate '" + candidateId + "' is closed");
+        }
+        if (campaigning != null || (term != null && term.isValid())) {
+            throw new IllegalStateException("candidate '" + candidateId + "' already "
+                    + (campaigning != null ? "campaigns" : "leads") + " in election '" + name
+                    + "'; resign() first, or use another LeaderElection for another candidate");
+        }
+    }
+
+    private void finish(QueueAttempt attempt) {
+        synchronized (lock) {
+            if (campaigning == attempt) {
+                campaigning = null;
+            }
+        }
+    }
+
+    private Leadership toTerm(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
+        HeldLock held = new HeldLock(services, name, won, session, this::termEnded);
+        HeldLeadership t = new HeldLeadership(name, candidateId, held);
+        boolean resigned;
+        synchronized (lock) {
+            resigned = campaigning != attempt;
+            if (!resigned) {
+                campaigning = null;
+                term = t;
+            }
+        }
+        if (resigned) {
+            attempt.withdraw();
+            throw new LockLostException(
+                    name,
+                    LossReason.RELEASED,
+                    "candidate '" + candidateId + "' resigned from '" + name + "' while being elected",
+                    null);
+        }
+        coordinator.track(held);
+        for (ElectionListener l : listeners) {
+            services.callbacks().execute(() -> l.onElected(t));
+        }
+        if (!held.activate(false, null)) {
+            throw new LockLostException(
+                    name,
+                    LossReason.SESSION_LOST,
+                    "the session was lost as candidate '" + candidateId + "' was elected in '" + name + "'",
+                    null);
+        }
+        return t;
+    }
+
+    private void termEnded(HeldLock held, LossReason reason) {
+        HeldLeadership ended;
+        synchronized (lock) {
+            if (term == null || term.held() != held) {
+                return;
+            }
+            ended = term;
+            term = null;
+        }
+        coordinator.untrack(held);
+        for (BiConsumer<HeldLeadership, LossReason> hook : termEndHooks) {
+            hook.accept(ended, reason);
+        }
+        for (ElectionListener l : listeners) {
+            services.callbacks().execute(() -> l.onRevoked(ended, reason));
+        }
+    }
+
+    @Override
+    public Optional<LeaderInfo> leader() {
+        coordinator.ensureOpen();
+        try {
+            return LeaderWatch.leaderOf(services.backend().list(prefix));
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
+    }
+
+    @Override
+    public Subscription observe(LeaderObserver observer) {
+        Objects.requireNonNull(observer, "observer must not be null");
+        coordinator.ensureOpen();
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("election '" + name + "' is closed");
+            }
+        }
+        LeaderWatch w = new LeaderWatch(services, prefix, observer);
+        observers.add(w);
+        try {
+            w.start();
+        } catch (RuntimeException e) {
+            observers.remove(w);
+            w.close();
+            throw Failures.translate(name, e);
+        }
+        return () -> {
+            observers.remove(w);
+            w.close();
+        };
+    }
+
+    @Override
+    public Subscription listen(ElectionListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void resign() {
+        QueueAttempt a;
+        HeldLeadership t;
+        synchronized (lock) {
+            a = campaigning;
+            t = term;
+            campaigning = null;
+        }
+        if (a != null && a.abandon()) {
+            a.withdraw();
+        }
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        resign();
+        for (LeaderWatch w : observers) {
+            w.close();
+        }
+        observers.clear();
+        coordinator.forget(this);
+    }
+
+    @Override
+    public String toString() {
+        return "LeaderElection{name=" + name + ", candidate=" + candidateId + "}";
+    }
+}

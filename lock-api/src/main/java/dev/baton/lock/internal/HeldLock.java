@@ -1,0 +1,402 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.LockException;
+import dev.baton.lock.LockHandle;
+import dev.baton.lock.LockLostException;
+import dev.baton.lock.LossListener;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import dev.baton.lock.spi.TimeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * A held queue entry: the handle of a mutex, TTL lock or lease, and the core of an election term.
+ *
+ * <p>Validity is local: a session-bound handle is valid while its session is alive by the session's local deadline;
+ * a TTL lock or lease while its own local deadline ({@code send time of grant or last renewal + ttl - margin}) lies
+ * ahead. Status moves once, by compare-and-set under the monitor, from HELD to RELEASED or LOST.
+ */
+final class HeldLock implements LockHandle, SessionKeeper.Member {
+    enum Kind {
+        SESSION,
+        FIXED_TTL,
+        LEASE
+    }
+
+    private enum Status {
+        HELD,
+        RELEASED,
+        LOST
+    }
+
+    private final Services services;
+    private final String name;
+    private final String key;
+    private final long token;
+    private final Kind kind;
+    private final SessionKeeper.Session session;
+    private final long leaseId;
+    private final Duration ttl;
+    private final BiConsumer<HeldLock, LossReason> onEnd;
+    private final List<LossListener> listeners = new ArrayList<>();
+    /** Serialises value replacements, which block on the server, without blocking {@link #isValid()}. */
+    private final Object writeLock = new Object();
+
+    private Status status = Status.HELD;
+    private LossReason lossReason;
+    private long version;
+    private long deadlineNanos;
+    private TimeSource.Cancellable deadlineTimer;
+    private TimeSource.Cancellable renewTimer;
+
+    /** A handle bound to {@code session}. */
+    HeldLock(
+            Services services,
+            String name,
+            Entry entry,
+            SessionKeeper.Session session,
+            BiConsumer<HeldLock, LossReason> onEnd) {
+        this(services, name, entry, Kind.SESSION, session, Entry.NO_LEASE, null, 0, onEnd);
+    }
+
+    /** A handle on its own lease, valid until {@code deadlineNanos} unless renewed. */
+    HeldLock(
+            Services services,
+            String name,
+            Entry entry,
+            Kind kind,
+            long leaseId,
+            Duration ttl,
+            long deadlineNanos,
+            BiConsumer<HeldLock, LossReason> onEnd) {
+        this(services, name, entry, kind, null, leaseId, ttl, deadlineNanos, onEnd);
+    }
+
+    private HeldLock(
+            Services services,
+            String name,
+            Entry entry,
+            Kind kind,
+            SessionKeeper.Session session,
+            long leaseId,
+            Duration ttl,
+            long deadlineNanos,
+            BiConsumer<HeldLock, LossReason> onEnd) {
+        this.services = services;
+        this.name = name;
+        this.key = entry.key();
+        this.token = entry.createSequence();
+        this.version = entry.version();
+        this.kind = kind;
+        this.session = session;
+        this.leaseId = leaseId;
+        this.ttl = ttl;
+        this.deadlineNanos = deadlineNanos;
+        this.onEnd = onEnd;
+    }
+
+    /**
+     * Starts the handle's own life: binds it to its session or arms its deadline. Returns false if it was already
+     * lost (the caller then reports the loss instead of returning the handle).
+     */
+    boolean activate(boolean autoRenew, Duration renewInterval) {
+        if (kind == Kind.SESSION) {
+            if (!session.bind(this)) {
+                lose(LossReason.SESSION_LOST);
+                return false;
+            }
+            return true;
+        }
+        synchronized (this) {
+            armDeadlineLocked();
+            if (autoRenew) {
+                scheduleRenewalLocked(renewInterval, renewInterval);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    String key() {
+        return key;
+    }
+
+    @Override
+    public long fencingToken() {
+        return token;
+    }
+
+    @Override
+    public boolean isValid() {
+        long now = services.time().nanoTime();
+        synchronized (this) {
+            if (status != Status.HELD) {
+                return false;
+            }
+            return kind == Kind.SESSION ? session.isAlive(now) : now - deadlineNanos < 0;
+        }
+    }
+
+    @Override
+    public Duration remaining() {
+        long now = services.time().nanoTime();
+        long deadline;
+        synchronized (this) {
+            if (status != Status.HELD) {
+                return Duration.ZERO;
+            }
+            deadline = kind == Kind.SESSION ? session.deadlineNanos() : deadlineNanos;
+        }
+        if (kind == Kind.SESSION && !session.isAlive(now)) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, deadline - now));
+    }
+
+    /** Why the handle was lost, if it was. */
+    synchronized Optional<LossReason> lossReason() {
+        return Optional.ofNullable(lossReason);
+    }
+
+    @Override
+    public Subscription onLost(LossListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        LossReason already;
+        synchronized (this) {
+            if (status == Status.RELEASED) {
+                return () -> {};
+            }
+            if (status == Status.HELD) {
+                listeners.add(listener);
+                return () -> {
+                    synchronized (HeldLock.this) {
+                        listeners.remove(listener);
+                    }
+                };
+            }
+            already = lossReason;
+        }
+        services.callbacks().execute(() -> listener.onLost(this, already));
+        return () -> {};
+    }
+
+    @Override
+    public void renew() {
+        if (kind != Kind.LEASE) {
+            throw new UnsupportedOperationException("renew() applies to leases from Coordinator.lease(...); a mutex"
+                    + " is kept by the coordinator's session and a TTL lock cannot be extended");
+        }
+        requireValid();
+        long sent = services.time().nanoTime();
+        try {
+            services.backend().keepAlive(leaseId);
+        } catch (NoSuchLeaseException gone) {
+            lose(LossReason.EXPIRED);
+            throw new LockLostException(name, LossReason.EXPIRED, "lease '" + name + "' expired on the server", gone);
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
+        synchronized (this) {
+            long candidate = sent + ttl.toNanos() - services.marginFor(ttl).toNanos();
+            // Once the local deadline has passed the lease counts as lost, even if the server still renewed it.
+            boolean stillValid = services.time().nanoTime() - deadlineNanos < 0;
+            if (status == Status.HELD && stillValid && candidate - deadlineNanos > 0) {
+                deadlineNanos = candidate;
+            }
+        }
+    }
+
+    /** Replaces the entry's value, conditional on this handle's version; used by an election term to proclaim. */
+    void replaceValue(byte[] value) {
+        synchronized (writeLock) {
+            replaceValueLocked(value);
+        }
+    }
+
+    private void replaceValueLocked(byte[] value) {
+        requireValid();
+        long lease = kind == Kind.SESSION ? session.leaseId : leaseId;
+        long expected;
+        synchronized (this) {
+            expected = version;
+        }
+        Optional<Entry> updated;
+        try {
+            updated = services.backend().compareAndSet(key, expected, value, lease);
+        } catch (NoSuchLeaseException gone) {
+            if (session != null) {
+                services.keeper().lose(session, "the server no longer has the session's lease");
+            }
+            throw new LockLostException(name, LossReason.SESSION_LOST, "'" + name + "' was lost", gone);
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
+        if (updated.isEmpty()) {
+            lose(LossReason.ENTRY_REMOVED);
+            throw new LockLostException(
+                    name,
+                    LossReason.ENTRY_REMOVED,
+                    "the entry of '" + name + "' was removed or changed on the server",
+                    null);
+        }
+        synchronized (this) {
+            version = updated.get().version();
+        }
+    }
+
+    private void requireValid() {
+        if (!isValid()) {
+            LossReason reason;
+            synchronized (this) {
+                reason = lossReason != null
+                        ? lossReason
+                        : status == Status.RELEASED
+                                ? LossReason.RELEASED
+                                : kind == Kind.SESSION ? LossReason.SESSION_LOST : LossReason.EXPIRED;
+            }
+            throw new LockLostException(name, reason, "'" + name + "' is no longer held (" + reason + ")", null);
+        }
+    }
+
+    @Override
+    public void sessionLost(LossReason reason, LockException cause) {
+        lose(reason);
+    }
+
+    /** Declares the handle lost: flips state, runs the owner's hook inline, then tells listeners via callbacks. */
+    void lose(LossReason reason) {
+        List<LossListener> toTell;
+        synchronized (this) {
+            if (status != Status.HELD) {
+                return;
+            }
+            status = Status.LOST;
+            lossReason = reason;
+            cancelTimersLocked();
+            toTell = List.copyOf(listeners);
+            listeners.clear();
+        }
+        if (session != null) {
+            session.unbind(this);
+        }
+        onEnd.accept(this, reason);
+        for (LossListener l : toTell) {
+            services.callbacks().execute(() -> l.onLost(this, reason));
+        }
+        if (kind != Kind.SESSION) {
+            if (reason == LossReason.COORDINATOR_CLOSED) {
+                revokeOwnLeaseNow();
+            } else {
+                // The server would expire it a margin later; revoking frees the lock for others sooner.
+                services.janitor().revokeLease(leaseId);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (status != Status.HELD) {
+                return;
+            }
+            status = Status.RELEASED;
+            lossReason = LossReason.RELEASED;
+            cancelTimersLocked();
+            listeners.clear();
+        }
+        if (session != null) {
+            session.unbind(this);
+        }
+        onEnd.accept(this, LossReason.RELEASED);
+        if (kind == Kind.SESSION) {
+            long v;
+            synchronized (this) {
+                v = version;
+            }
+            try {
+                // Conditional on this handle's own unique key and version: a lost answer or a retry can never remove
+                // another holder's entry.
+                services.backend().compareAndDelete(key, v);
+            } catch (RuntimeException e) {
+                services.janitor().deleteKey(key);
+            }
+        } else {
+            revokeOwnLeaseNow();
+        }
+    }
+
+    private void revokeOwnLeaseNow() {
+        try {
+            services.backend().revokeLease(leaseId);
+        } catch (RuntimeException e) {
+            services.janitor().revokeLease(leaseId);
+        }
+    }
+
+    private void armDeadlineLocked() {
+        long delay = deadlineNanos - services.time().nanoTime();
+        deadlineTimer = services.time().schedule(Duration.ofNanos(Math.max(0, delay)), this::checkDeadline);
+    }
+
+    private void checkDeadline() {
+        boolean expired;
+        synchronized (this) {
+            if (status != Status.HELD) {
+                return;
+            }
+            expired = services.time().nanoTime() - deadlineNanos >= 0;
+            if (!expired) {
+                armDeadlineLocked();
+            }
+        }
+        if (expired) {
+            lose(LossReason.EXPIRED);
+        }
+    }
+
+    private void scheduleRenewalLocked(Duration delay, Duration interval) {
+        renewTimer = services.time().schedule(delay, () -> services.blocking().execute(() -> autoRenew(interval)));
+    }
+
+    private void autoRenew(Duration interval) {
+        Duration next = interval;
+        try {
+            renew();
+        } catch (LockLostException lost) {
+            return;
+        } catch (RuntimeException e) {
+            services.log().debug("renewal of lease '{}' failed, retrying: {}", name, e.toString());
+            next = interval.dividedBy(4);
+        }
+        synchronized (this) {
+            if (status == Status.HELD) {
+                scheduleRenewalLocked(next, interval);
+            }
+        }
+    }
+
+    private void cancelTimersLocked() {
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
+        if (renewTimer != null) {
+            renewTimer.cancel();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LockHandle{name=" + name + ", token=" + token + ", kind=" + kind + ", valid=" + isValid() + "}";
+    }
+}

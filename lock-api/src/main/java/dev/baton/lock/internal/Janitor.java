@@ -1,0 +1,110 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.TimeSource;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what a failed or abandoned operation may have left on the server: a queue entry whose create was not
+ * acknowledged, a release whose answer was lost, a lease that was granted but never used. Retries with backoff until
+ * it succeeds or the coordinator closes; whatever is left then dies with its lease.
+ *
+ * <p>Removal is always of this coordinator's own unique keys, conditional on the version read just before, so it
+ * can never remove another holder's entry.
+ */
+final class Janitor {
+    private static final Logger log = LoggerFactory.getLogger(Janitor.class);
+
+    private final CoordinationBackend backend;
+    private final TimeSource time;
+    private final Executor blocking;
+    private final Duration maxBackoff;
+    private final Set<Job> pending = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    Janitor(CoordinationBackend backend, TimeSource time, Executor blocking, Duration maxBackoff) {
+        this.backend = backend;
+        this.time = time;
+        this.blocking = blocking;
+        this.maxBackoff = maxBackoff;
+    }
+
+    /** Deletes {@code key} (whatever its version) eventually. Safe only for keys this coordinator created. */
+    void deleteKey(String key) {
+        submit(new Job("delete " + key, () -> {
+            backend.get(key).ifPresent(e -> backend.compareAndDelete(key, e.version()));
+        }));
+    }
+
+    /** Revokes {@code leaseId} eventually. */
+    void revokeLease(long leaseId) {
+        submit(new Job("revoke lease " + Long.toHexString(leaseId), () -> backend.revokeLease(leaseId)));
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    private void submit(Job job) {
+        if (closed) {
+            return;
+        }
+        pending.add(job);
+        run(job, Duration.ofMillis(100));
+    }
+
+    private void run(Job job, Duration nextBackoff) {
+        blocking.execute(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                job.action().run();
+                pending.remove(job);
+            } catch (RuntimeException e) {
+                log.debug("cleanup '{}' failed, retrying in {}: {}", job.description(), nextBackoff, e.toString());
+                Duration after = nextBackoff.multipliedBy(2).compareTo(maxBackoff) > 0
+                        ? maxBackoff
+                        : nextBackoff.multipliedBy(2);
+                time.schedule(nextBackoff, () -> run(job, after));
+            }
+        });
+    }
+
+    /** Tries every pending job once more, on the calling thread, then stops retrying. */
+    void closeAfterLastAttempt() {
+        for (Job job : pending) {
+            try {
+                job.action().run();
+            } catch (RuntimeException e) {
+                log.debug("cleanup '{}' abandoned at close: {}", job.description(), e.toString());
+            }
+        }
+        closed = true;
+        pending.clear();
+    }
+
+    /** One cleanup; identity, not value, equality: two jobs for one key are both kept. */
+    private static final class Job {
+        private final String description;
+        private final Runnable action;
+
+        Job(String description, Runnable action) {
+            this.description = description;
+            this.action = action;
+        }
+
+        String description() {
+            return description;
+        }
+
+        Runnable action() {
+            return action;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.LeaderInfo;
+import dev.baton.lock.LeaderObserver;
+import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchEvent;
+import dev.baton.lock.spi.WatchListener;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Feeds a {@link LeaderObserver}: watches the election's prefix from the revision of its last listing and, on any
+ * change, re-reads the leader and reports it if it differs. Refreshes are serialised and coalesced; a lost watch is
+ * re-established from a fresh listing, so no change of leader is missed, only intermediate states may be skipped.
+ */
+final class LeaderWatch implements Subscription {
+    private final Services services;
+    private final String prefix;
+    private final LeaderObserver observer;
+    private final AtomicInteger wip = new AtomicInteger();
+    private final Object lock = new Object();
+    private Optional<LeaderInfo> last;
+    private Watch watch;
+    private boolean closed;
+    private Duration retryDelay = Duration.ofMillis(20);
+
+    LeaderWatch(Services services, String prefix, LeaderObserver observer) {
+        this.services = services;
+        this.prefix = prefix;
+        this.observer = observer;
+    }
+
+    /** Reads the current leader on the calling thread (failing if the server cannot be reached), then watches. */
+    void start() {
+        Listing listing = services.backend().list(prefix);
+        publishAndWatch(listing);
+    }
+
+    static Optional<LeaderInfo> leaderOf(Listing listing) {
+        if (listing.entries().isEmpty()) {
+            return Optional.empty();
+        }
+        var first = listing.entries().get(0);
+        EntryValue v = EntryValue.decode(first.value());
+        return Optional.of(new LeaderInfo(v.owner(), first.createSequence(), v.payload()));
+    }
+
+    private void publishAndWatch(Listing listing) {
+        Optional<LeaderInfo> now = leaderOf(listing);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            if (!now.equals(last)) {
+                last = now;
+                services.callbacks().execute(() -> {
+                    if (!isClosed()) {
+                        observer.onLeaderChanged(now);
+                    }
+                });
+            }
+            if (watch != null) {
+                watch.close();
+                watch = null;
+            }
+        }
+        Watch w = services.backend().watch(prefix, true, listing.revision(), new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                request();
+            }
+
+            @Override
+            public void onReset(String why) {
+                request();
+            }
+        });
+        synchronized (lock) {
+            if (!closed && watch == null) {
+                watch = w;
+                retryDelay = Duration.ofMillis(20);
+                return;
+            }
+        }
+        w.close();
+    }
+
+    private void request() {
+        if (wip.getAndIncrement() == 0) {
+            services.blocking().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        int missed = 1;
+        do {
+            refresh();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void refresh() {
+        if (isClosed()) {
+            return;
+        }
+        try {
+            publishAndWatch(services.backend().list(prefix));
+        } catch (RuntimeException e) {
+            Duration delay;
+            synchronized (lock) {
+                delay = retryDelay;
+                Duration cap = services.keeper().ttl().dividedBy(4);
+                retryDelay = delay.multipliedBy(2).compareTo(cap) > 0 ? cap : delay.multipliedBy(2);
+            }
+            services.log().debug("observing {}: refresh failed ({}), retrying in {}", prefix, e.toString(), delay);
+            services.time().schedule(delay, this::request);
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (watch != null) {
+                watch.close();
+                watch = null;
+            }
+        }
+    }
+}

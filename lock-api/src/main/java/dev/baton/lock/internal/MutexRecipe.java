@@ -1,0 +1,217 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.DistributedLock;
+import dev.baton.lock.LockAcquisitionTimeoutException;
+import dev.baton.lock.LockHandle;
+import dev.baton.lock.LockLostException;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.spi.Entry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The mutex, TTL lock and renewable lease: one FIFO queue per name ({@link QueueAttempt}); what differs is what the
+ * winning entry is bound to. A mutex stays on the session. A TTL lock or lease, once first, is moved by
+ * compare-and-set onto a lease of its own granted at that moment, so it expires on server time {@code ttl} after
+ * acquisition (or after its last renewal) whatever the session does; waiting entries stay on the session so that a
+ * crashed waiter never blocks the queue for longer than the session TTL.
+ */
+final class MutexRecipe implements DistributedLock {
+    private final DefaultCoordinator coordinator;
+    private final Services services;
+    private final String name;
+    private final String prefix;
+    private final HeldLock.Kind kind;
+    private final Duration ttl;
+    private final boolean autoRenew;
+    private final Duration renewInterval;
+    private final Set<HeldLock> handles = ConcurrentHashMap.newKeySet();
+    private final JavaLockView javaLock = new JavaLockView(this);
+
+    MutexRecipe(
+            DefaultCoordinator coordinator,
+            Services services,
+            String name,
+            HeldLock.Kind kind,
+            Duration ttl,
+            boolean autoRenew,
+            Duration renewInterval) {
+        this.coordinator = coordinator;
+        this.services = services;
+        this.name = name;
+        this.prefix = LockNames.lockPrefix(name);
+        this.kind = kind;
+        this.ttl = ttl;
+        this.autoRenew = autoRenew;
+        this.renewInterval = renewInterval;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LockHandle acquire() throws InterruptedException {
+        return acquireBlocking(-1, false).orElseThrow();
+    }
+
+    @Override
+    public LockHandle acquire(Duration timeout) throws InterruptedException {
+        long nanos = Waits.timeoutNanos(timeout);
+        return acquireBlocking(nanos, nanos == 0).orElseThrow(() -> new LockAcquisitionTimeoutException(name, timeout));
+    }
+
+    @Override
+    public Optional<LockHandle> tryAcquire() throws InterruptedException {
+        return acquireBlocking(0, true);
+    }
+
+    @Override
+    public Optional<LockHandle> tryAcquire(Duration timeout) throws InterruptedException {
+        long nanos = Waits.timeoutNanos(timeout);
+        return acquireBlocking(nanos, nanos == 0);
+    }
+
+    private Optional<LockHandle> acquireBlocking(long timeoutNanos, boolean tryOnly) throws InterruptedException {
+        requireNoValidHandle();
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before acquiring '" + name + "'");
+        }
+        SessionKeeper.Session session = sessionFor();
+        QueueAttempt attempt = newAttempt(session, tryOnly);
+        attempt.start();
+        // A try-only attempt settles after one look at the queue, so it needs no timer of its own.
+        Optional<Entry> won = Waits.await(attempt, tryOnly ? -1 : timeoutNanos, name);
+        if (won.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(toHandle(session, attempt, won.get()));
+    }
+
+    @Override
+    public CompletableFuture<LockHandle> acquireAsync() {
+        requireNoValidHandle();
+        CompletableFuture<LockHandle> out = new CompletableFuture<>();
+        services.blocking().execute(() -> {
+            try {
+                SessionKeeper.Session session = sessionFor();
+                QueueAttempt attempt = newAttempt(session, false);
+                out.whenComplete((h, e) -> {
+                    if (out.isCancelled() && attempt.abandon()) {
+                        attempt.withdraw();
+                    }
+                });
+                attempt.result().whenComplete((won, failure) -> {
+                    if (failure != null) {
+                        out.completeExceptionally(Failures.unwrap(failure));
+                        return;
+                    }
+                    try {
+                        LockHandle h = toHandle(session, attempt, won.orElseThrow());
+                        if (!out.complete(h)) {
+                            h.close();
+                        }
+                    } catch (RuntimeException e) {
+                        out.completeExceptionally(e);
+                    }
+                });
+                attempt.start();
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public Lock asJavaLock() {
+        return javaLock;
+    }
+
+    private SessionKeeper.Session sessionFor() {
+        coordinator.ensureOpen();
+        try {
+            return services.keeper().session();
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
+    }
+
+    private QueueAttempt newAttempt(SessionKeeper.Session session, boolean tryOnly) {
+        byte[] value = new EntryValue(services.coordinatorId(), "").encode();
+        return new QueueAttempt(services, name, prefix, value, tryOnly, session);
+    }
+
+    private void requireNoValidHandle() {
+        coordinator.ensureOpen();
+        for (HeldLock h : handles) {
+            if (h.isValid()) {
+                throw new IllegalStateException("a handle from this DistributedLock for '" + name
+                        + "' is still valid (fencing token " + h.fencingToken() + "); close it before acquiring"
+                        + " again, or use asJavaLock() for reentrant, thread-owned locking");
+            }
+            handles.remove(h);
+        }
+    }
+
+    /** Turns a won entry into a handle; for TTL locks and leases, moves the entry onto a lease of its own. */
+    private LockHandle toHandle(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
+        HeldLock handle;
+        if (kind == HeldLock.Kind.SESSION) {
+            handle = new HeldLock(services, name, won, session, this::ended);
+        } else {
+            long sent = services.time().nanoTime();
+            long leaseId;
+            try {
+                leaseId = services.backend().grantLease(ttl);
+            } catch (RuntimeException e) {
+                attempt.withdraw();
+                throw Failures.translate(name, e);
+            }
+            Optional<Entry> moved;
+            try {
+                byte[] value = new EntryValue(services.coordinatorId(), "").encode();
+                moved = services.backend().compareAndSet(won.key(), won.version(), value, leaseId);
+            } catch (RuntimeException e) {
+                services.janitor().revokeLease(leaseId);
+                services.janitor().deleteKey(won.key());
+                throw Failures.translate(name, e);
+            }
+            if (moved.isEmpty()) {
+                services.janitor().revokeLease(leaseId);
+                throw new LockLostException(
+                        name,
+                        LossReason.ENTRY_REMOVED,
+                        "the entry of '" + name + "' vanished as it was acquired (session expired); try again",
+                        null);
+            }
+            long deadline = sent + ttl.toNanos() - services.marginFor(ttl).toNanos();
+            handle = new HeldLock(services, name, moved.get(), kind, leaseId, ttl, deadline, this::ended);
+        }
+        handles.add(handle);
+        coordinator.track(handle);
+        if (!handle.activate(autoRenew, renewInterval)) {
+            throw new LockLostException(
+                    name,
+                    LossReason.SESSION_LOST,
+                    "the session was lost as '" + name + "' was acquired; try again",
+                    null);
+        }
+        return handle;
+    }
+
+    private void ended(HeldLock handle, LossReason reason) {
+        handles.remove(handle);
+        coordinator.untrack(handle);
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedLock{name=" + name + ", kind=" + kind + (ttl == null ? "" : ", ttl=" + ttl) + "}";
+    }
+}

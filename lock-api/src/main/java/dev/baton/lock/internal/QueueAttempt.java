@@ -1,0 +1,333 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.LockException;
+import dev.baton.lock.LockLostException;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchEvent;
+import dev.baton.lock.spi.WatchListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One waiter in a FIFO queue of entries under a prefix: the mutex and the election are both this queue.
+ *
+ * <p>The waiter creates a unique entry bound to its session; the entry with the lowest creation sequence holds.
+ * A waiter watches only its immediate predecessor, so a release wakes exactly one waiter (no herd). On every wake it
+ * re-lists and checks that its own entry still exists before deciding anything: a waiter whose session expired while
+ * it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex). The creation sequence of the
+ * winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
+ *
+ * <p>Checks are serialised per attempt (a work-in-progress counter coalesces wake-ups), so a watch that delivers an
+ * event while it is being registered cannot run two checks at once.
+ */
+final class QueueAttempt implements SessionKeeper.Member {
+    private enum State {
+        CREATING,
+        WAITING,
+        ACQUIRED,
+        ABANDONED,
+        FAILED
+    }
+
+    private final Services services;
+    private final String lockName;
+    private final String prefix;
+    private final String key;
+    private final byte[] value;
+    private final boolean tryOnly;
+    private final SessionKeeper.Session session;
+    private final CompletableFuture<Optional<Entry>> result = new CompletableFuture<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final Object lock = new Object();
+
+    private State state = State.CREATING;
+    private Entry own;
+    private Watch watch;
+    private long round;
+    private Duration retryDelay = Duration.ofMillis(20);
+
+    QueueAttempt(
+            Services services,
+            String lockName,
+            String prefix,
+            byte[] value,
+            boolean tryOnly,
+            SessionKeeper.Session session) {
+        this.services = services;
+        this.lockName = lockName;
+        this.prefix = prefix;
+        this.key = prefix + "/" + services.newEntryId();
+        this.value = value;
+        this.tryOnly = tryOnly;
+        this.session = session;
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** Completed with the own entry once it is first, empty when a try-only attempt lost, or exceptionally. */
+    CompletableFuture<Optional<Entry>> result() {
+        return result;
+    }
+
+    /** Creates the entry and starts waiting; runs the first check on the calling thread. */
+    void start() {
+        if (!session.bind(this)) {
+            fail(new LockLostException(
+                    lockName,
+                    LossReason.SESSION_LOST,
+                    "the session was lost before '" + lockName
+                            + "' could be requested; try again once the coordinator has a new session",
+                    null));
+            return;
+        }
+        Optional<Entry> created;
+        try {
+            created = services.backend().createIfAbsent(key, value, session.leaseId);
+        } catch (NoSuchLeaseException gone) {
+            services.keeper().lose(session, "the server no longer has the session's lease");
+            fail(new LockLostException(
+                    lockName, LossReason.SESSION_LOST, "session lost while requesting '" + lockName + "'", gone));
+            return;
+        } catch (RuntimeException e) {
+            // The create may have been applied even though its answer was lost: remove the entry eventually so it
+            // cannot hold the lock for a holder who never learns of it.
+            services.janitor().deleteKey(key);
+            fail(Failures.translate(lockName, e));
+            return;
+        }
+        if (created.isEmpty()) {
+            fail(new LockException(
+                    lockName, "queue entry " + key + " already existed; entry ids must be unique", null));
+            return;
+        }
+        boolean abandoned;
+        synchronized (lock) {
+            own = created.get();
+            abandoned = state == State.ABANDONED;
+            if (state == State.CREATING) {
+                state = State.WAITING;
+            }
+        }
+        if (abandoned) {
+            withdraw();
+            return;
+        }
+        requestCheck();
+    }
+
+    private void requestCheck() {
+        if (wip.getAndIncrement() == 0) {
+            services.blocking().execute(this::drainChecks);
+        }
+    }
+
+    private void drainChecks() {
+        int missed = 1;
+        do {
+            check();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void check() {
+        long myRound;
+        synchronized (lock) {
+            if (state != State.WAITING) {
+                return;
+            }
+            closeWatchLocked();
+            myRound = ++round;
+        }
+        Listing listing;
+        try {
+            listing = services.backend().list(prefix);
+        } catch (RuntimeException e) {
+            retryLater(e);
+            return;
+        }
+        List<Entry> entries = listing.entries();
+        int index = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).key().equals(key)) {
+                index = i;
+                break;
+            }
+        }
+        if (index < 0) {
+            fail(new LockLostException(
+                    lockName,
+                    LossReason.ENTRY_REMOVED,
+                    "the waiter's entry for '" + lockName
+                            + "' disappeared from the server while it waited (its session expired or it was deleted)",
+                    null));
+            return;
+        }
+        if (index == 0) {
+            Entry mine = entries.get(0);
+            synchronized (lock) {
+                if (state != State.WAITING) {
+                    return;
+                }
+                state = State.ACQUIRED;
+                own = mine;
+            }
+            session.unbind(this);
+            result.complete(Optional.of(mine));
+            return;
+        }
+        if (tryOnly) {
+            synchronized (lock) {
+                if (state != State.WAITING) {
+                    return;
+                }
+                state = State.ABANDONED;
+            }
+            session.unbind(this);
+            withdraw();
+            result.complete(Optional.empty());
+            return;
+        }
+        String predecessor = entries.get(index - 1).key();
+        Watch w;
+        try {
+            w = services.backend().watch(predecessor, false, listing.revision(), new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent event) {
+                    if (event.type() == WatchEvent.Type.DELETE && event.key().equals(predecessor)) {
+                        wake(myRound);
+                    }
+                }
+
+                @Override
+                public void onReset(String why) {
+                    wake(myRound);
+                }
+            });
+        } catch (RuntimeException e) {
+            retryLater(e);
+            return;
+        }
+        synchronized (lock) {
+            if (state == State.WAITING && round == myRound) {
+                watch = w;
+                retryDelay = Duration.ofMillis(20);
+                return;
+            }
+        }
+        w.close();
+    }
+
+    private void wake(long fromRound) {
+        synchronized (lock) {
+            if (fromRound != round || state != State.WAITING) {
+                return;
+            }
+        }
+        requestCheck();
+    }
+
+    private void retryLater(RuntimeException cause) {
+        Duration delay;
+        synchronized (lock) {
+            if (state != State.WAITING) {
+                return;
+            }
+            delay = retryDelay;
+            Duration cap = services.keeper().ttl().dividedBy(4);
+            retryDelay = delay.multipliedBy(2).compareTo(cap) > 0 ? cap : delay.multipliedBy(2);
+        }
+        services.log().debug("waiting for '{}': check failed ({}), retrying in {}", lockName, cause.toString(), delay);
+        services.time().schedule(delay, this::requestCheck);
+    }
+
+    @Override
+    public void sessionLost(LossReason reason, LockException cause) {
+        LockException failure = reason == LossReason.COORDINATOR_CLOSED
+                ? null
+                : new LockLostException(
+                        lockName,
+                        LossReason.SESSION_LOST,
+                        "the session was lost while waiting for '" + lockName + "'; nothing was acquired",
+                        cause);
+        synchronized (lock) {
+            if (state != State.CREATING && state != State.WAITING) {
+                return;
+            }
+            state = State.FAILED;
+            closeWatchLocked();
+        }
+        // The entry dies with the session's lease; nothing to remove here.
+        if (failure == null) {
+            result.completeExceptionally(
+                    new IllegalStateException("the coordinator was closed while waiting for '" + lockName + "'"));
+        } else {
+            result.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * Stops waiting. Returns true if the attempt was stopped before it acquired; the caller then calls {@link
+     * #withdraw()} (an attempt still creating its entry withdraws by itself). Returns false if it had acquired.
+     */
+    boolean abandon() {
+        synchronized (lock) {
+            switch (state) {
+                case ACQUIRED:
+                    return false;
+                case CREATING:
+                case WAITING:
+                    state = State.ABANDONED;
+                    closeWatchLocked();
+                    break;
+                default:
+                    break;
+            }
+        }
+        session.unbind(this);
+        return true;
+    }
+
+    /** Removes the own entry, if it was created; on failure leaves it to the janitor. Blocks for one request. */
+    void withdraw() {
+        Entry e;
+        synchronized (lock) {
+            e = own;
+        }
+        if (e == null) {
+            return;
+        }
+        try {
+            services.backend().compareAndDelete(key, e.version());
+        } catch (RuntimeException failed) {
+            services.janitor().deleteKey(key);
+        }
+    }
+
+    private void fail(RuntimeException failure) {
+        synchronized (lock) {
+            if (state == State.ACQUIRED || state == State.ABANDONED) {
+                return;
+            }
+            state = State.FAILED;
+            closeWatchLocked();
+        }
+        session.unbind(this);
+        result.completeExceptionally(failure);
+    }
+
+    private void closeWatchLocked() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
+    }
+}

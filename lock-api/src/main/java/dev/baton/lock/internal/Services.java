@@ -1,0 +1,88 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.TimeSource;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the recipes share from their coordinator. Threadsafe. */
+final class Services {
+    private static final Logger log = LoggerFactory.getLogger("dev.baton.lock");
+
+    private final String coordinatorId = UUID.randomUUID().toString().replace("-", "");
+    private final AtomicLong entrySequence = new AtomicLong();
+    private final CoordinationBackend backend;
+    private final TimeSource time;
+    private final Executor blocking;
+    private final Executor callbacks;
+    private final Janitor janitor;
+    private final Duration sessionTtl;
+    private final Duration sessionMargin;
+    private SessionKeeper keeper;
+
+    Services(
+            CoordinationBackend backend,
+            TimeSource time,
+            Executor blocking,
+            Executor callbacks,
+            Duration sessionTtl,
+            Duration sessionMargin) {
+        this.backend = backend;
+        this.time = time;
+        this.blocking = blocking;
+        this.callbacks = callbacks;
+        this.sessionTtl = sessionTtl;
+        this.sessionMargin = sessionMargin;
+        this.janitor = new Janitor(backend, time, blocking, sessionTtl.dividedBy(2));
+    }
+
+    void attach(SessionKeeper keeper) {
+        this.keeper = keeper;
+    }
+
+    String coordinatorId() {
+        return coordinatorId;
+    }
+
+    /** A key segment unique across every coordinator: the coordinator's random id and a counter. */
+    String newEntryId() {
+        return coordinatorId + "-" + Long.toHexString(entrySequence.incrementAndGet());
+    }
+
+    CoordinationBackend backend() {
+        return backend;
+    }
+
+    TimeSource time() {
+        return time;
+    }
+
+    Executor blocking() {
+        return blocking;
+    }
+
+    Executor callbacks() {
+        return callbacks;
+    }
+
+    Janitor janitor() {
+        return janitor;
+    }
+
+    SessionKeeper keeper() {
+        return keeper;
+    }
+
+    Logger log() {
+        return log;
+    }
+
+    /** The safety margin for a lease of {@code ttl}: the same fraction of it as the session's margin. */
+    Duration marginFor(Duration ttl) {
+        return Duration.ofNanos((long) (ttl.toNanos() * ((double) sessionMargin.toNanos() / sessionTtl.toNanos())));
+    }
+}

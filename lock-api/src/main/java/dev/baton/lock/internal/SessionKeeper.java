@@ -1,0 +1,366 @@
+package dev.baton.lock.internal;
+
+import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.LockException;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.SessionListener;
+import dev.baton.lock.SessionState;
+import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import dev.baton.lock.spi.TimeSource;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the coordinator's one session lease alive and decides, locally, when it must be considered lost.
+ *
+ * <p>The local deadline is {@code sendTime(last acknowledged renewal) + ttl - margin}, on the monotonic clock. The
+ * server received that renewal no earlier than it was sent and expires the lease no earlier than {@code ttl} after
+ * receiving it, so as long as the two clocks' rates differ by less than {@code margin / ttl}, the client's deadline
+ * passes before the server's: holders are told before anyone else can be granted their locks. The deadline timer is
+ * independent of the renewal calls, so a renewal that hangs (a silently dropped connection) cannot delay it, and
+ * {@link Session#isAlive(long)} checks the deadline itself, so even a delayed timer thread cannot make a handle look
+ * valid past it.
+ *
+ * <p>After a loss the keeper opens a fresh session in the background; handles of the old session stay lost.
+ */
+final class SessionKeeper {
+    private static final Logger log = LoggerFactory.getLogger(SessionKeeper.class);
+
+    /** Something whose validity hangs on one session: a held lock, a term, a waiter. */
+    interface Member {
+        /**
+         * Told synchronously, on the thread that decided the loss: must only flip local state and hand the rest to
+         * executors.
+         */
+        void sessionLost(LossReason reason, LockException cause);
+    }
+
+    /** One granted session lease. */
+    final class Session {
+        final long leaseId;
+        final long generation;
+        private volatile long deadlineNanos;
+        private volatile boolean lost;
+        private final Set<Member> members = ConcurrentHashMap.newKeySet();
+
+        Session(long leaseId, long generation, long deadlineNanos) {
+            this.leaseId = leaseId;
+            this.generation = generation;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /** Whether the session is alive at {@code nowNanos}, by the local deadline. */
+        boolean isAlive(long nowNanos) {
+            return !lost && nowNanos - deadlineNanos < 0;
+        }
+
+        long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        /**
+         * Binds {@code member} to this session; returns false (and binds nothing) when the session is already lost,
+         * so a member can never miss the loss.
+         */
+        boolean bind(Member member) {
+            members.add(member);
+            if (lost || !isAlive(time.nanoTime())) {
+                members.remove(member);
+                return false;
+            }
+            return true;
+        }
+
+        void unbind(Member member) {
+            members.remove(member);
+        }
+    }
+
+    private final CoordinationBackend backend;
+    private final TimeSource time;
+    private final Duration ttl;
+    private final Duration margin;
+    private final Duration renewInterval;
+    private final Executor blocking;
+    private final Executor callbacks;
+    private final Janitor janitor;
+    private final CopyOnWriteArrayList<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+
+    private Session current;
+    private SessionState state = SessionState.CONNECTED;
+    private long generations;
+    private boolean closed;
+    private boolean reopening;
+
+    SessionKeeper(
+            CoordinationBackend backend,
+            TimeSource time,
+            Duration ttl,
+            Duration margin,
+            Executor blocking,
+            Executor callbacks,
+            Janitor janitor) {
+        this.backend = backend;
+        this.time = time;
+        this.ttl = ttl;
+        this.margin = margin;
+        this.renewInterval = ttl.dividedBy(3);
+        this.blocking = blocking;
+        this.callbacks = callbacks;
+        this.janitor = janitor;
+    }
+
+    Duration ttl() {
+        return ttl;
+    }
+
+    /** Opens the first session on the calling thread. */
+    void start() {
+        open();
+    }
+
+    SessionState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    Subscription addListener(SessionListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Returns a live session, opening a new one on the calling thread if the last was lost.
+     *
+     * @throws IllegalStateException if the keeper is closed
+     * @throws BackendUnavailableException if a new session could not be opened
+     */
+    Session session() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("coordinator is closed");
+            }
+            if (current != null && current.isAlive(time.nanoTime())) {
+                return current;
+            }
+        }
+        return open();
+    }
+
+    private Session open() {
+        long sent = time.nanoTime();
+        long leaseId = backend.grantLease(ttl);
+        Session s;
+        SessionState previous;
+        synchronized (lock) {
+            if (closed) {
+                janitor.revokeLease(leaseId);
+                throw new IllegalStateException("coordinator is closed");
+            }
+            if (current != null && current.isAlive(time.nanoTime())) {
+                // Another thread opened one meanwhile; keep a single session.
+                janitor.revokeLease(leaseId);
+                return current;
+            }
+            s = new Session(leaseId, ++generations, sent + ttl.toNanos() - margin.toNanos());
+            current = s;
+            previous = state;
+            state = SessionState.CONNECTED;
+        }
+        log.debug("session {} opened (lease {}, ttl {})", s.generation, Long.toHexString(leaseId), ttl);
+        announce(previous, SessionState.CONNECTED);
+        scheduleRenewal(s, renewInterval);
+        scheduleDeadlineCheck(s);
+        return s;
+    }
+
+    private void scheduleRenewal(Session s, Duration delay) {
+        time.schedule(delay, () -> blocking.execute(() -> renew(s)));
+    }
+
+    private void scheduleDeadlineCheck(Session s) {
+        long delay = s.deadlineNanos - time.nanoTime();
+        time.schedule(Duration.ofNanos(Math.max(0, delay)), () -> checkDeadline(s));
+    }
+
+    private void checkDeadline(Session s) {
+        if (s.lost || isClosed()) {
+            return;
+        }
+        if (s.isAlive(time.nanoTime())) {
+            scheduleDeadlineCheck(s);
+        } else {
+            lose(
+                    s,
+                    "no renewal was acknowledged before the local deadline (ttl " + ttl + " minus margin " + margin
+                            + ")");
+        }
+    }
+
+    private void renew(Session s) {
+        if (s.lost || isClosed()) {
+            return;
+        }
+        long sent = time.nanoTime();
+        try {
+            backend.keepAlive(s.leaseId);
+        } catch (NoSuchLeaseException gone) {
+            lose(s, "the server no longer has the session's lease");
+            return;
+        } catch (RuntimeException failed) {
+            SessionState previous = transition(s, SessionState.SUSPENDED);
+            if (previous == SessionState.CONNECTED) {
+                log.warn(
+                        "session {} suspended: renewal failed ({}); handles stay valid for at most {}",
+                        s.generation,
+                        failed.toString(),
+                        Duration.ofNanos(Math.max(0, s.deadlineNanos - sent)));
+            }
+            scheduleRenewal(s, renewInterval.dividedBy(4));
+            return;
+        }
+        long newDeadline = sent + ttl.toNanos() - margin.toNanos();
+        synchronized (lock) {
+            // Never extend a lost session: once declared lost, it stays lost even if the server still had it.
+            if (!s.lost && newDeadline - s.deadlineNanos > 0) {
+                s.deadlineNanos = newDeadline;
+            }
+        }
+        transition(s, SessionState.CONNECTED);
+        scheduleRenewal(s, renewInterval);
+    }
+
+    /** Moves the state for session {@code s} if it is still current and alive; returns the previous state. */
+    private SessionState transition(Session s, SessionState to) {
+        SessionState previous;
+        synchronized (lock) {
+            if (closed || s != current || s.lost) {
+                return null;
+            }
+            previous = state;
+            state = to;
+        }
+        if (previous != to) {
+            announce(previous, to);
+        }
+        return previous;
+    }
+
+    /** Declares {@code s} lost: every member is told, synchronously, then a new session is opened. */
+    void lose(Session s, String why) {
+        SessionState previous;
+        synchronized (lock) {
+            if (s.lost) {
+                return;
+            }
+            s.lost = true;
+            previous = (s == current && !closed) ? state : null;
+            if (previous != null) {
+                state = SessionState.LOST;
+            }
+        }
+        log.warn("session {} lost: {}", s.generation, why);
+        SessionLostException cause = new SessionLostException(why);
+        for (Member m : s.members) {
+            m.sessionLost(LossReason.SESSION_LOST, cause);
+        }
+        s.members.clear();
+        if (previous == null) {
+            return;
+        }
+        announce(previous, SessionState.LOST);
+        // The server may still hold the lease (the deadline is conservative): revoke it so that waiters elsewhere
+        // need not wait for the server's own expiry.
+        janitor.revokeLease(s.leaseId);
+        reopenInBackground(Duration.ZERO);
+    }
+
+    private void reopenInBackground(Duration delay) {
+        synchronized (lock) {
+            if (closed || reopening) {
+                return;
+            }
+            reopening = true;
+        }
+        time.schedule(
+                delay,
+                () -> blocking.execute(() -> {
+                    synchronized (lock) {
+                        reopening = false;
+                        if (closed || (current != null && current.isAlive(time.nanoTime()))) {
+                            return;
+                        }
+                    }
+                    try {
+                        open();
+                    } catch (RuntimeException e) {
+                        log.debug("could not reopen the session yet: {}", e.toString());
+                        reopenInBackground(renewInterval);
+                    }
+                }));
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    private void announce(SessionState previous, SessionState current) {
+        if (previous == current || listeners.isEmpty()) {
+            return;
+        }
+        for (SessionListener l : listeners) {
+            callbacks.execute(() -> l.onStateChanged(previous, current));
+        }
+    }
+
+    /**
+     * Closes the keeper: members of the live session are told (as closed), and the lease is revoked on the calling
+     * thread so that every session-bound entry goes at once; if the server cannot be reached, they expire with it.
+     */
+    void close(LockException cause) {
+        Session s;
+        SessionState previous;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            s = current;
+            previous = state;
+            state = SessionState.CLOSED;
+        }
+        if (s != null) {
+            s.lost = true;
+            for (Member m : s.members) {
+                m.sessionLost(LossReason.COORDINATOR_CLOSED, cause);
+            }
+            s.members.clear();
+            try {
+                backend.revokeLease(s.leaseId);
+            } catch (RuntimeException e) {
+                log.debug("could not revoke session lease at close; it expires within {}: {}", ttl, e.toString());
+            }
+        }
+        announce(previous, SessionState.CLOSED);
+    }
+
+    /** The cause recorded when a session is lost. */
+    static final class SessionLostException extends LockException {
+        private static final long serialVersionUID = 1L;
+
+        SessionLostException(String why) {
+            super(null, "session lost: " + why, null);
+        }
+    }
+}
