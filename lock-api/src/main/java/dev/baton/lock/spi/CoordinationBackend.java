@@ -122,7 +122,8 @@ public interface CoordinationBackend extends AutoCloseable {
      * Watches a key, or every key under {@code prefix + "/"}, for changes after {@code afterRevision}. Events are
      * delivered one at a time, in revision order, without gaps; when that can no longer be promised (history
      * compacted, connection lost and not resumable) the backend calls {@link WatchListener#onReset(String)} once
-     * and delivers nothing more. Listeners may be called on a client library's thread and must hand work off.
+     * and delivers nothing more. Listeners may be called on a client library's thread and must hand work off. Events
+     * (replayed ones, or a reset) may be delivered before this method returns; callers must be ready for that.
      *
      * @param keyOrPrefix the key or prefix
      * @param prefix whether {@code keyOrPrefix} names a prefix

@@ -19,7 +19,8 @@ public interface TimeSource {
     /**
      * Runs {@code task} once, {@code delay} from now. The task must be short and must not block.
      *
-     * @param delay how long from now; zero or negative runs as soon as possible
+     * @param delay how long from now; zero or negative runs as soon as possible (on a manual clock: at the next
+     *     advance, so code must never wait on a zero-delay task)
      * @param task the task
      * @return a handle that cancels the task if it has not run
      */

@@ -1,0 +1,45 @@
+package dev.baton.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class OptionsTest {
+    @Test
+    void lock_options_default_to_session_bound() {
+        assertThat(LockOptions.defaults().fixedTtl()).isEmpty();
+        assertThat(LockOptions.ttl(Duration.ofSeconds(3)).fixedTtl()).contains(Duration.ofSeconds(3));
+        assertThat(LockOptions.ttl(Duration.ofSeconds(3))).isEqualTo(LockOptions.ttl(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void zero_negative_and_null_ttls_are_rejected_naming_the_argument() {
+        assertThatThrownBy(() -> LockOptions.ttl(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl must be positive");
+        assertThatThrownBy(() -> LockOptions.ttl(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LockOptions.ttl(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> LeaseOptions.of(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void lease_renews_every_third_of_its_ttl_unless_told() {
+        LeaseOptions o =
+                LeaseOptions.builder(Duration.ofSeconds(9)).autoRenew(true).build();
+        assertThat(o.autoRenew()).isTrue();
+        assertThat(o.renewInterval()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void lease_renew_interval_must_be_shorter_than_its_ttl() {
+        assertThatThrownBy(() -> LeaseOptions.builder(Duration.ofSeconds(2))
+                        .renewInterval(Duration.ofSeconds(2))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("renewInterval");
+    }
+}

@@ -1,0 +1,384 @@
+package dev.baton.inmemory;
+
+import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client of an {@link InMemoryCluster}: the {@link CoordinationBackend} the recipes run on. Every call is one
+ * request to the cluster, answered on the calling thread; watch events are delivered on the thread whose write (or
+ * timer) caused them. Create it with {@link InMemoryCluster#newBackend()}.
+ *
+ * <p>For tests of failure handling, {@link #disconnect()} cuts this client off the cluster as a network partition
+ * would: calls fail with {@link BackendUnavailableException}, watches are reset, and the leases it holds expire on
+ * the cluster's clock unless {@link #reconnect()} comes first and renews them.
+ *
+ * <p>Keys must follow the SPI's rules (ASCII letters, digits and {@code . _ ~ % - /}, not starting or ending with
+ * {@code /}); this reference backend rejects other keys with {@link IllegalArgumentException} so that a recipe that
+ * would break a stricter backend fails here first. {@link Entry#NO_LEASE} is accepted as a lease id and means a key
+ * that lives until it is deleted.
+ *
+ * <p>Threadsafe. {@link #close()} is idempotent; after it every call except {@link #describe()}, {@link
+ * #minimumTtl()}, {@link #maximumTtl()} and {@code close} throws {@link IllegalStateException}.
+ */
+public final class InMemoryBackend implements CoordinationBackend {
+    /** The shortest lease TTL this backend grants. */
+    public static final Duration MINIMUM_TTL = Duration.ofMillis(1);
+
+    /** The longest lease TTL this backend grants. */
+    public static final Duration MAXIMUM_TTL = Duration.ofDays(1);
+
+    private final InMemoryCluster cluster;
+    private final String description;
+    private final Set<WatchRegistration> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private volatile boolean disconnected;
+
+    InMemoryBackend(InMemoryCluster cluster, int clientId) {
+        this.cluster = cluster;
+        this.description = cluster.describe() + " (client " + clientId + ")";
+    }
+
+    /**
+     * Cuts this client off the cluster, as a network partition would: every later call throws {@link
+     * BackendUnavailableException}, and every open watch is reset ({@link WatchListener#onReset(String)} runs on the
+     * calling thread) and delivers nothing more. The cluster's state is untouched, so this client's leases expire on
+     * their own unless {@link #reconnect()} comes first. Idempotent. Threadsafe.
+     *
+     * @throws IllegalStateException if this backend is closed
+     */
+    public void disconnect() {
+        checkOpen();
+        disconnected = true;
+        resetWatches();
+    }
+
+    /**
+     * Restores a connection cut by {@link #disconnect()}; watches reset by the disconnect stay stopped (callers watch
+     * again, as after any reset). Idempotent. Threadsafe.
+     *
+     * @throws IllegalStateException if this backend is closed
+     */
+    public void reconnect() {
+        checkOpen();
+        disconnected = false;
+    }
+
+    /**
+     * Returns whether {@link #disconnect()} is in effect. Threadsafe.
+     *
+     * @return whether calls currently fail as unreachable
+     */
+    public boolean isDisconnected() {
+        return disconnected;
+    }
+
+    /**
+     * Returns the cluster this client is connected to. Threadsafe.
+     *
+     * @return the cluster
+     */
+    public InMemoryCluster cluster() {
+        return cluster;
+    }
+
+    /**
+     * Describes this client, for example {@code in-memory cluster@1 (client 2)}. Threadsafe; works after close.
+     *
+     * @return the description
+     */
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /**
+     * Returns {@link #MINIMUM_TTL}. Threadsafe.
+     *
+     * @return one millisecond
+     */
+    @Override
+    public Duration minimumTtl() {
+        return MINIMUM_TTL;
+    }
+
+    /**
+     * Returns {@link #MAXIMUM_TTL}. Threadsafe.
+     *
+     * @return one day
+     */
+    @Override
+    public Duration maximumTtl() {
+        return MAXIMUM_TTL;
+    }
+
+    /**
+     * Grants a lease expiring {@code ttl} from now on the cluster's clock. Threadsafe.
+     *
+     * @param ttl the TTL, from {@link #MINIMUM_TTL} to {@link #MAXIMUM_TTL}
+     * @return a new positive lease id
+     * @throws IllegalArgumentException if {@code ttl} is outside the limits
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public long grantLease(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl must not be null");
+        if (ttl.compareTo(MINIMUM_TTL) < 0) {
+            throw new IllegalArgumentException(
+                    "ttl must be at least the in-memory backend's minimum TTL of " + MINIMUM_TTL + ", got " + ttl);
+        }
+        if (ttl.compareTo(MAXIMUM_TTL) > 0) {
+            throw new IllegalArgumentException(
+                    "ttl must be at most the in-memory backend's maximum TTL of " + MAXIMUM_TTL + ", got " + ttl);
+        }
+        checkUsable();
+        return cluster.grantLease(ttl.toNanos());
+    }
+
+    /**
+     * Renews a lease for its full TTL from now. Threadsafe.
+     *
+     * @param leaseId the lease
+     * @throws NoSuchLeaseException if the lease expired, was revoked or never existed
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public void keepAlive(long leaseId) {
+        checkUsable();
+        cluster.keepAlive(leaseId);
+    }
+
+    /**
+     * Revokes a lease and deletes its keys; an unknown lease is ignored. Threadsafe.
+     *
+     * @param leaseId the lease
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public void revokeLease(long leaseId) {
+        checkUsable();
+        cluster.revokeLease(leaseId);
+    }
+
+    /**
+     * Reads one key. Threadsafe.
+     *
+     * @param key the key
+     * @return the entry, or empty when absent
+     * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
+     * @throws NullPointerException if {@code key} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Optional<Entry> get(String key) {
+        checkKey("key", key);
+        checkUsable();
+        return cluster.get(key);
+    }
+
+    /**
+     * Creates a key if it is absent; its version and creation sequence are the new revision. Threadsafe.
+     *
+     * @param key the key
+     * @param value the value
+     * @param leaseId the lease, or {@link Entry#NO_LEASE}
+     * @return the entry, or empty if the key exists
+     * @throws NoSuchLeaseException if the lease does not exist (checked before the key)
+     * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+        checkKey("key", key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkUsable();
+        return cluster.createIfAbsent(key, value, leaseId);
+    }
+
+    /**
+     * Replaces a key's value and lease if its version matches; the version becomes the new revision and the
+     * creation sequence is kept. Threadsafe.
+     *
+     * @param key the key
+     * @param expectedVersion the version the caller last saw
+     * @param value the new value
+     * @param leaseId the lease afterwards, or {@link Entry#NO_LEASE}
+     * @return the updated entry, or empty when the key is absent or its version differs
+     * @throws NoSuchLeaseException if the lease does not exist (checked before the key)
+     * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+        checkKey("key", key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkUsable();
+        return cluster.compareAndSet(key, expectedVersion, value, leaseId);
+    }
+
+    /**
+     * Deletes a key if its version matches. Threadsafe.
+     *
+     * @param key the key
+     * @param expectedVersion the version the caller last saw
+     * @return whether the key was deleted
+     * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
+     * @throws NullPointerException if {@code key} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        checkKey("key", key);
+        checkUsable();
+        return cluster.compareAndDelete(key, expectedVersion);
+    }
+
+    /**
+     * Lists the keys under {@code prefix + "/"} by creation sequence, with the current revision. Threadsafe.
+     *
+     * @param prefix the prefix, without trailing {@code /}
+     * @return the listing
+     * @throws IllegalArgumentException if {@code prefix} breaks the SPI's key rules
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Listing list(String prefix) {
+        checkKey("prefix", prefix);
+        checkUsable();
+        return cluster.list(prefix);
+    }
+
+    /**
+     * Watches a key or prefix from {@code afterRevision}. Retained events after that revision are replayed first, on
+     * the calling thread, possibly <em>before this method returns</em>; live events follow on the threads that cause
+     * them. If the retained history does not reach back to {@code afterRevision}, the listener's {@code onReset} runs
+     * once, on the calling thread, and nothing more is delivered. Threadsafe.
+     *
+     * @param keyOrPrefix the key or prefix
+     * @param prefix whether {@code keyOrPrefix} names a prefix
+     * @param afterRevision deliver changes with a revision greater than this
+     * @param listener the listener
+     * @return the watch; closing it stops delivery
+     * @throws IllegalArgumentException if {@code keyOrPrefix} breaks the SPI's key rules
+     * @throws NullPointerException if {@code keyOrPrefix} or {@code listener} is null
+     * @throws BackendUnavailableException if this client is disconnected or the cluster closed
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+        checkKey("keyOrPrefix", keyOrPrefix);
+        Objects.requireNonNull(listener, "listener must not be null");
+        checkUsable();
+        WatchRegistration registration = cluster.watch(keyOrPrefix, prefix, afterRevision, listener);
+        watches.add(registration);
+        // A disconnect or close that ran meanwhile may have missed this registration.
+        if (closed) {
+            cluster.unwatch(registration, null);
+        } else if (disconnected) {
+            cluster.unwatch(registration, disconnectedMessage());
+        }
+        return () -> {
+            watches.remove(registration);
+            cluster.unwatch(registration, null);
+        };
+    }
+
+    /**
+     * Closes this client: its watches stop silently; the cluster's state, including this client's leases, is left as
+     * it is. Idempotent. Threadsafe.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (WatchRegistration registration : drainWatches()) {
+            cluster.unwatch(registration, null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryBackend{" + description + (disconnected ? ", disconnected" : "") + (closed ? ", closed" : "")
+                + "}";
+    }
+
+    private void resetWatches() {
+        for (WatchRegistration registration : drainWatches()) {
+            cluster.unwatch(registration, disconnectedMessage());
+        }
+    }
+
+    private List<WatchRegistration> drainWatches() {
+        List<WatchRegistration> taken = new ArrayList<>();
+        for (WatchRegistration registration : watches) {
+            if (watches.remove(registration)) {
+                taken.add(registration);
+            }
+        }
+        return taken;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("backend closed");
+        }
+    }
+
+    private void checkUsable() {
+        checkOpen();
+        if (disconnected) {
+            throw new BackendUnavailableException(null, disconnectedMessage(), null);
+        }
+    }
+
+    private String disconnectedMessage() {
+        return description
+                + " is disconnected (InMemoryBackend.disconnect() was called); call reconnect() to restore it";
+    }
+
+    private static void checkKey(String name, String key) {
+        Objects.requireNonNull(key, () -> name + " must not be null");
+        if (key.isEmpty() || key.charAt(0) == '/' || key.charAt(key.length() - 1) == '/') {
+            throw new IllegalArgumentException(
+                    name + " must be non-empty and must not start or end with '/', got '" + key + "'");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '%'
+                    || c == '-'
+                    || c == '/';
+            if (!allowed) {
+                throw new IllegalArgumentException(name + " may hold only ASCII letters, digits and . _ ~ % - /, got '"
+                        + key + "' (character " + i + ")");
+            }
+        }
+    }
+}
