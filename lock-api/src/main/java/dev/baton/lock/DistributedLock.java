@@ -10,10 +10,12 @@ import java.util.concurrent.locks.Lock;
  * by the {@link Coordinator} method that created it. Waiters are served in the order they asked (FIFO), and a release
  * wakes only the next waiter.
  *
- * <p>Threadsafe. Several threads may wait on one instance at once; each successful call returns its own handle.
- * Asking an instance for the lock again while a handle it returned is still valid throws {@link
- * IllegalStateException} instead of deadlocking: handles, not threads, own locks. Use {@link #asJavaLock()} for
- * thread-owned, reentrant semantics.
+ * <p>Threadsafe, but one instance serves one holder at a time: asking an instance for the lock while a handle it
+ * returned is still valid throws {@link IllegalStateException} instead of deadlocking, whichever thread asks,
+ * because handles, not threads, own locks (a handle may have been passed to another thread or an async stage).
+ * Instances are cheap and create nothing on the server until used, so threads that compete for one name should
+ * each call {@link Coordinator#lock(String)}, or share the {@link #asJavaLock()} view, which queues this JVM's
+ * threads locally with {@link java.util.concurrent.locks.ReentrantLock}'s rules.
  */
 public interface DistributedLock {
     /**

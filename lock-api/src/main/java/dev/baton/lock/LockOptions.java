@@ -30,8 +30,10 @@ public final class LockOptions {
     }
 
     /**
-     * Returns options for a TTL lock that expires {@code ttl} after acquisition even if never released. The backend
-     * checks the TTL against its own limits when the lock is created.
+     * Returns options for a TTL lock that expires {@code ttl} after acquisition even if never released. The server
+     * frees the lock {@code ttl} after it was acquired; the holder's handle turns invalid (and its loss listeners
+     * are told {@link LossReason#EXPIRED}) a safety margin earlier, so that it stops before anyone else can start.
+     * The backend checks the TTL against its own limits when the lock is created.
      *
      * @param ttl the fixed time the lock is held at most
      * @return the options

@@ -297,10 +297,11 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
         if (kind != Kind.SESSION) {
             if (reason == LossReason.COORDINATOR_CLOSED) {
                 revokeOwnLeaseNow();
-            } else {
-                // The server would expire it a margin later; revoking frees the lock for others sooner.
+            } else if (reason != LossReason.EXPIRED) {
                 services.janitor().revokeLease(leaseId);
             }
+            // An EXPIRED lease is left to the server: the holder is told a margin early, but the lock itself stays
+            // taken for the full TTL the user asked for (a TTL lock's "at most" is the TTL, not TTL minus margin).
         }
     }
 

@@ -1,0 +1,167 @@
+package dev.baton.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.inmemory.InMemoryCluster;
+import dev.baton.lock.Coordinator;
+import dev.baton.lock.DistributedLock;
+import dev.baton.lock.ElectionListener;
+import dev.baton.lock.LeaderElection;
+import dev.baton.lock.Leadership;
+import dev.baton.lock.LeaseOptions;
+import dev.baton.lock.LockHandle;
+import dev.baton.lock.LockOptions;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.SingletonRunner;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The five snippets of README.md, statement for statement, with the README's placeholder work ({@code orders.save},
+ * {@code compact}, ...) done by small methods here. When this stops compiling, the README is out of date.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ReadmeSnippetsTest {
+    private InMemoryCluster cluster;
+    private Coordinator coordinator;
+    private final FencedStore orders = new FencedStore();
+    private final List<Long> tokensUsed = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startCoordinator() {
+        cluster = new InMemoryCluster();
+        coordinator =
+                cluster.coordinatorBuilder().sessionTtl(Duration.ofSeconds(10)).build();
+    }
+
+    @AfterEach
+    void close() {
+        coordinator.close();
+        cluster.close();
+    }
+
+    @Test
+    void mutex_with_fencing_token() throws InterruptedException {
+        String order = "order 42, paid";
+        DistributedLock lock = coordinator.lock("orders/42");
+        try (LockHandle handle = lock.acquire(Duration.ofSeconds(5))) {
+            save(order, handle.fencingToken());
+        }
+        assertThat(orders.value()).isEqualTo(order);
+        assertThat(cluster.keys()).isEmpty();
+    }
+
+    @Test
+    void ttl_lock() throws InterruptedException {
+        DistributedLock nightly = coordinator.lock("reports/nightly", LockOptions.ttl(Duration.ofMinutes(10)));
+        Optional<LockHandle> taken = nightly.tryAcquire();
+        if (taken.isPresent()) {
+            try (LockHandle handle = taken.get()) {
+                runNightlyReport(handle.fencingToken());
+            }
+        }
+        assertThat(tokensUsed).hasSize(1);
+    }
+
+    @Test
+    void renewable_leases() throws InterruptedException {
+        DistributedLock compaction = coordinator.lease("jobs/compaction", Duration.ofSeconds(30));
+        try (LockHandle lease = compaction.acquire()) {
+            for (String segment : List.of("a", "b")) {
+                compact(segment, lease.fencingToken());
+                lease.renew();
+            }
+        }
+
+        LeaseOptions options =
+                LeaseOptions.builder(Duration.ofSeconds(30)).autoRenew(true).build();
+        try (LockHandle lease = coordinator.lease("jobs/reindex", options).acquire()) {
+            lease.onLost((h, reason) -> stopReindexing());
+            reindex(lease.fencingToken());
+        }
+        assertThat(tokensUsed).hasSize(3);
+    }
+
+    @Test
+    void leader_election() throws InterruptedException {
+        CountDownLatch proclaimed = new CountDownLatch(1);
+        LeaderElection election = coordinator.election("billing/leader", "host-a");
+        election.observe(leader -> leader.ifPresent(info -> {
+            System.out.println(info.candidateId() + " leads at " + info.value());
+            if (info.value().equals("host-a:8080")) {
+                proclaimed.countDown();
+            }
+        }));
+        CountDownLatch revoked = new CountDownLatch(1);
+        election.listen(new ElectionListener() {
+            @Override
+            public void onElected(Leadership term) {
+                startServing(term.fencingToken());
+            }
+
+            @Override
+            public void onRevoked(Leadership term, LossReason reason) {
+                revoked.countDown();
+            }
+        });
+
+        Leadership term = election.campaign();
+        term.proclaim("host-a:8080");
+        assertThat(proclaimed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(term.isValid()).isTrue();
+        term.close();
+        assertThat(revoked.await(10, TimeUnit.SECONDS)).isTrue();
+        election.close();
+    }
+
+    @Test
+    void singleton_task() throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        SingletonRunner runner = coordinator.singleton("billing/invoicer", "host-a", term -> {
+            started.countDown();
+            while (!Thread.currentThread().isInterrupted()) {
+                sendNextBatch(term.fencingToken());
+            }
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        runner.close();
+        assertThat(runner.termsStarted()).isEqualTo(1);
+        assertThat(runner.currentTerm()).isEmpty();
+    }
+
+    private void save(String order, long fencingToken) {
+        assertThat(orders.write(fencingToken, order)).isTrue();
+    }
+
+    private void runNightlyReport(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void compact(String segment, long fencingToken) {
+        assertThat(segment).isNotEmpty();
+        tokensUsed.add(fencingToken);
+    }
+
+    private void reindex(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void stopReindexing() {}
+
+    private void startServing(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void sendNextBatch(long fencingToken) throws InterruptedException {
+        assertThat(fencingToken).isPositive();
+        Thread.sleep(5); // stands for the batch's I/O; throws when the runner interrupts the task
+    }
+}

@@ -1,0 +1,215 @@
+package dev.baton.inmemory.tck;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchEvent;
+import dev.baton.lock.spi.WatchListener;
+import dev.baton.lock.tck.ForwardingBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Backends broken on purpose, each in one way a real backend could be: the conformance kit must fail against every
+ * one of them ({@link BrokenBackendsAreCaughtTest}).
+ */
+final class BrokenBackends {
+    private BrokenBackends() {}
+
+    /** compareAndSet ignores the expected version: a stale writer overwrites a newer value. */
+    static final class CasIgnoresVersion extends ForwardingBackend {
+        CasIgnoresVersion(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+            Optional<Entry> current = delegate().get(key);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            return delegate().compareAndSet(key, current.get().version(), value, leaseId);
+        }
+    }
+
+    /** Leases never expire: every lease is granted (and renewed) for the longest TTL the server allows. */
+    static final class LeasesNeverExpire extends ForwardingBackend {
+        LeasesNeverExpire(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public long grantLease(Duration ttl) {
+            return delegate().grantLease(delegate().maximumTtl());
+        }
+    }
+
+    /** Leases expire on the server after half their TTL: the server hands a lock over before the holder knows. */
+    static final class LeasesExpireEarly extends ForwardingBackend {
+        LeasesExpireEarly(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public long grantLease(Duration ttl) {
+            return delegate().grantLease(ttl.dividedBy(2));
+        }
+    }
+
+    /** list returns entries newest first instead of in creation order. */
+    static final class ListNewestFirst extends ForwardingBackend {
+        ListNewestFirst(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            Listing listing = delegate().list(prefix);
+            List<Entry> reversed = new ArrayList<>(listing.entries());
+            Collections.reverse(reversed);
+            return new Listing(reversed, listing.revision());
+        }
+    }
+
+    /** Creation sequences (the fencing tokens) run backwards: every entry reports a sequence below the last. */
+    static final class SequenceRunsBackwards extends ForwardingBackend {
+        private static final long CEILING = 1_000_000_000L;
+
+        SequenceRunsBackwards(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        private static Entry flip(Entry e) {
+            return new Entry(e.key(), e.value(), e.version(), CEILING - e.createSequence(), e.leaseId());
+        }
+
+        @Override
+        public Optional<Entry> get(String key) {
+            return delegate().get(key).map(SequenceRunsBackwards::flip);
+        }
+
+        @Override
+        public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+            return delegate().createIfAbsent(key, value, leaseId).map(SequenceRunsBackwards::flip);
+        }
+
+        @Override
+        public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+            return delegate()
+                    .compareAndSet(key, expectedVersion, value, leaseId)
+                    .map(SequenceRunsBackwards::flip);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            Listing listing = delegate().list(prefix);
+            List<Entry> flipped = new ArrayList<>();
+            for (Entry e : listing.entries()) {
+                flipped.add(flip(e));
+            }
+            return new Listing(flipped, listing.revision());
+        }
+
+        @Override
+        public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+            return delegate().watch(keyOrPrefix, prefix, afterRevision, new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent event) {
+                    listener.onEvent(
+                            event.entry().isPresent()
+                                    ? new WatchEvent(
+                                            event.type(),
+                                            event.key(),
+                                            flip(event.entry().get()),
+                                            event.revision())
+                                    : event);
+                }
+
+                @Override
+                public void onReset(String why) {
+                    listener.onReset(why);
+                }
+            });
+        }
+    }
+
+    /** Watches silently drop DELETE events, so nobody learns that a lock was released or expired. */
+    static final class WatchesDropDeletes extends ForwardingBackend {
+        WatchesDropDeletes(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+            return delegate().watch(keyOrPrefix, prefix, afterRevision, new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent event) {
+                    if (event.type() != WatchEvent.Type.DELETE) {
+                        listener.onEvent(event);
+                    }
+                }
+
+                @Override
+                public void onReset(String why) {
+                    listener.onReset(why);
+                }
+            });
+        }
+    }
+
+    /**
+     * Key watches are coarse: they watch the key's parent and reset on any change of a sibling (as a child watch on a
+     * parent node would), so every waiter re-checks on every release: a herd, though no rule of correctness breaks.
+     */
+    static final class KeyWatchesFireOnSiblings extends ForwardingBackend {
+        KeyWatchesFireOnSiblings(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+            int slash = keyOrPrefix.lastIndexOf('/');
+            if (prefix || slash < 0) {
+                return delegate().watch(keyOrPrefix, prefix, afterRevision, listener);
+            }
+            AtomicBoolean reset = new AtomicBoolean();
+            return delegate().watch(keyOrPrefix.substring(0, slash), true, afterRevision, new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent event) {
+                    if (reset.get()) {
+                        return;
+                    }
+                    if (event.key().equals(keyOrPrefix)) {
+                        listener.onEvent(event);
+                    } else if (reset.compareAndSet(false, true)) {
+                        listener.onReset("a sibling of " + keyOrPrefix + " changed");
+                    }
+                }
+
+                @Override
+                public void onReset(String why) {
+                    if (reset.compareAndSet(false, true)) {
+                        listener.onReset(why);
+                    }
+                }
+            });
+        }
+    }
+
+    /** compareAndDelete reports success when the version matches, but leaves the key in place. */
+    static final class DeleteKeepsKey extends ForwardingBackend {
+        DeleteKeepsKey(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean compareAndDelete(String key, long expectedVersion) {
+            return delegate().get(key).map(e -> e.version() == expectedVersion).orElse(false);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.baton.lock.tck;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchListener;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A backend that passes every call to another: the base of decorators that inject faults or, in the kit's
+ * self-test, break a backend on purpose. Subclasses override the calls they change.
+ *
+ * <p>Threadsafe if the delegate is.
+ */
+public abstract class ForwardingBackend implements CoordinationBackend {
+    private final CoordinationBackend delegate;
+
+    /**
+     * Creates a decorator.
+     *
+     * @param delegate the backend calls go to
+     * @throws NullPointerException if {@code delegate} is null
+     */
+    protected ForwardingBackend(CoordinationBackend delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /**
+     * Returns the backend calls go to.
+     *
+     * @return the delegate
+     */
+    protected final CoordinationBackend delegate() {
+        return delegate;
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public Duration minimumTtl() {
+        return delegate.minimumTtl();
+    }
+
+    @Override
+    public Duration maximumTtl() {
+        return delegate.maximumTtl();
+    }
+
+    @Override
+    public long grantLease(Duration ttl) {
+        return delegate.grantLease(ttl);
+    }
+
+    @Override
+    public void keepAlive(long leaseId) {
+        delegate.keepAlive(leaseId);
+    }
+
+    @Override
+    public void revokeLease(long leaseId) {
+        delegate.revokeLease(leaseId);
+    }
+
+    @Override
+    public Optional<Entry> get(String key) {
+        return delegate.get(key);
+    }
+
+    @Override
+    public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+        return delegate.createIfAbsent(key, value, leaseId);
+    }
+
+    @Override
+    public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+        return delegate.compareAndSet(key, expectedVersion, value, leaseId);
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        return delegate.compareAndDelete(key, expectedVersion);
+    }
+
+    @Override
+    public Listing list(String prefix) {
+        return delegate.list(prefix);
+    }
+
+    @Override
+    public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+        return delegate.watch(keyOrPrefix, prefix, afterRevision, listener);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
