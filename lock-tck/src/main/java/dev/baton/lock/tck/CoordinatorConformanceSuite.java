@@ -46,6 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -717,6 +720,63 @@ public abstract class CoordinatorConformanceSuite {
         assertThat(t.validWhenSuspended)
                 .as("the holder's handle while the session was only SUSPENDED")
                 .isTrue();
+    }
+
+    @Test
+    void early_loss_holder_is_told_even_when_renewals_hang_instead_of_failing() throws Exception {
+        // A silent network (packets dropped, no error) makes the renewal call hang rather than fail. The local
+        // deadline must fire on its own timer; a client that only reacts to failed renewals would learn of the loss
+        // after the next holder had started. The holder's blocking calls get threads of their own so that, with
+        // manual time, a hung call cannot stall the clock.
+        ExecutorService hungCalls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tck-hung-call");
+            t.setDaemon(true);
+            return t;
+        });
+        Client holder = newClient("holder", hungCalls);
+        try {
+            Client waiter = newClient("waiter");
+            String name = name("blackhole");
+            LockHandle held = holder.coordinator.lock(name).acquire(awaitTimeout());
+            AtomicReference<Stamp> lost = new AtomicReference<>();
+            AtomicReference<Stamp> acquired = new AtomicReference<>();
+            held.onLost((h, why) -> lost.compareAndSet(null, stamp()));
+            CompletableFuture<LockHandle> next = waiter.coordinator.lock(name).acquireAsync();
+            next.whenComplete((h, e) -> {
+                if (e == null) {
+                    acquired.compareAndSet(null, stamp());
+                }
+            });
+            awaitKeyCount(2, "the waiter's entry queued behind the holder's");
+            Stamp cut = stamp();
+            holder.backend.blackhole();
+            passTimeUntil(
+                    env.sessionTtl().plus(livenessSlack()),
+                    () -> acquired.get() != null || next.isCompletedExceptionally(),
+                    "the waiter to acquire after the holder's renewals started to hang");
+            LockHandle nextHandle = next.join();
+            assertThat(lost.get())
+                    .as("the holder whose renewals hang was told of its loss")
+                    .isNotNull();
+            assertThat(lost.get().seq)
+                    .as("order of the holder's loss notice and the waiter's acquisition")
+                    .isLessThan(acquired.get().seq);
+            assertThat(lost.get().nanos)
+                    .as("time of the holder's loss notice against the waiter's acquisition")
+                    .isLessThan(acquired.get().nanos);
+            assertThat(held.isValid()).as("the hung holder's handle").isFalse();
+            assertThat(nextHandle.fencingToken()).isGreaterThan(held.fencingToken());
+            report(
+                    "early loss (hung renewals)",
+                    "holder told %d ms after the blackhole, waiter acquired %d ms after it (session TTL %d ms)",
+                    millis(lost.get().nanos - cut.nanos),
+                    millis(acquired.get().nanos - cut.nanos),
+                    env.sessionTtl().toMillis());
+            nextHandle.close();
+        } finally {
+            holder.backend.heal();
+            hungCalls.shutdown();
+        }
     }
 
     @Test
@@ -2126,13 +2186,24 @@ public abstract class CoordinatorConformanceSuite {
     }
 
     private Client newClient(String label) {
+        return newClient(label, env.manualTime() ? Runnable::run : null);
+    }
+
+    /**
+     * A client whose blocking backend calls run on {@code blocking} (null: the coordinator's own pool). Callbacks run
+     * inline with manual time, so that they happen at the instant the clock says.
+     */
+    private Client newClient(String label, Executor blocking) {
         FaultInjectingBackend backend = new FaultInjectingBackend(env.newBackend());
         CoordinatorBuilder builder = Coordinator.builder(backend)
                 .sessionTtl(env.sessionTtl())
                 .timeSource(env.timeSource())
                 .closeBackendOnClose(true);
+        if (blocking != null) {
+            builder.blockingExecutor(blocking);
+        }
         if (env.manualTime()) {
-            builder.blockingExecutor(Runnable::run).callbackExecutor(Runnable::run);
+            builder.callbackExecutor(Runnable::run);
         }
         Coordinator coordinator;
         try {

@@ -59,6 +59,11 @@ public class FaultInjectingBackend extends ForwardingBackend {
     private final AtomicBoolean failNextCreate = new AtomicBoolean();
     private final AtomicBoolean failNextDelete = new AtomicBoolean();
     private volatile boolean partitioned;
+    private volatile boolean blackholed;
+    private final Object blackholeMonitor = new Object();
+
+    /** The longest a call hangs in a {@link #blackhole()} before failing, so that no test can hang forever. */
+    public static final Duration BLACKHOLE_LIMIT = Duration.ofMinutes(2);
 
     /**
      * Wraps a backend.
@@ -84,9 +89,33 @@ public class FaultInjectingBackend extends ForwardingBackend {
         }
     }
 
-    /** Reconnects this client; watches reset by the partition stay closed. */
+    /**
+     * Makes the server silent for this client, as over a connection whose packets are dropped: every later call
+     * blocks, without an error, until {@link #heal()} (or for at most {@link #BLACKHOLE_LIMIT}) and then fails with
+     * {@link BackendUnavailableException} as a request timeout would; watch events stop arriving. This is the fault
+     * that a client noticing only errors misses: nothing fails until long after the lease could have expired.
+     */
+    public void blackhole() {
+        blackholed = true;
+    }
+
+    /**
+     * Reconnects this client: calls blocked by {@link #blackhole()} fail and later calls go through. Watches reset by
+     * a partition stay closed; watches that went silent in a blackhole are reset now, since they missed events.
+     */
     public void heal() {
         partitioned = false;
+        boolean wasBlackholed;
+        synchronized (blackholeMonitor) {
+            wasBlackholed = blackholed;
+            blackholed = false;
+            blackholeMonitor.notifyAll();
+        }
+        if (wasBlackholed) {
+            for (CutOffWatch watch : watches) {
+                watch.reset("events were dropped by FaultInjectingBackend.blackhole()");
+            }
+        }
     }
 
     /**
@@ -140,6 +169,9 @@ public class FaultInjectingBackend extends ForwardingBackend {
 
     private void enter(Call call) {
         counts.get(call).incrementAndGet();
+        if (blackholed) {
+            hangUntilHealed(call);
+        }
         if (partitioned) {
             throw new BackendUnavailableException(
                     null,
@@ -147,6 +179,23 @@ public class FaultInjectingBackend extends ForwardingBackend {
                             + " is cut off from the server by FaultInjectingBackend.partition()",
                     null);
         }
+    }
+
+    private void hangUntilHealed(Call call) {
+        long deadline = System.nanoTime() + BLACKHOLE_LIMIT.toNanos();
+        synchronized (blackholeMonitor) {
+            long left;
+            while (blackholed && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    blackholeMonitor.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new BackendUnavailableException(
+                null, call + " timed out: the server did not answer (FaultInjectingBackend.blackhole())", null);
     }
 
     private BackendUnavailableException lostAnswer(Call call) {
@@ -251,7 +300,7 @@ public class FaultInjectingBackend extends ForwardingBackend {
 
         @Override
         public synchronized void onEvent(WatchEvent event) {
-            if (!done && !partitioned) {
+            if (!done && !partitioned && !blackholed) {
                 listener.onEvent(event);
             }
         }
