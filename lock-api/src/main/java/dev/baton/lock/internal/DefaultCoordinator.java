@@ -157,6 +157,16 @@ public final class DefaultCoordinator implements Coordinator {
         }
     }
 
+    /** A live session for an acquisition of {@code name}, opened on the calling thread if the last was lost. */
+    SessionKeeper.Session sessionFor(String name) {
+        ensureOpen();
+        try {
+            return keeper.session();
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
+    }
+
     void track(HeldLock handle) {
         handles.add(handle);
     }

@@ -100,51 +100,15 @@ final class ElectionRecipe implements LeaderElection {
 
     @Override
     public CompletableFuture<Leadership> campaignAsync() {
-        CompletableFuture<Leadership> out = new CompletableFuture<>();
         coordinator.ensureOpen();
         synchronized (lock) {
             requireIdleLocked();
         }
-        services.blocking().execute(() -> {
-            try {
-                SessionKeeper.Session s = sessionFor();
-                QueueAttempt a = begin(s);
-                out.whenComplete((t, e) -> {
-                    if (out.isCancelled() && a.abandon()) {
-                        a.withdraw();
-                        finish(a);
-                    }
-                });
-                a.result().whenComplete((won, failure) -> {
-                    if (failure != null) {
-                        finish(a);
-                        out.completeExceptionally(Failures.unwrap(failure));
-                        return;
-                    }
-                    try {
-                        Leadership t = toTerm(s, a, won.orElseThrow());
-                        if (!out.complete(t)) {
-                            t.close();
-                        }
-                    } catch (RuntimeException e) {
-                        out.completeExceptionally(e);
-                    }
-                });
-                a.start();
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-            }
-        });
-        return out;
+        return Waits.<Leadership>async(services, this::sessionFor, this::begin, this::toTerm, this::finish);
     }
 
     private SessionKeeper.Session sessionFor() {
-        coordinator.ensureOpen();
-        try {
-            return services.keeper().session();
-        } catch (RuntimeException e) {
-            throw Failures.translate(name, e);
-        }
+        return coordinator.sessionFor(name);
     }
 
     private QueueAttempt begin(SessionKeeper.Session session) {

@@ -9,7 +9,6 @@ import dev.baton.lock.spi.WatchEvent;
 import dev.baton.lock.spi.WatchListener;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Feeds a {@link LeaderObserver}: watches the election's prefix from the revision of its last listing and, on any
@@ -20,17 +19,19 @@ final class LeaderWatch implements Subscription {
     private final Services services;
     private final String prefix;
     private final LeaderObserver observer;
-    private final AtomicInteger wip = new AtomicInteger();
+    private final CoalescingRunner refreshes;
+    private final Backoff backoff;
     private final Object lock = new Object();
     private Optional<LeaderInfo> last;
     private Watch watch;
     private boolean closed;
-    private Duration retryDelay = Duration.ofMillis(20);
 
     LeaderWatch(Services services, String prefix, LeaderObserver observer) {
         this.services = services;
         this.prefix = prefix;
         this.observer = observer;
+        this.refreshes = new CoalescingRunner(services.blocking(), this::refresh);
+        this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
     }
 
     /** Reads the current leader on the calling thread (failing if the server cannot be reached), then watches. */
@@ -81,7 +82,7 @@ final class LeaderWatch implements Subscription {
         synchronized (lock) {
             if (!closed && watch == null) {
                 watch = w;
-                retryDelay = Duration.ofMillis(20);
+                backoff.reset();
                 return;
             }
         }
@@ -89,17 +90,7 @@ final class LeaderWatch implements Subscription {
     }
 
     private void request() {
-        if (wip.getAndIncrement() == 0) {
-            services.blocking().execute(this::drain);
-        }
-    }
-
-    private void drain() {
-        int missed = 1;
-        do {
-            refresh();
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
+        refreshes.request();
     }
 
     private void refresh() {
@@ -111,9 +102,7 @@ final class LeaderWatch implements Subscription {
         } catch (RuntimeException e) {
             Duration delay;
             synchronized (lock) {
-                delay = retryDelay;
-                Duration cap = services.keeper().ttl().dividedBy(4);
-                retryDelay = delay.multipliedBy(2).compareTo(cap) > 0 ? cap : delay.multipliedBy(2);
+                delay = backoff.next();
             }
             services.log().debug("observing {}: refresh failed ({}), retrying in {}", prefix, e.toString(), delay);
             services.time().schedule(delay, this::request);

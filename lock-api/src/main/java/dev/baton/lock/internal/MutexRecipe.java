@@ -96,36 +96,8 @@ final class MutexRecipe implements DistributedLock {
     @Override
     public CompletableFuture<LockHandle> acquireAsync() {
         requireNoValidHandle();
-        CompletableFuture<LockHandle> out = new CompletableFuture<>();
-        services.blocking().execute(() -> {
-            try {
-                SessionKeeper.Session session = sessionFor();
-                QueueAttempt attempt = newAttempt(session, false);
-                out.whenComplete((h, e) -> {
-                    if (out.isCancelled() && attempt.abandon()) {
-                        attempt.withdraw();
-                    }
-                });
-                attempt.result().whenComplete((won, failure) -> {
-                    if (failure != null) {
-                        out.completeExceptionally(Failures.unwrap(failure));
-                        return;
-                    }
-                    try {
-                        LockHandle h = toHandle(session, attempt, won.orElseThrow());
-                        if (!out.complete(h)) {
-                            h.close();
-                        }
-                    } catch (RuntimeException e) {
-                        out.completeExceptionally(e);
-                    }
-                });
-                attempt.start();
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-            }
-        });
-        return out;
+        return Waits.<LockHandle>async(
+                services, this::sessionFor, session -> newAttempt(session, false), this::toHandle, attempt -> {});
     }
 
     @Override
@@ -134,12 +106,7 @@ final class MutexRecipe implements DistributedLock {
     }
 
     private SessionKeeper.Session sessionFor() {
-        coordinator.ensureOpen();
-        try {
-            return services.keeper().session();
-        } catch (RuntimeException e) {
-            throw Failures.translate(name, e);
-        }
+        return coordinator.sessionFor(name);
     }
 
     private QueueAttempt newAttempt(SessionKeeper.Session session, boolean tryOnly) {

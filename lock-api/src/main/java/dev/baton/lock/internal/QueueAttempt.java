@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One waiter in a FIFO queue of entries under a prefix: the mutex and the election are both this queue.
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex). The creation sequence of the
  * winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
  *
- * <p>Checks are serialised per attempt (a work-in-progress counter coalesces wake-ups), so a watch that delivers an
+ * <p>Checks are serialised per attempt (a {@link CoalescingRunner} coalesces wake-ups), so a watch that delivers an
  * event while it is being registered cannot run two checks at once.
  */
 final class QueueAttempt implements SessionKeeper.Member {
@@ -44,14 +43,14 @@ final class QueueAttempt implements SessionKeeper.Member {
     private final boolean tryOnly;
     private final SessionKeeper.Session session;
     private final CompletableFuture<Optional<Entry>> result = new CompletableFuture<>();
-    private final AtomicInteger wip = new AtomicInteger();
+    private final CoalescingRunner checks;
+    private final Backoff backoff;
     private final Object lock = new Object();
 
     private State state = State.CREATING;
     private Entry own;
     private Watch watch;
     private long round;
-    private Duration retryDelay = Duration.ofMillis(20);
 
     QueueAttempt(
             Services services,
@@ -67,6 +66,8 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.value = value;
         this.tryOnly = tryOnly;
         this.session = session;
+        this.checks = new CoalescingRunner(services.blocking(), this::check);
+        this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
     }
 
     String key() {
@@ -125,17 +126,7 @@ final class QueueAttempt implements SessionKeeper.Member {
     }
 
     private void requestCheck() {
-        if (wip.getAndIncrement() == 0) {
-            services.blocking().execute(this::drainChecks);
-        }
-    }
-
-    private void drainChecks() {
-        int missed = 1;
-        do {
-            check();
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
+        checks.request();
     }
 
     private void check() {
@@ -219,7 +210,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         synchronized (lock) {
             if (state == State.WAITING && round == myRound) {
                 watch = w;
-                retryDelay = Duration.ofMillis(20);
+                backoff.reset();
                 return;
             }
         }
@@ -241,9 +232,7 @@ final class QueueAttempt implements SessionKeeper.Member {
             if (state != State.WAITING) {
                 return;
             }
-            delay = retryDelay;
-            Duration cap = services.keeper().ttl().dividedBy(4);
-            retryDelay = delay.multipliedBy(2).compareTo(cap) > 0 ? cap : delay.multipliedBy(2);
+            delay = backoff.next();
         }
         services.log().debug("waiting for '{}': check failed ({}), retrying in {}", lockName, cause.toString(), delay);
         services.time().schedule(delay, this::requestCheck);

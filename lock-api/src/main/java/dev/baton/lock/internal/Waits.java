@@ -4,9 +4,13 @@ import dev.baton.lock.spi.Entry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Blocking waits on a {@link QueueAttempt}, shared by the mutex and the election. */
 final class Waits {
@@ -44,6 +48,66 @@ final class Waits {
             throw interrupted;
         } catch (ExecutionException failed) {
             throw Failures.unwrap(failed);
+        }
+    }
+
+    /** Turns a won entry into what the caller returns: a lock handle or an election term. */
+    @FunctionalInterface
+    interface Winner<T extends AutoCloseable> {
+        T accept(SessionKeeper.Session session, QueueAttempt attempt, Entry won);
+    }
+
+    /**
+     * Runs an attempt without blocking the caller: the whole attempt, from opening a session to creating the entry,
+     * runs on the blocking executor. Cancelling the returned future abandons the wait and removes the entry; a result
+     * that arrives after the cancellation is closed at once. {@code ended} is told of an attempt that ended without
+     * a winner (cancelled or failed).
+     */
+    static <T extends AutoCloseable> CompletableFuture<T> async(
+            Services services,
+            Supplier<SessionKeeper.Session> sessionFor,
+            Function<SessionKeeper.Session, QueueAttempt> begin,
+            Winner<T> winner,
+            Consumer<QueueAttempt> ended) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        services.blocking().execute(() -> {
+            try {
+                SessionKeeper.Session session = sessionFor.get();
+                QueueAttempt attempt = begin.apply(session);
+                out.whenComplete((result, failure) -> {
+                    if (out.isCancelled() && attempt.abandon()) {
+                        attempt.withdraw();
+                        ended.accept(attempt);
+                    }
+                });
+                attempt.result().whenComplete((won, failure) -> {
+                    if (failure != null) {
+                        ended.accept(attempt);
+                        out.completeExceptionally(Failures.unwrap(failure));
+                        return;
+                    }
+                    try {
+                        T result = winner.accept(session, attempt, won.orElseThrow());
+                        if (!out.complete(result)) {
+                            close(result);
+                        }
+                    } catch (RuntimeException e) {
+                        out.completeExceptionally(e);
+                    }
+                });
+                attempt.start();
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    private static void close(AutoCloseable result) {
+        try {
+            result.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing an unwanted result failed", e);
         }
     }
 }
