@@ -115,7 +115,9 @@ public final class InMemoryCluster implements AutoCloseable {
 
     /**
      * Starts building a coordinator over a new client of this cluster: the coordinator closes the client when it is
-     * closed, and runs on this cluster's time source when one was given to the constructor. Threadsafe.
+     * closed, and runs on this cluster's time source when one was given to the constructor. Threadsafe. To inject
+     * faults (for example {@link InMemoryBackend#disconnect()}), keep the client yourself instead: {@code
+     * Coordinator.builder(cluster.newBackend())}.
      *
      * @return a builder (not threadsafe)
      * @throws IllegalStateException if this cluster is closed
