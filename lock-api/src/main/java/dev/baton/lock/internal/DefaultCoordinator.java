@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -66,13 +67,14 @@ public final class DefaultCoordinator implements Coordinator {
             owned.add(system);
             time = system;
         }
-        Executor blocking = blockingExecutor;
-        if (blocking == null) {
+        Executor rawBlocking = blockingExecutor;
+        if (rawBlocking == null) {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(
                     0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads(tag + "-io"));
             owned.add(pool::shutdownNow);
-            blocking = pool;
+            rawBlocking = pool;
         }
+        Executor blocking = dropAfterClose(rawBlocking);
         Executor callbacks = callbackExecutor;
         if (callbacks == null) {
             ExecutorService single = Executors.newSingleThreadExecutor(threads(tag + "-callbacks"));
@@ -122,6 +124,24 @@ public final class DefaultCoordinator implements Coordinator {
             throw e;
         }
         return c;
+    }
+
+    /**
+     * Work handed over after close (a late watch event, a timer that fired during close) is dropped instead of
+     * throwing {@link RejectedExecutionException} into the thread that handed it over, which may be a client
+     * library's I/O thread.
+     */
+    private Executor dropAfterClose(Executor executor) {
+        return task -> {
+            try {
+                executor.execute(task);
+            } catch (RejectedExecutionException e) {
+                if (!closed.get()) {
+                    throw e;
+                }
+                log.debug("coordinator closed; dropping late work");
+            }
+        };
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -229,11 +229,18 @@ final class SessionKeeper {
             return;
         }
         long newDeadline = sent + ttl.toNanos() - margin.toNanos();
+        boolean tooLate;
         synchronized (lock) {
-            // Never extend a lost session: once declared lost, it stays lost even if the server still had it.
-            if (!s.lost && newDeadline - s.deadlineNanos > 0) {
+            // Validity is monotonic: a session whose deadline passed before this answer arrived counts as lost, even
+            // though the server renewed it (a handle that once read invalid must never read valid again).
+            tooLate = s.lost || time.nanoTime() - s.deadlineNanos >= 0;
+            if (!tooLate && newDeadline - s.deadlineNanos > 0) {
                 s.deadlineNanos = newDeadline;
             }
+        }
+        if (tooLate) {
+            lose(s, "the renewal was acknowledged only after the local deadline had passed");
+            return;
         }
         transition(s, SessionState.CONNECTED);
         scheduleRenewal(s, renewInterval);
