@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import dev.baton.lock.spi.CoordinationBackend;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One process's connection to a coordination cluster, and the factory for every lock, lease and election on it.
@@ -99,6 +100,33 @@ public interface Coordinator extends AutoCloseable {
      * @throws IllegalStateException if the coordinator is closed
      */
     LeaderElection election(String name, String candidateId);
+
+    /**
+     * Reads the current leader of the named election from the server, without taking part in it.
+     *
+     * @param electionName the election's name
+     * @return the leader, or empty when nobody leads
+     * @throws IllegalArgumentException if the name is invalid
+     * @throws NullPointerException if {@code electionName} is null
+     * @throws IllegalStateException if the coordinator is closed
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Optional<LeaderInfo> leader(String electionName);
+
+    /**
+     * Observes the named election's leader without taking part in it: {@code observer} is called first with the
+     * current leader, then after every change of leader or of its proclaimed value. Stops when the subscription or
+     * the coordinator is closed.
+     *
+     * @param electionName the election's name
+     * @param observer the observer
+     * @return a subscription that stops the observer
+     * @throws IllegalArgumentException if the name is invalid
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Subscription observe(String electionName, LeaderObserver observer);
 
     /**
      * Starts running {@code task} whenever this candidate leads the named election: campaigns at once, runs the task

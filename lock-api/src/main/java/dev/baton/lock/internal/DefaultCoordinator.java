@@ -3,6 +3,8 @@ package dev.baton.lock.internal;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LeaderElection;
+import dev.baton.lock.LeaderInfo;
+import dev.baton.lock.LeaderObserver;
 import dev.baton.lock.LeaseOptions;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -48,6 +51,7 @@ public final class DefaultCoordinator implements Coordinator {
     private final Set<HeldLock> handles = ConcurrentHashMap.newKeySet();
     private final Set<ElectionRecipe> elections = ConcurrentHashMap.newKeySet();
     private final Set<SingletonRecipe> singletons = ConcurrentHashMap.newKeySet();
+    private final Set<LeaderWatch> observers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DefaultCoordinator(
@@ -248,6 +252,37 @@ public final class DefaultCoordinator implements Coordinator {
     }
 
     @Override
+    public Optional<LeaderInfo> leader(String electionName) {
+        LockNames.requireValid("electionName", electionName);
+        ensureOpen();
+        try {
+            return LeaderWatch.leaderOf(backend.list(LockNames.electionPrefix(electionName)));
+        } catch (RuntimeException e) {
+            throw Failures.translate(electionName, e);
+        }
+    }
+
+    @Override
+    public Subscription observe(String electionName, LeaderObserver observer) {
+        LockNames.requireValid("electionName", electionName);
+        Objects.requireNonNull(observer, "observer must not be null");
+        ensureOpen();
+        LeaderWatch watch = new LeaderWatch(services, LockNames.electionPrefix(electionName), observer);
+        observers.add(watch);
+        try {
+            watch.start();
+        } catch (RuntimeException e) {
+            observers.remove(watch);
+            watch.close();
+            throw Failures.translate(electionName, e);
+        }
+        return () -> {
+            observers.remove(watch);
+            watch.close();
+        };
+    }
+
+    @Override
     public SingletonRunner singleton(String name, String candidateId, SingletonTask task) {
         Objects.requireNonNull(task, "task must not be null");
         ElectionRecipe e = newElection(name, candidateId);
@@ -280,6 +315,10 @@ public final class DefaultCoordinator implements Coordinator {
         for (ElectionRecipe e : List.copyOf(elections)) {
             e.close();
         }
+        for (LeaderWatch w : observers) {
+            w.close();
+        }
+        observers.clear();
         for (HeldLock h : List.copyOf(handles)) {
             h.lose(LossReason.COORDINATOR_CLOSED);
         }

@@ -33,7 +33,7 @@ final class ElectionRecipe implements LeaderElection {
     private final CopyOnWriteArrayList<ElectionListener> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<BiConsumer<HeldLeadership, LossReason>> termEndHooks =
             new CopyOnWriteArrayList<>();
-    private final Set<LeaderWatch> observers = ConcurrentHashMap.newKeySet();
+    private final Set<Subscription> observers = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
 
     private QueueAttempt campaigning;
@@ -193,35 +193,22 @@ final class ElectionRecipe implements LeaderElection {
 
     @Override
     public Optional<LeaderInfo> leader() {
-        coordinator.ensureOpen();
-        try {
-            return LeaderWatch.leaderOf(services.backend().list(prefix));
-        } catch (RuntimeException e) {
-            throw Failures.translate(name, e);
-        }
+        return coordinator.leader(name);
     }
 
     @Override
     public Subscription observe(LeaderObserver observer) {
         Objects.requireNonNull(observer, "observer must not be null");
-        coordinator.ensureOpen();
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("election '" + name + "' is closed");
             }
         }
-        LeaderWatch w = new LeaderWatch(services, prefix, observer);
-        observers.add(w);
-        try {
-            w.start();
-        } catch (RuntimeException e) {
-            observers.remove(w);
-            w.close();
-            throw Failures.translate(name, e);
-        }
+        Subscription s = coordinator.observe(name, observer);
+        observers.add(s);
         return () -> {
-            observers.remove(w);
-            w.close();
+            observers.remove(s);
+            s.close();
         };
     }
 
@@ -258,8 +245,8 @@ final class ElectionRecipe implements LeaderElection {
             closed = true;
         }
         resign();
-        for (LeaderWatch w : observers) {
-            w.close();
+        for (Subscription s : observers) {
+            s.close();
         }
         observers.clear();
         coordinator.forget(this);

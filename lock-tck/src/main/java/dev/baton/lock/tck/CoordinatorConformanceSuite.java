@@ -22,6 +22,7 @@ import dev.baton.lock.LossReason;
 import dev.baton.lock.SessionState;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTask;
+import dev.baton.lock.Subscription;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -1103,6 +1104,35 @@ public abstract class CoordinatorConformanceSuite {
     }
 
     @Test
+    void election_can_be_observed_without_campaigning() throws Exception {
+        String name = name("observe-only");
+        Client observerClient = newClient("observer");
+        LeaderElection a = newClient("a").coordinator.election(name, "a");
+        assertThat(observerClient.coordinator.leader(name))
+                .as("leader before anyone campaigned")
+                .isEmpty();
+        List<Optional<LeaderInfo>> seen = new CopyOnWriteArrayList<>();
+        Subscription subscription = observerClient.coordinator.observe(name, seen::add);
+        await("the observer's first call").until(() -> !seen.isEmpty());
+        assertThat(seen.get(0)).as("first call, nobody leads").isEmpty();
+
+        Leadership term = a.campaign(awaitTimeout());
+        term.proclaim("host-a:8080");
+        LeaderInfo expected = new LeaderInfo("a", term.fencingToken(), "host-a:8080");
+        await("the leader and its value observed").until(() -> last(seen).equals(Optional.of(expected)));
+        assertThat(observerClient.coordinator.leader(name)).contains(expected);
+        assertKeyCount(1, "the observer wrote nothing: only the candidate's entry exists");
+
+        subscription.close();
+        int callsAtClose = seen.size();
+        term.close();
+        assertThat(observerClient.coordinator.leader(name))
+                .as("leader after resignation")
+                .isEmpty();
+        assertThat(seen).as("calls after the subscription was closed").hasSize(callsAtClose);
+    }
+
+    @Test
     void election_resign_hands_over_to_the_next_candidate_in_campaign_order() throws Exception {
         String name = name("resign");
         LeaderElection a = newClient("a").coordinator.election(name, "a");
@@ -1689,7 +1719,9 @@ public abstract class CoordinatorConformanceSuite {
                 () -> election.campaign(Duration.ofSeconds(1)),
                 election::campaignAsync,
                 election::leader,
-                () -> election.observe(leader -> {}));
+                () -> election.observe(leader -> {}),
+                () -> c.leader("x"),
+                () -> c.observe("x", leader -> {}));
         for (int i = 0; i < calls.size(); i++) {
             Callable<?> call = calls.get(i);
             assertThatThrownBy(call::call)
