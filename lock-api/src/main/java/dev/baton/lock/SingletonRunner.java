@@ -24,6 +24,17 @@ public interface SingletonRunner extends AutoCloseable {
      */
     int termsStarted();
 
+    /**
+     * Registers a listener told when this runner's candidate is elected and when each of its terms ends, with the
+     * reason ({@link LossReason#SESSION_LOST} when the task was interrupted because leadership was lost,
+     * {@link LossReason#RELEASED} when the task returned or the runner was closed).
+     *
+     * @param listener the listener, called on the coordinator's callback executor
+     * @return a subscription that removes it
+     * @throws NullPointerException if {@code listener} is null
+     */
+    Subscription listen(ElectionListener listener);
+
     /** Stops the runner; idempotent. */
     @Override
     void close();

@@ -1,9 +1,11 @@
 package dev.baton.lock.internal;
 
+import dev.baton.lock.ElectionListener;
 import dev.baton.lock.Leadership;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTask;
+import dev.baton.lock.Subscription;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -146,6 +148,11 @@ final class SingletonRecipe implements SingletonRunner {
         synchronized (lock) {
             return Optional.ofNullable(current);
         }
+    }
+
+    @Override
+    public Subscription listen(ElectionListener listener) {
+        return election.listen(listener);
     }
 
     @Override

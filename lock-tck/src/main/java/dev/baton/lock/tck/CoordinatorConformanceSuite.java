@@ -1246,6 +1246,8 @@ public abstract class CoordinatorConformanceSuite {
         assertThat(t.probe.started).as("the other runner's task started").containsKey(t.secondId);
         assertThat(t.second.currentTerm()).as("the other runner's term").isPresent();
         assertThat(t.second.termsStarted()).isEqualTo(1);
+        await("the cut-off runner's listener told why its term ended").until(() -> t.firstRevokedReason.get() != null);
+        assertThat(t.firstRevokedReason.get()).isEqualTo(LossReason.SESSION_LOST);
     }
 
     @Test
@@ -2077,6 +2079,7 @@ public abstract class CoordinatorConformanceSuite {
 
     /** What happened when a singleton runner was cut off while another runner campaigned. */
     private static final class SingletonTrial {
+        final AtomicReference<LossReason> firstRevokedReason = new AtomicReference<>();
         SingletonProbe probe;
         String firstId;
         String secondId;
@@ -2094,7 +2097,16 @@ public abstract class CoordinatorConformanceSuite {
         String name = name("singleton-cut-off");
         Client firstClient = newClient(t.firstId);
         Client secondClient = newClient(t.secondId);
-        firstClient.coordinator.singleton(name, t.firstId, t.probe.task(t.firstId));
+        SingletonRunner first = firstClient.coordinator.singleton(name, t.firstId, t.probe.task(t.firstId));
+        first.listen(new ElectionListener() {
+            @Override
+            public void onElected(Leadership leadership) {}
+
+            @Override
+            public void onRevoked(Leadership leadership, LossReason reason) {
+                t.firstRevokedReason.compareAndSet(null, reason);
+            }
+        });
         await("the first runner's task to start").until(() -> t.probe.started.containsKey(t.firstId));
         t.second = secondClient.coordinator.singleton(name, t.secondId, t.probe.task(t.secondId));
         awaitKeyCount(2, "the second runner's campaign queued");
