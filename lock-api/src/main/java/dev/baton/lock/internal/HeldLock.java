@@ -128,10 +128,6 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
         return name;
     }
 
-    String key() {
-        return key;
-    }
-
     @Override
     public long fencingToken() {
         return token;
@@ -162,11 +158,6 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
             return Duration.ZERO;
         }
         return Duration.ofNanos(Math.max(0, deadline - now));
-    }
-
-    /** Why the handle was lost, if it was. */
-    synchronized Optional<LossReason> lossReason() {
-        return Optional.ofNullable(lossReason);
     }
 
     @Override

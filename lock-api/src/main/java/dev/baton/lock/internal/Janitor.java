@@ -46,10 +46,6 @@ final class Janitor {
         submit(new Job("revoke lease " + Long.toHexString(leaseId), () -> backend.revokeLease(leaseId)));
     }
 
-    int pendingCount() {
-        return pending.size();
-    }
-
     private void submit(Job job) {
         if (closed) {
             return;

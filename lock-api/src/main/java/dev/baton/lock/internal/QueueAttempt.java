@@ -70,10 +70,6 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
     }
 
-    String key() {
-        return key;
-    }
-
     /** Completed with the own entry once it is first, empty when a try-only attempt lost, or exceptionally. */
     CompletableFuture<Optional<Entry>> result() {
         return result;
