@@ -81,18 +81,16 @@ final class ElectionRecipe implements LeaderElection {
         SessionKeeper.Session session = sessionFor();
         QueueAttempt attempt = begin(session);
         attempt.start();
-        Optional<Entry> won;
+        Optional<Entry> won = Optional.empty();
         try {
-            won = Waits.await(attempt, timeoutNanos, name);
+            won = Waits.await(attempt, timeoutNanos);
         } finally {
-            synchronized (lock) {
-                if (campaigning == attempt && !attempt.result().isDone()) {
-                    campaigning = null;
-                }
+            // Timed out, interrupted or failed: the candidate is free to campaign again. A win is settled by toTerm.
+            if (won.isEmpty()) {
+                finish(attempt);
             }
         }
         if (won.isEmpty()) {
-            finish(attempt);
             return Optional.empty();
         }
         return Optional.of(toTerm(session, attempt, won.get()));

@@ -86,7 +86,7 @@ final class MutexRecipe implements DistributedLock {
         QueueAttempt attempt = newAttempt(session, tryOnly);
         attempt.start();
         // A try-only attempt settles after one look at the queue, so it needs no timer of its own.
-        Optional<Entry> won = Waits.await(attempt, tryOnly ? -1 : timeoutNanos, name);
+        Optional<Entry> won = Waits.await(attempt, tryOnly ? -1 : timeoutNanos);
         if (won.isEmpty()) {
             return Optional.empty();
         }

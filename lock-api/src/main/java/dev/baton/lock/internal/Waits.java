@@ -30,7 +30,7 @@ final class Waits {
      * and its entry removed before returning; an attempt that won just as the timeout struck is returned as won, one
      * that won just as the thread was interrupted is withdrawn (released) and the interrupt thrown.
      */
-    static Optional<Entry> await(QueueAttempt attempt, long timeoutNanos, String name) throws InterruptedException {
+    static Optional<Entry> await(QueueAttempt attempt, long timeoutNanos) throws InterruptedException {
         try {
             if (timeoutNanos < 0) {
                 return attempt.result().get();

@@ -1133,6 +1133,23 @@ public abstract class CoordinatorConformanceSuite {
     }
 
     @Test
+    void election_campaign_that_failed_can_be_retried() throws Exception {
+        // Regression: a blocking campaign that failed (server unreachable) left the candidate marked as campaigning,
+        // so every later campaign threw IllegalStateException.
+        String name = name("retry-campaign");
+        Client client = newClient("a");
+        LeaderElection election = client.coordinator.election(name, "a");
+        client.backend.partition();
+        assertThatThrownBy(() -> election.campaign(awaitTimeout()))
+                .as("campaign while the server is unreachable")
+                .isInstanceOf(BackendUnavailableException.class);
+        client.backend.heal();
+        Leadership term = election.campaign(awaitTimeout());
+        assertThat(term.isValid()).as("the retried campaign's term").isTrue();
+        term.close();
+    }
+
+    @Test
     void election_resign_hands_over_to_the_next_candidate_in_campaign_order() throws Exception {
         String name = name("resign");
         LeaderElection a = newClient("a").coordinator.election(name, "a");
