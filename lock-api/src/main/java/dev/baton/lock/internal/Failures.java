@@ -2,7 +2,6 @@ package dev.baton.lock.internal;
 
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -30,9 +29,6 @@ final class Failures {
         }
         if (cause instanceof Error) {
             throw (Error) cause;
-        }
-        if (cause instanceof CancellationException) {
-            return (CancellationException) cause;
         }
         return new LockException(null, "unexpected failure: " + cause, cause);
     }
