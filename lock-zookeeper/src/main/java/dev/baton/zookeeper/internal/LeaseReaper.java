@@ -1,0 +1,215 @@
+package dev.baton.zookeeper.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expires leases on the server's clock and removes leases with everything attached to them.
+ *
+ * <p>A lease node's mtime is the time, on the clock of the ZooKeeper leader, at which it was granted or last kept
+ * alive; it has expired once {@code mtime + ttl <= now}, where {@code now} is the mtime that the same leader gives a
+ * write to the clock node made for that purpose. No client clock is ever compared with a server time. The removal is
+ * one multi-operation that checks the lease node's version, so a keep-alive that reaches the server first wins and
+ * the lease stays; one that comes later finds the lease gone.
+ *
+ * <p>Threadsafe; each round is run by one thread at a time.
+ */
+public final class LeaseReaper {
+    private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+    private static final int MAX_REVOKE_ATTEMPTS = 8;
+
+    private final Layout layout;
+    private final ZkCalls calls;
+    private final NodeFactory nodes;
+    private final long intervalMillis;
+    private long lastServerNow;
+    private long lastServerNowAtNanos;
+    private long rounds;
+    private long reaped;
+
+    /** Creates nodes with the backend's ACLs and structure. */
+    public interface NodeFactory {
+        void ensurePath(ZooKeeper zk, String path) throws KeeperException, InterruptedException;
+
+        void pruneEmptyParents(ZooKeeper zk, String entryPath) throws InterruptedException;
+    }
+
+    public LeaseReaper(Layout layout, ZkCalls calls, NodeFactory nodes, long intervalMillis) {
+        this.layout = layout;
+        this.calls = calls;
+        this.nodes = nodes;
+        this.intervalMillis = intervalMillis;
+    }
+
+    /** One round: removes every lease whose TTL has passed on the server's clock. Returns how many it removed. */
+    public synchronized int reapOnce() {
+        rounds++;
+        return calls.call("reap expired leases", zk -> {
+            List<String> names;
+            try {
+                names = zk.getChildren(layout.leasesRoot(), false);
+            } catch (KeeperException.NoNodeException e) {
+                return 0;
+            }
+            if (names.isEmpty()) {
+                return 0;
+            }
+            List<Op> reads = new ArrayList<>(names.size());
+            for (String name : names) {
+                reads.add(Op.getData(layout.leasesRoot() + "/" + name));
+            }
+            List<OpResult> results = readMulti(zk, reads);
+            List<long[]> candidates = new ArrayList<>();
+            // Re-read the server's clock now and then even when nothing looks due, so a drifting estimate cannot
+            // delay an expiry by more than a few rounds.
+            long estimate = lastServerNowAtNanos == 0 || rounds % 16 == 0
+                    ? Long.MAX_VALUE
+                    : lastServerNow + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastServerNowAtNanos);
+            for (int i = 0; i < names.size(); i++) {
+                if (!(results.get(i) instanceof OpResult.GetDataResult)) {
+                    continue;
+                }
+                OpResult.GetDataResult r = (OpResult.GetDataResult) results.get(i);
+                long ttl = NodeData.decodeLeaseTtl(r.getData());
+                long id = Layout.leaseIdOf(names.get(i));
+                if (ttl < 0 || id == 0) {
+                    continue;
+                }
+                Stat stat = r.getStat();
+                long expiry = stat.getMtime() + ttl;
+                // The local estimate only decides whether the server's clock is worth reading this round; the
+                // decision to remove a lease is made on the server's time alone.
+                if (estimate == Long.MAX_VALUE || expiry <= estimate + 2 * intervalMillis) {
+                    candidates.add(new long[] {id, expiry, stat.getVersion()});
+                }
+            }
+            if (candidates.isEmpty()) {
+                return 0;
+            }
+            long now = serverNow(zk);
+            int removed = 0;
+            for (long[] c : candidates) {
+                if (c[1] <= now && removeLease(zk, c[0], (int) c[2])) {
+                    log.debug(
+                            "lease {} expired on the server's clock ({} ms late)", Layout.leaseName(c[0]), now - c[1]);
+                    removed++;
+                }
+            }
+            reaped += removed;
+            return removed;
+        });
+    }
+
+    /** How many rounds ran and leases were removed, for tests and logs. */
+    public synchronized long[] counters() {
+        return new long[] {rounds, reaped};
+    }
+
+    /** Removes a lease with its entries, whatever its version; repeats while others add entries concurrently. */
+    public void revoke(long leaseId) {
+        calls.call("revoke lease " + Layout.leaseName(leaseId), zk -> {
+            for (int attempt = 0; attempt < MAX_REVOKE_ATTEMPTS; attempt++) {
+                if (removeLease(zk, leaseId, -1)) {
+                    return null;
+                }
+            }
+            throw new KeeperException.OperationTimeoutException();
+        });
+    }
+
+    /**
+     * The server's current time: the mtime of a write to the clock node, stamped by the ZooKeeper leader.
+     */
+    public long serverNow(ZooKeeper zk) throws KeeperException, InterruptedException {
+        Stat stat;
+        try {
+            stat = zk.setData(layout.clock(), new byte[0], -1);
+        } catch (KeeperException.NoNodeException e) {
+            nodes.ensurePath(zk, layout.clock());
+            stat = zk.setData(layout.clock(), new byte[0], -1);
+        }
+        lastServerNow = stat.getMtime();
+        lastServerNowAtNanos = System.nanoTime();
+        return stat.getMtime();
+    }
+
+    /**
+     * Removes a lease node with its entries and references in one multi-operation, conditional on the lease's
+     * version ({@code -1}: any). Returns true if the lease is gone afterwards, false if it changed meanwhile.
+     */
+    boolean removeLease(ZooKeeper zk, long leaseId, int version) throws KeeperException, InterruptedException {
+        String lease = layout.lease(leaseId);
+        List<String> refs;
+        try {
+            refs = zk.getChildren(lease, false);
+        } catch (KeeperException.NoNodeException e) {
+            return true;
+        }
+        List<String> entryPaths = new ArrayList<>(refs.size());
+        List<Op> reads = new ArrayList<>(refs.size());
+        for (String ref : refs) {
+            String path = layout.entry(Layout.keyOfReference(ref));
+            entryPaths.add(path);
+            reads.add(Op.getData(path));
+        }
+        List<OpResult> results = reads.isEmpty() ? List.of() : readMulti(zk, reads);
+        List<Op> ops = new ArrayList<>();
+        ops.add(Op.check(lease, version));
+        List<String> deleted = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (results.get(i) instanceof OpResult.GetDataResult) {
+                OpResult.GetDataResult r = (OpResult.GetDataResult) results.get(i);
+                NodeData.EntryData data = NodeData.decodeEntry(r.getData());
+                if (data != null && data.leaseId() == leaseId) {
+                    ops.add(Op.delete(entryPaths.get(i), r.getStat().getVersion()));
+                    deleted.add(entryPaths.get(i));
+                }
+            }
+            ops.add(Op.delete(lease + "/" + refs.get(i), -1));
+        }
+        ops.add(Op.delete(lease, -1));
+        try {
+            zk.multi(ops);
+        } catch (KeeperException e) {
+            ZkCalls.Failure failure = ZkCalls.failureOf(e);
+            if (failure == null) {
+                throw e;
+            }
+            if (failure.index() == 0 && failure.code() == KeeperException.Code.NONODE) {
+                return true;
+            }
+            switch (failure.code()) {
+                case BADVERSION:
+                case NONODE:
+                case NOTEMPTY:
+                    return false;
+                default:
+                    throw e;
+            }
+        }
+        for (String path : deleted) {
+            nodes.pruneEmptyParents(zk, path);
+        }
+        return true;
+    }
+
+    /** A multi of reads; a read of a missing node answers with an error result in its place. */
+    static List<OpResult> readMulti(ZooKeeper zk, List<Op> reads) throws KeeperException, InterruptedException {
+        try {
+            return zk.multi(reads);
+        } catch (KeeperException e) {
+            if (e.getResults() != null && e.getResults().size() == reads.size()) {
+                return e.getResults();
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.baton.zookeeper;
+
+import dev.baton.lock.tck.RequiredBackends;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * The ZooKeeper servers the tests run against: {@code ZK_CONNECT} when set (an outside ensemble), else real ZooKeeper
+ * servers started inside the test JVM by curator-test ({@link TestingServer}, {@link TestingCluster}), bound to
+ * 127.0.0.1 on free ports with temporary data directories, shared by the tests of one JVM and stopped by a shutdown
+ * hook. A tick of 100 ms lets sessions be as short as 200 ms and as long as 2 s, which keeps the kit fast.
+ */
+final class ZooKeeperServers {
+    static final int TICK_MILLIS = 100;
+    static final String ENV = "ZK_CONNECT";
+
+    private static TestingServer single;
+    private static TestingCluster ensemble;
+
+    static {
+        // The servers' transaction logs need no fsync in tests; the machine is shared and slow disks stall them.
+        System.setProperty("zookeeper.forceSync", "no");
+        System.setProperty("zookeeper.admin.enableServer", "false");
+    }
+
+    private ZooKeeperServers() {}
+
+    /** The connect string of the outside ensemble, or null. */
+    static String external() {
+        String s = System.getenv(ENV);
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** A single server (or the outside ensemble). */
+    static synchronized String single() {
+        String external = external();
+        if (external != null) {
+            return external;
+        }
+        if (single == null) {
+            try {
+                single = new TestingServer(spec(-1), true);
+            } catch (Exception e) {
+                throw RequiredBackends.fromEnvironment()
+                        .unavailable("zookeeper", "could not start a curator-test TestingServer: " + e);
+            }
+            TestingServer started = single;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(started)));
+        }
+        return single.getConnectString();
+    }
+
+    /** A 3-server ensemble started in this JVM (never the outside one: tests kill its members). */
+    static synchronized TestingCluster ensemble() {
+        if (ensemble == null) {
+            List<InstanceSpec> specs = new ArrayList<>();
+            for (int id = 1; id <= 3; id++) {
+                specs.add(spec(id));
+            }
+            TestingCluster cluster = new TestingCluster(specs);
+            try {
+                cluster.start();
+            } catch (Exception e) {
+                closeQuietly(cluster);
+                throw RequiredBackends.fromEnvironment()
+                        .unavailable("zookeeper", "could not start a curator-test 3-server TestingCluster: " + e);
+            }
+            ensemble = cluster;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(cluster)));
+        }
+        return ensemble;
+    }
+
+    /** A fresh 3-server ensemble that the caller owns and closes (for tests that kill members). */
+    static TestingCluster newEnsemble() throws Exception {
+        List<InstanceSpec> specs = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            specs.add(spec(id));
+        }
+        TestingCluster cluster = new TestingCluster(specs);
+        try {
+            cluster.start();
+        } catch (Exception e) {
+            closeQuietly(cluster);
+            throw RequiredBackends.fromEnvironment()
+                    .unavailable("zookeeper", "could not start a curator-test 3-server TestingCluster: " + e);
+        }
+        return cluster;
+    }
+
+    /** A fresh single server that the caller owns and closes. */
+    static TestingServer newServer() {
+        try {
+            return new TestingServer(spec(-1), true);
+        } catch (Exception e) {
+            throw RequiredBackends.fromEnvironment()
+                    .unavailable("zookeeper", "could not start a curator-test TestingServer: " + e);
+        }
+    }
+
+    private static InstanceSpec spec(int serverId) {
+        Map<String, Object> custom =
+                Map.of("clientPortAddress", "127.0.0.1", "maxSessionTimeout", Integer.toString(20 * TICK_MILLIS));
+        return new InstanceSpec(null, -1, -1, -1, true, serverId, TICK_MILLIS, 0, custom, "127.0.0.1");
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Stopping at exit: nothing to do about it.
+        }
+    }
+
+    static void closeQuietly(TestingCluster c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // Stopping at exit: nothing to do about it.
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.baton.zookeeper;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.TimeSource;
+import dev.baton.lock.tck.RequiredBackends;
+import dev.baton.lock.tck.TckEnvironment;
+import dev.baton.zookeeper.internal.Layout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * The conformance kit's view of a fresh namespace on a real ZooKeeper server or ensemble: every backend is a new
+ * client with its own ZooKeeper session, and an admin client reads what is on the server.
+ */
+final class ZooKeeperTckEnvironment implements TckEnvironment {
+    /** The coordinators' session TTL, equal to the longest session the test servers grant (20 ticks). */
+    static final Duration SESSION_TTL = Duration.ofMillis(20 * ZooKeeperServers.TICK_MILLIS);
+
+    static final Duration SHORT_TTL = Duration.ofSeconds(1);
+    static final Duration REAP_INTERVAL = Duration.ofMillis(100);
+
+    private final String connectString;
+    private final String namespace = "tck-" + UUID.randomUUID();
+    private final CuratorFramework admin;
+    private final Layout layout;
+
+    ZooKeeperTckEnvironment(String connectString) {
+        this.connectString = connectString;
+        this.admin = CuratorFrameworkFactory.newClient(connectString, 5000, 5000, new RetryNTimes(5, 100));
+        admin.start();
+        try {
+            if (!admin.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                admin.close();
+                throw RequiredBackends.fromEnvironment()
+                        .unavailable("zookeeper", "no ZooKeeper answered at " + connectString);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admin.close();
+            throw new IllegalStateException(e);
+        }
+        this.layout = new Layout("/" + namespace);
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    String connectString() {
+        return connectString;
+    }
+
+    CuratorFramework admin() {
+        return admin;
+    }
+
+    ZooKeeperBackend.Builder builder() {
+        return ZooKeeperBackend.builder()
+                .connectString(connectString)
+                .namespace(namespace)
+                .sessionTimeout(SESSION_TTL)
+                .connectionTimeout(Duration.ofSeconds(3))
+                .reapInterval(REAP_INTERVAL);
+    }
+
+    @Override
+    public CoordinationBackend newBackend() {
+        return builder().build();
+    }
+
+    @Override
+    public TimeSource timeSource() {
+        return SystemTime.INSTANCE;
+    }
+
+    @Override
+    public boolean manualTime() {
+        return false;
+    }
+
+    @Override
+    public void advance(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+    }
+
+    @Override
+    public Duration sessionTtl() {
+        return SESSION_TTL;
+    }
+
+    @Override
+    public Duration shortTtl() {
+        return SHORT_TTL;
+    }
+
+    @Override
+    public List<String> keysOnServer() {
+        List<String> keys = new ArrayList<>();
+        try {
+            collect(layout.keysRoot(), keys);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list " + layout.keysRoot(), e);
+        }
+        return keys;
+    }
+
+    /** Every node under the namespace, structure included, for the leak checks of the ITs. */
+    List<String> allNodes() throws Exception {
+        List<String> out = new ArrayList<>();
+        all(layout.root(), out);
+        return out;
+    }
+
+    private void all(String path, List<String> out) throws Exception {
+        List<String> children;
+        try {
+            children = admin.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return;
+        }
+        for (String child : children) {
+            out.add(path + "/" + child);
+            all(path + "/" + child, out);
+        }
+    }
+
+    private void collect(String path, List<String> out) throws Exception {
+        List<String> children;
+        try {
+            children = admin.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return;
+        }
+        for (String child : children) {
+            String p = path + "/" + child;
+            if (Layout.isStructureName(child)) {
+                collect(p, out);
+            } else {
+                out.add(layout.keyOf(p));
+            }
+        }
+    }
+
+    @Override
+    public OptionalInt liveLeases() {
+        try {
+            return OptionalInt.of(
+                    admin.getChildren().forPath(layout.leasesRoot()).size());
+        } catch (KeeperException.NoNodeException e) {
+            return OptionalInt.of(0);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not count leases", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (admin.checkExists().forPath(layout.root()) != null) {
+                admin.delete().deletingChildrenIfNeeded().forPath(layout.root());
+            }
+        } catch (Exception e) {
+            // A namespace left behind by a failed test does not disturb the next one, which uses a fresh one.
+        } finally {
+            admin.close();
+        }
+    }
+
+    /** The system's monotonic clock with a daemon timer thread. */
+    static final class SystemTime implements TimeSource {
+        static final SystemTime INSTANCE = new SystemTime();
+        private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "zk-tck-timer");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private SystemTime() {
+            timer.setRemoveOnCancelPolicy(true);
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public Cancellable schedule(Duration delay, Runnable task) {
+            ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }
+    }
+}
