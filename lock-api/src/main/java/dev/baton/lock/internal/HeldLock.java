@@ -289,7 +289,7 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
             if (reason == LossReason.COORDINATOR_CLOSED) {
                 revokeOwnLeaseNow();
             } else if (reason != LossReason.EXPIRED) {
-                services.janitor().revokeLease(leaseId);
+                services.janitor().revokeAfterCallbacks(services.callbacks(), leaseId, services.marginFor(ttl));
             }
             // An EXPIRED lease is left to the server: the holder is told a margin early, but the lock itself stays
             // taken for the full TTL the user asked for (a TTL lock's "at most" is the TTL, not TTL minus margin).

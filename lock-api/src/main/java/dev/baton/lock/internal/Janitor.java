@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,25 @@ final class Janitor {
     /** Revokes {@code leaseId} eventually. */
     void revokeLease(long leaseId) {
         submit(new Job("revoke lease " + Long.toHexString(leaseId), () -> backend.revokeLease(leaseId)));
+    }
+
+    /**
+     * Revokes {@code leaseId} once the loss callbacks queued so far have run, or after {@code bound}, whichever comes
+     * first. A lost holder's listeners thus run before this coordinator itself lets a successor in; the bound (at
+     * most the safety margin) keeps a slow listener from delaying the hand-over past the server's own expiry.
+     */
+    void revokeAfterCallbacks(SerialExecutor callbacks, long leaseId, Duration bound) {
+        AtomicBoolean once = new AtomicBoolean();
+        Runnable revoke = () -> {
+            if (once.compareAndSet(false, true)) {
+                revokeLease(leaseId);
+            }
+        };
+        TimeSource.Cancellable fallback = time.schedule(bound, revoke);
+        callbacks.whenIdle(() -> {
+            fallback.cancel();
+            revoke.run();
+        });
     }
 
     private void submit(Job job) {

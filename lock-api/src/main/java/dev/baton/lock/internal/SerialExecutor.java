@@ -1,6 +1,8 @@
 package dev.baton.lock.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,7 @@ final class SerialExecutor implements Executor {
 
     private final Executor delegate;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final List<Runnable> whenIdle = new ArrayList<>();
     private boolean running;
 
     SerialExecutor(Executor delegate) {
@@ -32,23 +35,55 @@ final class SerialExecutor implements Executor {
         try {
             delegate.execute(this::drain);
         } catch (RuntimeException rejected) {
+            List<Runnable> idleActions;
             synchronized (queue) {
                 running = false;
                 queue.clear();
+                idleActions = List.copyOf(whenIdle);
+                whenIdle.clear();
             }
+            idleActions.forEach(Runnable::run);
             log.warn("callback executor rejected a callback; dropping queued callbacks", rejected);
         }
+    }
+
+    /**
+     * Runs {@code action} once every callback queued so far has run, and every callback those queued in turn: at once,
+     * on the calling thread, when nothing is queued or running; otherwise on the thread that ran the last one.
+     */
+    void whenIdle(Runnable action) {
+        synchronized (queue) {
+            if (running) {
+                whenIdle.add(action);
+                return;
+            }
+        }
+        action.run();
     }
 
     private void drain() {
         while (true) {
             Runnable next;
+            List<Runnable> idleActions = List.of();
             synchronized (queue) {
                 next = queue.poll();
                 if (next == null) {
                     running = false;
-                    return;
+                    if (!whenIdle.isEmpty()) {
+                        idleActions = List.copyOf(whenIdle);
+                        whenIdle.clear();
+                    }
                 }
+            }
+            if (next == null) {
+                for (Runnable action : idleActions) {
+                    try {
+                        action.run();
+                    } catch (RuntimeException | Error e) {
+                        log.warn("an action after Baton's callbacks threw; ignoring it", e);
+                    }
+                }
+                return;
             }
             try {
                 next.run();

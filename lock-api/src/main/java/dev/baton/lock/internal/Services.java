@@ -18,7 +18,7 @@ final class Services {
     private final CoordinationBackend backend;
     private final TimeSource time;
     private final Executor blocking;
-    private final Executor callbacks;
+    private final SerialExecutor callbacks;
     private final Janitor janitor;
     private final Duration sessionTtl;
     private final Duration sessionMargin;
@@ -28,7 +28,7 @@ final class Services {
             CoordinationBackend backend,
             TimeSource time,
             Executor blocking,
-            Executor callbacks,
+            SerialExecutor callbacks,
             Duration sessionTtl,
             Duration sessionMargin) {
         this.backend = backend;
@@ -65,7 +65,7 @@ final class Services {
         return blocking;
     }
 
-    Executor callbacks() {
+    SerialExecutor callbacks() {
         return callbacks;
     }
 

@@ -89,7 +89,7 @@ final class SessionKeeper {
     private final Duration margin;
     private final Duration renewInterval;
     private final Executor blocking;
-    private final Executor callbacks;
+    private final SerialExecutor callbacks;
     private final Janitor janitor;
     private final CopyOnWriteArrayList<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -106,7 +106,7 @@ final class SessionKeeper {
             Duration ttl,
             Duration margin,
             Executor blocking,
-            Executor callbacks,
+            SerialExecutor callbacks,
             Janitor janitor) {
         this.backend = backend;
         this.time = time;
@@ -286,8 +286,9 @@ final class SessionKeeper {
         }
         announce(previous, SessionState.LOST);
         // The server may still hold the lease (the deadline is conservative): revoke it so that waiters elsewhere
-        // need not wait for the server's own expiry.
-        janitor.revokeLease(s.leaseId);
+        // need not wait for the server's own expiry; but only once the members' loss callbacks have run, so that a
+        // holder's listeners hear of the loss before this coordinator lets a successor in.
+        janitor.revokeAfterCallbacks(callbacks, s.leaseId, margin);
         reopenInBackground(Duration.ZERO);
     }
 
