@@ -1,8 +1,10 @@
 package dev.baton.lock.internal;
 
 import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -25,20 +27,49 @@ final class Janitor {
     private final TimeSource time;
     private final Executor blocking;
     private final Duration maxBackoff;
+    private final Duration lateWriteWindow;
     private final Set<Job> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    Janitor(CoordinationBackend backend, TimeSource time, Executor blocking, Duration maxBackoff) {
+    /**
+     * @param maxBackoff the longest pause between two attempts of one cleanup
+     * @param lateWriteWindow how long a key that is absent is watched for, in case a write whose answer was lost lands
+     *     late; at least the session TTL, after which the session lease such a write names has expired
+     */
+    Janitor(
+            CoordinationBackend backend,
+            TimeSource time,
+            Executor blocking,
+            Duration maxBackoff,
+            Duration lateWriteWindow) {
         this.backend = backend;
         this.time = time;
         this.blocking = blocking;
         this.maxBackoff = maxBackoff;
+        this.lateWriteWindow = lateWriteWindow;
     }
 
-    /** Deletes {@code key} (whatever its version) eventually. Safe only for keys this coordinator created. */
+    /**
+     * Deletes {@code key} (whatever its version) eventually. Safe only for keys this coordinator created.
+     *
+     * <p>A key that is absent is not taken as gone for good: a create whose answer was lost may still be in flight
+     * (held in a connection that a partition stalled) and land after the first read. Such an entry would sit in a
+     * queue on a live session, holding the lock for no one. So an absent key is read again, with backoff, for
+     * {@code lateWriteWindow}, and deleted if it appears.
+     */
     void deleteKey(String key) {
+        long watchUntil = time.nanoTime() + lateWriteWindow.toNanos();
         submit(new Job("delete " + key, () -> {
-            backend.get(key).ifPresent(e -> backend.compareAndDelete(key, e.version()));
+            Optional<Entry> entry = backend.get(key);
+            if (entry.isPresent()) {
+                if (!backend.compareAndDelete(key, entry.get().version())) {
+                    throw new StillPending("the key changed between read and delete");
+                }
+                return;
+            }
+            if (time.nanoTime() - watchUntil < 0) {
+                throw new StillPending("absent for now; a late write may still land");
+            }
         }));
     }
 
@@ -83,7 +114,9 @@ final class Janitor {
                 job.action().run();
                 pending.remove(job);
             } catch (RuntimeException e) {
-                log.debug("cleanup '{}' failed, retrying in {}: {}", job.description(), nextBackoff, e.toString());
+                if (!(e instanceof StillPending)) {
+                    log.debug("cleanup '{}' failed, retrying in {}: {}", job.description(), nextBackoff, e.toString());
+                }
                 Duration after = nextBackoff.multipliedBy(2).compareTo(maxBackoff) > 0
                         ? maxBackoff
                         : nextBackoff.multipliedBy(2);
@@ -103,6 +136,15 @@ final class Janitor {
         }
         closed = true;
         pending.clear();
+    }
+
+    /** Thrown by a job that must run again later although nothing failed. */
+    private static final class StillPending extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StillPending(String why) {
+            super(why, null, false, false);
+        }
     }
 
     /** One cleanup; identity, not value, equality: two jobs for one key are both kept. */

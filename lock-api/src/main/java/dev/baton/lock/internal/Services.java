@@ -37,7 +37,7 @@ final class Services {
         this.callbacks = callbacks;
         this.sessionTtl = sessionTtl;
         this.sessionMargin = sessionMargin;
-        this.janitor = new Janitor(backend, time, blocking, sessionTtl.dividedBy(2));
+        this.janitor = new Janitor(backend, time, blocking, sessionTtl.dividedBy(2), sessionTtl.multipliedBy(2));
     }
 
     void attach(SessionKeeper keeper) {

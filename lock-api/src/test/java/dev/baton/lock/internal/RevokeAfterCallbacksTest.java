@@ -51,7 +51,8 @@ class RevokeAfterCallbacksTest {
     @Test
     void revoke_waits_for_queued_callbacks_and_the_callbacks_they_queue() throws Exception {
         SerialExecutor callbacks = new SerialExecutor(callbackThread);
-        Janitor janitor = new Janitor(recordingBackend(), time, blockingPool, Duration.ofSeconds(1));
+        Janitor janitor =
+                new Janitor(recordingBackend(), time, blockingPool, Duration.ofSeconds(1), Duration.ofSeconds(2));
         CountDownLatch release = new CountDownLatch(1);
         callbacks.execute(() -> {
             await(release);
@@ -70,7 +71,8 @@ class RevokeAfterCallbacksTest {
     @Test
     void a_stuck_listener_delays_the_revoke_by_the_bound_only() throws Exception {
         SerialExecutor callbacks = new SerialExecutor(callbackThread);
-        Janitor janitor = new Janitor(recordingBackend(), time, blockingPool, Duration.ofSeconds(1));
+        Janitor janitor =
+                new Janitor(recordingBackend(), time, blockingPool, Duration.ofSeconds(1), Duration.ofSeconds(2));
         CountDownLatch never = new CountDownLatch(1);
         callbacks.execute(() -> await(never));
 
