@@ -1,0 +1,25 @@
+package dev.baton.etcd;
+
+import dev.baton.lock.BackendUnavailableException;
+
+/**
+ * Thrown when etcd refuses the client's credentials (wrong user name or password, authentication required but no
+ * credentials given) or denies it access to the namespace. A {@link BackendUnavailableException}, since nothing can
+ * be done on the server until the configuration is fixed; the message says which user was refused and what to check,
+ * and never contains the password.
+ *
+ * <p>Immutable and safe to share between threads.
+ */
+public class EtcdAuthenticationException extends BackendUnavailableException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates an exception.
+     *
+     * @param message what was refused and what to change; must not contain secrets
+     * @param cause the client library's error, or {@code null}
+     */
+    public EtcdAuthenticationException(String message, Throwable cause) {
+        super(null, message, cause);
+    }
+}

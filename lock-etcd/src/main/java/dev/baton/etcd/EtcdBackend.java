@@ -1,0 +1,553 @@
+package dev.baton.etcd;
+
+import dev.baton.etcd.internal.EtcdCalls;
+import dev.baton.etcd.internal.EtcdKeys;
+import dev.baton.etcd.internal.ResumableWatch;
+import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchListener;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.PutResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link CoordinationBackend} over etcd's v3 API, through a jetcd {@link Client}. Build it with {@link
+ * EtcdCoordinatorBuilder#buildBackend()} (or let {@link EtcdCoordinatorBuilder#build()} wire it into a coordinator).
+ *
+ * <p>How each primitive maps onto etcd, one request each:
+ *
+ * <ul>
+ *   <li>a key's {@linkplain Entry#version() version} is its mod revision and its {@linkplain Entry#createSequence()
+ *       creation sequence} (the fencing token) its create revision: the cluster's revision counter, which never goes
+ *       backwards, so a token is never reused even after every key under a prefix was deleted;
+ *   <li>{@link #createIfAbsent} is one {@code Txn}: if create revision = 0 then put with the lease; {@link
+ *       #compareAndSet} and {@link #compareAndDelete} are one {@code Txn} each, comparing the mod revision;
+ *   <li>{@link #list} is one range read of {@code prefix + "/"}, sorted by create revision, linearizable;
+ *   <li>{@link #keepAlive} is one unary keep-alive ({@code keepAliveOnce}) under a deadline. The coordinator's
+ *       session keeper calls it every third of the TTL and keeps the local deadline itself, so a renewal that hangs or
+ *       fails is noticed on the caller's own timer; jetcd's streaming keep-alive, which has been seen to stop
+ *       silently, is not used. An expired lease answers with TTL &le; 0, or "requested lease not found": both are
+ *       reported as {@link NoSuchLeaseException};
+ *   <li>{@link #watch} resumes from the last revision it delivered after a broken stream, and reports a compacted
+ *       history as {@link WatchListener#onReset(String) onReset} (see {@code ResumableWatch}).
+ * </ul>
+ *
+ * <p><b>TTLs.</b> etcd counts lease TTLs in whole seconds: a requested TTL is rounded <em>up</em>, so the server never
+ * expires a lease before the TTL the coordinator computes its local deadline from. etcd also raises every TTL below
+ * its own minimum (1.5 × its election timeout, rounded up to seconds: 2 s with the default 1 s election timeout)
+ * without saying so. This backend therefore reports {@link #minimumTtl()} as configured ({@link
+ * EtcdCoordinatorBuilder#minimumTtl(Duration)}, 2 s by default), so that shorter TTLs are rejected up front with a
+ * message, and checks every grant: if the server still raised the TTL (its election timeout is longer than the
+ * configured minimum assumes), the lease is revoked and {@link #grantLease} throws {@link IllegalArgumentException}
+ * naming the TTL the server honours.
+ *
+ * <p>All keys live under the namespace ({@link EtcdCoordinatorBuilder#namespace(String)}); ranges and watches are
+ * bounded to it.
+ *
+ * <p>Threadsafe. {@link #close()} is idempotent; afterwards every call except {@link #describe()}, {@link
+ * #minimumTtl()}, {@link #maximumTtl()} and {@code close} throws {@link IllegalStateException}. A {@link Client}
+ * given to the builder is never closed by this backend.
+ */
+public final class EtcdBackend implements CoordinationBackend {
+    /** etcd's largest lease TTL ({@code MaxLeaseTTL}, 9,000,000,000 s). */
+    public static final Duration MAXIMUM_TTL = Duration.ofSeconds(9_000_000_000L);
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
+
+    private final Client client;
+    private final boolean ownsClient;
+    private final EtcdKeys keys;
+    private final EtcdCalls calls;
+    private final Duration requestTimeout;
+    private final Duration minimumTtl;
+    private final String description;
+    private final ScheduledExecutorService scheduler;
+    private final Set<ResumableWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> grantedTtlSeconds = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    EtcdBackend(
+            Client client,
+            boolean ownsClient,
+            String namespace,
+            Duration requestTimeout,
+            Duration minimumTtl,
+            String where,
+            String user) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.keys = new EtcdKeys(namespace);
+        this.requestTimeout = requestTimeout;
+        this.minimumTtl = minimumTtl;
+        this.description = "etcd " + where + " (namespace '" + keys.namespace() + "'"
+                + (user == null ? "" : ", user '" + user + "'") + ")";
+        this.calls = new EtcdCalls(description, user);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-etcd-watch-resume");
+            t.setDaemon(true);
+            return t;
+        });
+        log.debug("created a backend for {}", description);
+    }
+
+    /**
+     * Describes the endpoints, namespace and user (never the password). Threadsafe; works after close.
+     *
+     * @return the description
+     */
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /**
+     * Returns the namespace every key lives under, ending with {@code /}. Threadsafe.
+     *
+     * @return the namespace
+     */
+    public String namespace() {
+        return keys.namespace();
+    }
+
+    /**
+     * Returns how long one request may take before it fails with {@link BackendUnavailableException}. Threadsafe.
+     *
+     * @return the request timeout
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * Returns the configured minimum TTL ({@link EtcdCoordinatorBuilder#minimumTtl(Duration)}): the shortest TTL the
+     * server is expected to honour. Threadsafe.
+     *
+     * @return the minimum TTL
+     */
+    @Override
+    public Duration minimumTtl() {
+        return minimumTtl;
+    }
+
+    /**
+     * Returns {@link #MAXIMUM_TTL}. Threadsafe.
+     *
+     * @return etcd's maximum lease TTL
+     */
+    @Override
+    public Duration maximumTtl() {
+        return MAXIMUM_TTL;
+    }
+
+    /**
+     * Grants a lease of {@code ttl} rounded up to whole seconds. Threadsafe.
+     *
+     * @param ttl the TTL, from {@link #minimumTtl()} to {@link #MAXIMUM_TTL}
+     * @return the lease id
+     * @throws IllegalArgumentException if {@code ttl} is outside the limits, or the server raised it to a longer TTL
+     *     (the lease is revoked then)
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws EtcdAuthenticationException if etcd refused the credentials
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public long grantLease(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl must not be null");
+        if (ttl.compareTo(minimumTtl) < 0) {
+            throw new IllegalArgumentException("ttl " + ttl + " is below the minimum TTL " + minimumTtl + " of "
+                    + description + "; use at least " + minimumTtl);
+        }
+        if (ttl.compareTo(MAXIMUM_TTL) > 0) {
+            throw new IllegalArgumentException(
+                    "ttl " + ttl + " is above etcd's maximum lease TTL " + MAXIMUM_TTL + "; use at most that");
+        }
+        checkOpen();
+        long seconds = wholeSecondsUp(ttl);
+        LeaseGrantResponse granted = calls.await(
+                client.getLeaseClient().grant(seconds), requestTimeout, "a lease grant of " + seconds + " s");
+        if (granted.getTTL() > seconds) {
+            revokeQuietly(granted.getID());
+            throw new IllegalArgumentException("etcd raised a lease TTL of " + seconds + " s to " + granted.getTTL()
+                    + " s: its minimum lease TTL (1.5 x its election timeout, rounded up to seconds) is longer than "
+                    + "the configured minimumTtl " + minimumTtl + ". Use TTLs of at least " + granted.getTTL()
+                    + " s and set EtcdCoordinatorBuilder.minimumTtl(Duration.ofSeconds(" + granted.getTTL() + "))");
+        }
+        grantedTtlSeconds.put(granted.getID(), seconds);
+        return granted.getID();
+    }
+
+    /**
+     * Renews a lease with one unary keep-alive, waiting at most a third of the lease's TTL (or the request timeout,
+     * whichever is shorter) so that one hung renewal leaves time for another before the caller's deadline.
+     * Threadsafe.
+     *
+     * @param leaseId the lease
+     * @throws NoSuchLeaseException if the lease expired or was revoked
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public void keepAlive(long leaseId) {
+        checkOpen();
+        Long ttlSeconds = grantedTtlSeconds.get(leaseId);
+        Duration timeout = requestTimeout;
+        if (ttlSeconds != null) {
+            Duration third = Duration.ofSeconds(ttlSeconds).dividedBy(3);
+            if (third.compareTo(timeout) < 0) {
+                timeout = third;
+            }
+        }
+        LeaseKeepAliveResponse answer;
+        try {
+            answer = calls.await(client.getLeaseClient().keepAliveOnce(leaseId), timeout, "a lease keep-alive");
+        } catch (BackendUnavailableException e) {
+            if (EtcdCalls.isLeaseNotFound(e.getCause())) {
+                grantedTtlSeconds.remove(leaseId);
+                throw new NoSuchLeaseException(leaseId);
+            }
+            throw e;
+        }
+        if (answer.getTTL() <= 0) {
+            grantedTtlSeconds.remove(leaseId);
+            throw new NoSuchLeaseException(leaseId);
+        }
+    }
+
+    /**
+     * Revokes a lease, deleting its keys; an unknown lease is ignored. Threadsafe.
+     *
+     * @param leaseId the lease
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public void revokeLease(long leaseId) {
+        checkOpen();
+        try {
+            calls.await(client.getLeaseClient().revoke(leaseId), requestTimeout, "a lease revoke");
+        } catch (BackendUnavailableException e) {
+            if (!EtcdCalls.isLeaseNotFound(e.getCause())) {
+                throw e;
+            }
+        }
+        grantedTtlSeconds.remove(leaseId);
+    }
+
+    /**
+     * Reads one key (linearizable). Threadsafe.
+     *
+     * @param key the key
+     * @return the entry, or empty
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Optional<Entry> get(String key) {
+        checkKey(key);
+        checkOpen();
+        GetResponse response = calls.await(client.getKVClient().get(keys.key(key)), requestTimeout, "a get of " + key);
+        if (response.getKvs().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(entry(response.getKvs().get(0)));
+    }
+
+    /**
+     * Creates a key if absent, in one {@code Txn}: if its create revision is 0, put it with the lease. Threadsafe.
+     *
+     * @param key the key
+     * @param value the value
+     * @param leaseId the lease, or {@link Entry#NO_LEASE}
+     * @return the entry (version and creation sequence are the Txn's revision), or empty if the key existed
+     * @throws NoSuchLeaseException if the lease does not exist
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+        checkKey(key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkOpen();
+        ByteSequence k = keys.key(key);
+        TxnResponse response = commit(
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                        .Then(Op.put(k, ByteSequence.from(value), putOption(leaseId, false))),
+                leaseId,
+                "a create-if-absent Txn of " + key);
+        if (!response.isSucceeded()) {
+            return Optional.empty();
+        }
+        long revision = response.getHeader().getRevision();
+        return Optional.of(new Entry(key, value, revision, revision, leaseId));
+    }
+
+    /**
+     * Replaces a key's value and lease in one {@code Txn} if its mod revision is still {@code expectedVersion}.
+     * Threadsafe.
+     *
+     * @param key the key
+     * @param expectedVersion the mod revision the caller last saw
+     * @param value the new value
+     * @param leaseId the lease afterwards, or {@link Entry#NO_LEASE}
+     * @return the updated entry, or empty when the key is absent or was written since
+     * @throws NoSuchLeaseException if the lease does not exist
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+        checkKey(key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkOpen();
+        if (expectedVersion <= 0) {
+            return Optional.empty(); // an absent key has mod revision 0: comparing with it would create the key
+        }
+        ByteSequence k = keys.key(key);
+        TxnResponse response = commit(
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion)))
+                        .Then(Op.put(k, ByteSequence.from(value), putOption(leaseId, true))),
+                leaseId,
+                "a compare-and-set Txn of " + key);
+        if (!response.isSucceeded()) {
+            return Optional.empty();
+        }
+        PutResponse put = response.getPutResponses().get(0);
+        long revision = response.getHeader().getRevision();
+        long created = put.hasPrevKv() ? put.getPrevKv().getCreateRevision() : revision;
+        return Optional.of(new Entry(key, value, revision, created, leaseId));
+    }
+
+    /**
+     * Deletes a key in one {@code Txn} if its mod revision is still {@code expectedVersion}. Threadsafe.
+     *
+     * @param key the key
+     * @param expectedVersion the mod revision the caller last saw
+     * @return whether the key was deleted
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        checkKey(key);
+        checkOpen();
+        if (expectedVersion <= 0) {
+            return false;
+        }
+        ByteSequence k = keys.key(key);
+        TxnResponse response = calls.await(
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion)))
+                        .Then(Op.delete(k, DeleteOption.DEFAULT))
+                        .commit(),
+                requestTimeout,
+                "a compare-and-delete Txn of " + key);
+        return response.isSucceeded()
+                && !response.getDeleteResponses().isEmpty()
+                && response.getDeleteResponses().get(0).getDeleted() > 0;
+    }
+
+    /**
+     * Lists the keys under {@code prefix + "/"} in one linearizable range read sorted by create revision. Threadsafe.
+     *
+     * @param prefix the prefix, without trailing {@code /}
+     * @return the entries and the revision they were read at
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Listing list(String prefix) {
+        checkKey(prefix);
+        checkOpen();
+        GetOption option = GetOption.builder()
+                .withRange(keys.rangeEnd(prefix))
+                .withSortField(GetOption.SortTarget.CREATE)
+                .withSortOrder(GetOption.SortOrder.ASCEND)
+                .build();
+        GetResponse response = calls.await(
+                client.getKVClient().get(keys.rangeStart(prefix), option), requestTimeout, "a list of " + prefix + "/");
+        List<Entry> entries = new ArrayList<>(response.getKvs().size());
+        for (KeyValue kv : response.getKvs()) {
+            entries.add(entry(kv));
+        }
+        return new Listing(entries, response.getHeader().getRevision());
+    }
+
+    /**
+     * Watches a key or prefix from {@code afterRevision + 1}. Events arrive on jetcd's threads, possibly before this
+     * method returns. A broken stream is resumed from the last delivered revision; a compacted history, or a stream
+     * that cannot be resumed within the request timeout, resets the watch. Threadsafe.
+     *
+     * @param keyOrPrefix the key or prefix
+     * @param prefix whether {@code keyOrPrefix} names a prefix
+     * @param afterRevision deliver changes with a revision greater than this
+     * @param listener the listener
+     * @return the watch
+     * @throws BackendUnavailableException if the jetcd client refused to open the watch (it was closed)
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+        checkKey(keyOrPrefix);
+        Objects.requireNonNull(listener, "listener must not be null");
+        checkOpen();
+        ResumableWatch watch = new ResumableWatch(
+                client.getWatchClient(), keys, keyOrPrefix, prefix, afterRevision, listener, scheduler, requestTimeout);
+        watches.add(watch);
+        try {
+            watch.start();
+        } catch (RuntimeException e) {
+            watches.remove(watch);
+            watch.stop();
+            throw calls.translate(e, "a watch of " + keyOrPrefix);
+        }
+        if (closed) {
+            watch.stop();
+        }
+        return () -> {
+            watches.remove(watch);
+            watch.close();
+        };
+    }
+
+    /**
+     * Reads the namespace once (a count-only range read), so that a builder fails at once, with a clear message,
+     * when etcd cannot be reached, requires credentials that were not given, or denies the user the namespace: etcd
+     * grants leases to anyone, so opening a session alone would not tell.
+     *
+     * @throws BackendUnavailableException if etcd could not be reached
+     * @throws EtcdAuthenticationException if etcd refused the credentials or the namespace
+     */
+    void checkAccess() {
+        checkOpen();
+        calls.await(
+                client.getKVClient()
+                        .get(
+                                keys.namespaceStart(),
+                                GetOption.builder()
+                                        .withRange(keys.namespaceEnd())
+                                        .withCountOnly(true)
+                                        .build()),
+                requestTimeout,
+                "a read of the namespace");
+    }
+
+    /**
+     * Stops every watch and, if this backend built its jetcd client, closes it; a client given to the builder stays
+     * open. The server's state (leases, keys) is left as it is. Idempotent. Threadsafe.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ResumableWatch watch : watches) {
+            watch.stop();
+        }
+        watches.clear();
+        scheduler.shutdownNow();
+        if (ownsClient) {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                log.debug("closing the jetcd client of {} failed: {}", description, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdBackend{" + description + (closed ? ", closed" : "") + "}";
+    }
+
+    private TxnResponse commit(io.etcd.jetcd.Txn txn, long leaseId, String what) {
+        try {
+            return calls.await(txn.commit(), requestTimeout, what);
+        } catch (BackendUnavailableException e) {
+            if (leaseId != Entry.NO_LEASE && EtcdCalls.isLeaseNotFound(e.getCause())) {
+                throw new NoSuchLeaseException(leaseId);
+            }
+            throw e;
+        }
+    }
+
+    private static PutOption putOption(long leaseId, boolean prevKv) {
+        PutOption.Builder option = PutOption.builder();
+        if (leaseId != Entry.NO_LEASE) {
+            option.withLeaseId(leaseId);
+        }
+        if (prevKv) {
+            option.withPrevKV();
+        }
+        return option.build();
+    }
+
+    private Entry entry(KeyValue kv) {
+        return new Entry(
+                keys.spiKey(kv.getKey()),
+                kv.getValue().getBytes(),
+                kv.getModRevision(),
+                kv.getCreateRevision(),
+                kv.getLease());
+    }
+
+    private void revokeQuietly(long leaseId) {
+        try {
+            calls.await(client.getLeaseClient().revoke(leaseId), requestTimeout, "a lease revoke");
+        } catch (RuntimeException e) {
+            log.debug("could not revoke lease {}; it expires on its own: {}", Long.toHexString(leaseId), e.toString());
+        }
+    }
+
+    private static long wholeSecondsUp(Duration ttl) {
+        long seconds = ttl.getSeconds();
+        return ttl.getNano() > 0 ? seconds + 1 : seconds;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(description + ": backend closed");
+        }
+    }
+
+    private static void checkKey(String key) {
+        Objects.requireNonNull(key, "key must not be null");
+        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
+            throw new IllegalArgumentException(
+                    "key must be non-empty and must not start or end with '/', got '" + key + "'");
+        }
+    }
+}

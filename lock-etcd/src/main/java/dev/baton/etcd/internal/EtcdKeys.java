@@ -1,0 +1,132 @@
+package dev.baton.etcd.internal;
+
+import io.etcd.jetcd.ByteSequence;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Maps the SPI's keys into one namespace of the etcd key space and back. The namespace always ends with {@code /}, so
+ * {@code a} and {@code ab} as namespaces never overlap; a prefix {@code p} of the SPI covers the etcd range {@code
+ * [ns + p + "/", ns + p + "0")} ({@code 0} is the byte after {@code /}), which holds exactly the keys under {@code p
+ * + "/"} and nothing of a sibling such as {@code p + "x"}.
+ *
+ * <p>Immutable and threadsafe.
+ */
+public final class EtcdKeys {
+    private final String namespace;
+    private final ByteSequence namespaceBytes;
+
+    /**
+     * Creates the mapping.
+     *
+     * @param namespace the namespace; a trailing {@code /} is added when missing
+     * @throws IllegalArgumentException if the namespace is empty, starts with {@code /} only, or holds control
+     *     characters
+     */
+    public EtcdKeys(String namespace) {
+        this.namespace = normalize(namespace);
+        this.namespaceBytes = bytes(this.namespace);
+    }
+
+    /**
+     * Checks and normalises a namespace.
+     *
+     * @param namespace the namespace as the user gave it
+     * @return the namespace ending with {@code /}
+     * @throws IllegalArgumentException naming the rule broken
+     */
+    public static String normalize(String namespace) {
+        Objects.requireNonNull(namespace, "namespace must not be null");
+        if (namespace.isBlank() || namespace.equals("/")) {
+            throw new IllegalArgumentException(
+                    "namespace must name a prefix such as \"baton/\" or \"/myapp/locks\", got '" + namespace + "'");
+        }
+        for (int i = 0; i < namespace.length(); i++) {
+            if (Character.isISOControl(namespace.charAt(i))) {
+                throw new IllegalArgumentException("namespace must not contain control characters, found U+"
+                        + String.format("%04X", (int) namespace.charAt(i)) + " at index " + i);
+            }
+        }
+        return namespace.endsWith("/") ? namespace : namespace + "/";
+    }
+
+    /**
+     * Returns the namespace, ending with {@code /}.
+     *
+     * @return the namespace
+     */
+    public String namespace() {
+        return namespace;
+    }
+
+    /**
+     * Returns the etcd key of an SPI key.
+     *
+     * @param key the SPI key
+     * @return the namespaced key
+     */
+    public ByteSequence key(String key) {
+        return namespaceBytes.concat(bytes(key));
+    }
+
+    /**
+     * Returns the first etcd key under an SPI prefix: {@code ns + prefix + "/"}.
+     *
+     * @param prefix the SPI prefix, without trailing {@code /}
+     * @return the start of the range
+     */
+    public ByteSequence rangeStart(String prefix) {
+        return namespaceBytes.concat(bytes(prefix + "/"));
+    }
+
+    /**
+     * Returns the end (exclusive) of the range under an SPI prefix: {@code ns + prefix + "0"}.
+     *
+     * @param prefix the SPI prefix, without trailing {@code /}
+     * @return the end of the range
+     */
+    public ByteSequence rangeEnd(String prefix) {
+        return namespaceBytes.concat(bytes(prefix + "0"));
+    }
+
+    /**
+     * Returns the start of the whole namespace's range.
+     *
+     * @return the namespace as bytes
+     */
+    public ByteSequence namespaceStart() {
+        return namespaceBytes;
+    }
+
+    /**
+     * Returns the end (exclusive) of the whole namespace's range: the namespace with its last byte incremented.
+     *
+     * @return the end of the namespace
+     */
+    public ByteSequence namespaceEnd() {
+        byte[] end = namespaceBytes.getBytes();
+        // The namespace ends with '/', which is never 0xFF: incrementing the last byte is enough.
+        end = Arrays.copyOf(end, end.length);
+        end[end.length - 1]++;
+        return ByteSequence.from(end);
+    }
+
+    /**
+     * Returns the SPI key of an etcd key in the namespace.
+     *
+     * @param etcdKey the etcd key
+     * @return the SPI key
+     * @throws IllegalStateException if the key is outside the namespace
+     */
+    public String spiKey(ByteSequence etcdKey) {
+        if (!etcdKey.startsWith(namespaceBytes)) {
+            throw new IllegalStateException("etcd answered with key '" + etcdKey + "' outside namespace " + namespace);
+        }
+        return etcdKey.substring(namespaceBytes.size()).toString(StandardCharsets.UTF_8);
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}

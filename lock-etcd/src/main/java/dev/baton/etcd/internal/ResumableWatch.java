@@ -1,0 +1,251 @@
+package dev.baton.etcd.internal;
+
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchEvent;
+import dev.baton.lock.spi.WatchListener;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SPI watch over jetcd, resumed by this class (not by jetcd) from the last revision it delivered.
+ *
+ * <p>Why not jetcd's own resumption: after a reconnect jetcd restarts the stream from the revision in the last
+ * "created" answer's header, which can lie past events it has not delivered yet, so a stream that breaks twice could
+ * skip a deletion. Here every jetcd watcher is single-use: on its first error it is closed (which stops jetcd's
+ * rescheduling) and, unless the history was compacted, a new one starts from {@code lastDelivered + 1}. Events at or
+ * below {@code lastDelivered} are dropped, so a replay after a resumption delivers nothing twice. etcd sends all events
+ * of one revision in one response, so {@code lastDelivered} only ever advances past complete revisions.
+ *
+ * <p>{@link WatchListener#onReset(String)} is called once, and nothing is delivered afterwards, when the history
+ * needed to resume was compacted, when the server rejects the watch for good, or when resumption has failed for
+ * longer than the give-up period; the recipes then re-list. Watches are created with {@code requireLeader}, so a
+ * member cut off from its cluster's quorum ends the stream instead of leaving it silent.
+ *
+ * <p>Threadsafe. Listener calls are serialised under this object's lock and filtered by the stream generation, so a
+ * late answer of a replaced stream is never delivered.
+ */
+public final class ResumableWatch implements Watch {
+    private static final Logger log = LoggerFactory.getLogger(ResumableWatch.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(1);
+
+    private final io.etcd.jetcd.Watch client;
+    private final EtcdKeys keys;
+    private final ByteSequence key;
+    private final ByteSequence rangeEnd;
+    private final String describedKey;
+    private final WatchListener listener;
+    private final ScheduledExecutorService scheduler;
+    private final Duration giveUpAfter;
+
+    private long lastDelivered;
+    private long generation;
+    private io.etcd.jetcd.Watch.Watcher current;
+    private boolean finished;
+    private long failedGeneration;
+    private long failingSinceNanos;
+    private Duration retryDelay = FIRST_RETRY;
+
+    /**
+     * Creates a watch; {@link #start()} opens it.
+     *
+     * @param client the jetcd watch client
+     * @param keys the namespace mapping
+     * @param keyOrPrefix the SPI key or prefix
+     * @param prefix whether {@code keyOrPrefix} is a prefix
+     * @param afterRevision deliver changes after this revision
+     * @param listener the listener
+     * @param scheduler runs delayed resumptions
+     * @param giveUpAfter how long resumption may keep failing before the watch is reset
+     */
+    public ResumableWatch(
+            io.etcd.jetcd.Watch client,
+            EtcdKeys keys,
+            String keyOrPrefix,
+            boolean prefix,
+            long afterRevision,
+            WatchListener listener,
+            ScheduledExecutorService scheduler,
+            Duration giveUpAfter) {
+        this.client = client;
+        this.keys = keys;
+        this.key = prefix ? keys.rangeStart(keyOrPrefix) : keys.key(keyOrPrefix);
+        this.rangeEnd = prefix ? keys.rangeEnd(keyOrPrefix) : null;
+        this.describedKey = prefix ? keyOrPrefix + "/*" : keyOrPrefix;
+        this.listener = listener;
+        this.scheduler = scheduler;
+        this.giveUpAfter = giveUpAfter;
+        this.lastDelivered = afterRevision;
+    }
+
+    /** Opens the first stream; events may be delivered before this returns. */
+    public void start() {
+        synchronized (this) {
+            open();
+        }
+    }
+
+    private void open() {
+        if (finished) {
+            return;
+        }
+        long myGeneration = ++generation;
+        WatchOption.Builder option =
+                WatchOption.builder().withRevision(lastDelivered + 1).withRequireLeader(true);
+        if (rangeEnd != null) {
+            option.withRange(rangeEnd);
+        }
+        io.etcd.jetcd.Watch.Watcher opened = client.watch(key, option.build(), new io.etcd.jetcd.Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                deliver(myGeneration, response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                failed(myGeneration, error);
+            }
+
+            @Override
+            public void onCompleted() {
+                // Only our own close() completes a watcher; an end of stream from the server arrives as onError.
+            }
+        });
+        // The stream may have failed (or the watch been closed) on this thread before watch() returned.
+        if (finished || generation != myGeneration || failedGeneration == myGeneration) {
+            opened.close();
+        } else {
+            current = opened;
+        }
+    }
+
+    private synchronized void deliver(long fromGeneration, WatchResponse response) {
+        if (finished || fromGeneration != generation) {
+            return;
+        }
+        List<WatchEvent> events = new ArrayList<>();
+        long highest = lastDelivered;
+        for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            long revision = kv.getModRevision();
+            if (revision <= lastDelivered) {
+                continue; // replayed after a resumption
+            }
+            String spiKey = keys.spiKey(kv.getKey());
+            switch (event.getEventType()) {
+                case PUT:
+                    events.add(new WatchEvent(
+                            WatchEvent.Type.PUT,
+                            spiKey,
+                            new Entry(
+                                    spiKey,
+                                    kv.getValue().getBytes(),
+                                    kv.getModRevision(),
+                                    kv.getCreateRevision(),
+                                    kv.getLease()),
+                            revision));
+                    break;
+                case DELETE:
+                    events.add(new WatchEvent(WatchEvent.Type.DELETE, spiKey, null, revision));
+                    break;
+                default:
+                    continue; // UNRECOGNIZED: nothing the SPI knows; its revision still counts as seen below
+            }
+            highest = Math.max(highest, revision);
+        }
+        failingSinceNanos = 0;
+        retryDelay = FIRST_RETRY;
+        lastDelivered = highest;
+        for (WatchEvent event : events) {
+            listener.onEvent(event);
+        }
+    }
+
+    private synchronized void failed(long fromGeneration, Throwable error) {
+        if (finished || fromGeneration != generation) {
+            return;
+        }
+        // Closing the failed watcher stops jetcd from resuming it on its own; a fresh one continues below.
+        failedGeneration = fromGeneration;
+        closeCurrent();
+        Throwable cause = EtcdCalls.unwrap(error);
+        if (cause instanceof CompactedException) {
+            reset("etcd compacted its history past revision " + (lastDelivered + 1) + " of the watch on " + describedKey
+                    + " (" + cause.getMessage() + ")");
+            return;
+        }
+        long now = System.nanoTime();
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = now;
+        } else if (now - failingSinceNanos > giveUpAfter.toNanos()) {
+            reset("the watch on " + describedKey + " could not be resumed for " + giveUpAfter + ": " + cause);
+            return;
+        }
+        log.debug(
+                "watch on {} broke after revision {} ({}); resuming in {}",
+                describedKey,
+                lastDelivered,
+                cause.toString(),
+                retryDelay);
+        Duration delay = retryDelay;
+        retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryDelay.multipliedBy(2);
+        long expected = generation;
+        try {
+            scheduler.schedule(
+                    () -> {
+                        synchronized (this) {
+                            if (!finished && generation == expected) {
+                                open();
+                            }
+                        }
+                    },
+                    delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (RuntimeException rejected) {
+            reset("the etcd backend was closed while the watch on " + describedKey + " was resuming");
+        }
+    }
+
+    private void reset(String why) {
+        finished = true;
+        log.debug("watch reset: {}", why);
+        listener.onReset(why);
+    }
+
+    private void closeCurrent() {
+        io.etcd.jetcd.Watch.Watcher w = current;
+        current = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                log.debug("closing a jetcd watcher failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Resets the watch from outside, as when the backend is closed: the listener is not called.
+     */
+    public synchronized void stop() {
+        finished = true;
+        closeCurrent();
+    }
+
+    /** Stops delivery; idempotent. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

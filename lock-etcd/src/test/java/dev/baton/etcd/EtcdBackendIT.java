@@ -1,0 +1,164 @@
+package dev.baton.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchEvent;
+import dev.baton.lock.spi.WatchListener;
+import dev.baton.lock.tck.TckTimeout;
+import dev.baton.lock.tck.TckTimeoutExtension;
+import dev.baton.lock.tck.TcpProxy;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.LeaseOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The etcd-specific behaviour of {@link EtcdBackend} that the kit cannot see: TTL rounding, watch resumption across a
+ * broken connection without losing a deletion, and a compacted history reported as a reset.
+ */
+@ExtendWith(TckTimeoutExtension.class)
+@TckTimeout(seconds = 60)
+class EtcdBackendIT {
+    private static EtcdCluster cluster;
+
+    @BeforeAll
+    static void startEtcd() {
+        cluster = EtcdCluster.start(1);
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void a_ttl_is_rounded_up_to_whole_seconds_so_the_server_never_expires_it_early() throws Exception {
+        try (EtcdBackend backend = cluster.builder("backend-it-ttl").buildBackend();
+                Client admin = cluster.adminClient()) {
+            long lease = backend.grantLease(Duration.ofMillis(1500));
+            long granted = admin.getLeaseClient()
+                    .timeToLive(lease, LeaseOption.DEFAULT)
+                    .get(10, TimeUnit.SECONDS)
+                    .getGrantedTTL();
+            assertThat(granted).as("granted TTL of a 1.5 s lease, in seconds").isEqualTo(2);
+            backend.revokeLease(lease);
+        }
+    }
+
+    @Test
+    void a_watch_resumes_after_its_connection_is_cut_and_delivers_the_deletion_made_meanwhile() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", cluster.clientPort(0));
+                EtcdBackend watching = EtcdCoordinatorBuilder.create()
+                        .endpoints("http://" + proxy.address())
+                        .namespace("backend-it-resume")
+                        .minimumTtl(EtcdCluster.MINIMUM_TTL)
+                        .requestTimeout(Duration.ofSeconds(10))
+                        .buildBackend();
+                EtcdBackend writer = cluster.builder("backend-it-resume").buildBackend()) {
+            Entry created =
+                    writer.createIfAbsent("q/a", bytes("a"), Entry.NO_LEASE).orElseThrow();
+            Recording events = new Recording();
+            Watch watch = watching.watch("q", true, created.version(), events);
+            writer.createIfAbsent("q/b", bytes("b"), Entry.NO_LEASE).orElseThrow();
+            Awaitility.await("the first event").atMost(Duration.ofSeconds(10)).until(() -> events.events.size() == 1);
+
+            proxy.cut();
+            assertThat(writer.compareAndDelete("q/a", created.version())).isTrue();
+            Entry c = writer.createIfAbsent("q/c", bytes("c"), Entry.NO_LEASE).orElseThrow();
+            proxy.heal();
+
+            Awaitility.await("the changes made while the connection was cut")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> events.events.size() >= 3 || events.reset.get() != null);
+            assertThat(events.reset.get()).as("reset of a resumable watch").isNull();
+            assertThat(events.describe()).containsExactly("PUT q/b", "DELETE q/a", "PUT q/c");
+            assertThat(events.events.get(2).revision()).isEqualTo(c.version());
+            Figures.print(
+                    "watch resume",
+                    "connection cut and healed: %s delivered once each, in order, no reset",
+                    events.describe());
+            watch.close();
+            writer.compareAndDelete("q/b", writer.get("q/b").orElseThrow().version());
+            writer.compareAndDelete("q/c", c.version());
+        }
+    }
+
+    @Test
+    void a_watch_from_a_compacted_revision_is_reset() throws Exception {
+        try (EtcdBackend backend = cluster.builder("backend-it-compact").buildBackend();
+                Client admin = cluster.adminClient()) {
+            Entry first =
+                    backend.createIfAbsent("k/x", bytes("1"), Entry.NO_LEASE).orElseThrow();
+            assertThat(backend.compareAndDelete("k/x", first.version())).isTrue();
+            long now = backend.list("k").revision();
+            admin.getKVClient().compact(now).get(10, TimeUnit.SECONDS);
+            Recording events = new Recording();
+            Watch watch = backend.watch("k", true, first.version() - 1, events);
+            Awaitility.await("the reset").atMost(Duration.ofSeconds(10)).until(() -> events.reset.get() != null);
+            assertThat(events.events).as("events delivered before the reset").isEmpty();
+            assertThat(events.reset.get()).contains("compacted");
+            Figures.print("watch compaction", "watch from a compacted revision: reset (%s)", events.reset.get());
+            watch.close();
+        }
+    }
+
+    @Test
+    void a_server_that_raises_a_ttl_makes_the_grant_fail_with_the_ttl_it_honours() {
+        // A member at etcd's default election timeout (1 s): its minimum TTL is 2 s, above the 1 s configured here.
+        try (EtcdCluster defaults =
+                        EtcdCluster.start(1, List.of("--heartbeat-interval=100", "--election-timeout=1000"));
+                Client admin = defaults.adminClient();
+                EtcdBackend backend = defaults.builder("backend-it-raise").buildBackend()) {
+            assertThatThrownBy(() -> backend.grantLease(Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("raised a lease TTL of 1 s to 2 s")
+                    .hasMessageContaining("minimumTtl(Duration.ofSeconds(2))");
+            assertThatThrownBy(() -> backend.grantLease(Duration.ofMillis(999)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("below the minimum TTL");
+            Figures.print(
+                    "ttl limits",
+                    "a 1 s lease on a member with a 1 s election timeout is rejected: the server raises it to 2 s");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Collects a watch's events. */
+    private static final class Recording implements WatchListener {
+        final List<WatchEvent> events = new CopyOnWriteArrayList<>();
+        final AtomicReference<String> reset = new AtomicReference<>();
+
+        @Override
+        public void onEvent(WatchEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onReset(String why) {
+            reset.compareAndSet(null, why);
+        }
+
+        List<String> describe() {
+            return events.stream().map(e -> e.type() + " " + e.key()).toList();
+        }
+    }
+}

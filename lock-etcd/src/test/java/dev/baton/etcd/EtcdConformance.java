@@ -1,0 +1,50 @@
+package dev.baton.etcd;
+
+import io.etcd.jetcd.Client;
+import java.time.Duration;
+
+/**
+ * One etcd cluster shared by a conformance run: either the one {@code ETCD_ENDPOINTS} names (comma-separated URLs of
+ * an outside cluster, assumed to run with etcd's default election timeout, so a minimum TTL of 2 s), or local
+ * processes started by {@link EtcdCluster}.
+ */
+final class EtcdConformance implements AutoCloseable {
+    /** The environment variable that points the kit at an outside cluster. */
+    static final String ENDPOINTS_VARIABLE = "ETCD_ENDPOINTS";
+
+    final String[] endpoints;
+    final Duration minimumTtl;
+    final Client admin;
+    private final EtcdCluster cluster;
+
+    private EtcdConformance(String[] endpoints, Duration minimumTtl, EtcdCluster cluster) {
+        this.endpoints = endpoints;
+        this.minimumTtl = minimumTtl;
+        this.cluster = cluster;
+        this.admin = Client.builder().endpoints(endpoints).build();
+    }
+
+    /** The outside cluster if {@code ETCD_ENDPOINTS} is set, else {@code size} local members. */
+    static EtcdConformance start(int size) {
+        String outside = System.getenv(ENDPOINTS_VARIABLE);
+        if (outside != null && !outside.isBlank()) {
+            return new EtcdConformance(outside.trim().split("\\s*,\\s*"), Duration.ofSeconds(2), null);
+        }
+        EtcdCluster cluster = EtcdCluster.start(size);
+        return new EtcdConformance(cluster.endpoints(), EtcdCluster.MINIMUM_TTL, cluster);
+    }
+
+    /** A fresh namespace on the cluster: session TTL 2 s, short TTL the minimum. */
+    EtcdTckEnvironment newEnvironment() {
+        Duration session = minimumTtl.compareTo(Duration.ofSeconds(2)) > 0 ? minimumTtl : Duration.ofSeconds(2);
+        return new EtcdTckEnvironment(endpoints, admin, minimumTtl, session, minimumTtl);
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

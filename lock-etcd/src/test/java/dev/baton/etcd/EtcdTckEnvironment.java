@@ -1,0 +1,167 @@
+package dev.baton.etcd;
+
+import dev.baton.lock.internal.SystemTimeSource;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.TimeSource;
+import dev.baton.lock.tck.ForwardingBackend;
+import dev.baton.lock.tck.TckEnvironment;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The conformance kit's view of one fresh namespace on a shared etcd cluster: every test gets its own namespace, so
+ * one cluster serves the whole kit. Keys are read through a separate admin client; leases are counted among those
+ * granted through this environment's clients (etcd's lease list is cluster-wide), asking the server for each whether
+ * it is still alive.
+ */
+final class EtcdTckEnvironment implements TckEnvironment {
+    private final String[] endpoints;
+    private final Client admin;
+    private final Duration minimumTtl;
+    private final Duration sessionTtl;
+    private final Duration shortTtl;
+    private final String namespace = "tck-" + UUID.randomUUID() + "/";
+    private final Set<Long> leases = ConcurrentHashMap.newKeySet();
+    private final SystemTimeSource time = new SystemTimeSource("etcd-tck-timer");
+
+    EtcdTckEnvironment(String[] endpoints, Client admin, Duration minimumTtl, Duration sessionTtl, Duration shortTtl) {
+        this.endpoints = endpoints.clone();
+        this.admin = admin;
+        this.minimumTtl = minimumTtl;
+        this.sessionTtl = sessionTtl;
+        this.shortTtl = shortTtl;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public CoordinationBackend newBackend() {
+        EtcdBackend backend = EtcdCoordinatorBuilder.create()
+                .endpoints(endpoints)
+                .namespace(namespace)
+                .minimumTtl(minimumTtl)
+                .requestTimeout(Duration.ofSeconds(2))
+                .buildBackend();
+        return new ForwardingBackend(backend) {
+            @Override
+            public long grantLease(Duration ttl) {
+                long id = super.grantLease(ttl);
+                leases.add(id);
+                return id;
+            }
+        };
+    }
+
+    @Override
+    public TimeSource timeSource() {
+        return time;
+    }
+
+    @Override
+    public boolean manualTime() {
+        return false;
+    }
+
+    @Override
+    public void advance(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+    }
+
+    @Override
+    public Duration sessionTtl() {
+        return sessionTtl;
+    }
+
+    @Override
+    public Duration shortTtl() {
+        return shortTtl;
+    }
+
+    @Override
+    public List<String> keysOnServer() {
+        ByteSequence start = bytes(namespace);
+        try {
+            List<KeyValue> kvs = admin.getKVClient()
+                    .get(
+                            start,
+                            GetOption.builder()
+                                    .withRange(end())
+                                    .withKeysOnly(true)
+                                    .build())
+                    .get(10, TimeUnit.SECONDS)
+                    .getKvs();
+            List<String> keys = new ArrayList<>();
+            for (KeyValue kv : kvs) {
+                keys.add(kv.getKey().toString(StandardCharsets.UTF_8).substring(namespace.length()));
+            }
+            return keys;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list the keys of namespace " + namespace, e);
+        }
+    }
+
+    @Override
+    public OptionalInt liveLeases() {
+        int live = 0;
+        for (long id : leases) {
+            try {
+                LeaseTimeToLiveResponse ttl = admin.getLeaseClient()
+                        .timeToLive(id, LeaseOption.DEFAULT)
+                        .get(10, TimeUnit.SECONDS);
+                if (ttl.getTTL() > 0) {
+                    live++;
+                } else {
+                    leases.remove(id);
+                }
+            } catch (Exception e) {
+                String message = String.valueOf(e.getMessage());
+                if (!message.contains("lease not found")) {
+                    throw new IllegalStateException("could not ask etcd about lease " + Long.toHexString(id), e);
+                }
+                leases.remove(id);
+            }
+        }
+        return OptionalInt.of(live);
+    }
+
+    /** Removes what the test left in its namespace, so that the shared cluster stays small. */
+    @Override
+    public void close() {
+        try {
+            admin.getKVClient()
+                    .delete(
+                            bytes(namespace),
+                            DeleteOption.builder().withRange(end()).build())
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the cluster may be down after a fault test; nothing to clean then
+        }
+        time.close();
+    }
+
+    private ByteSequence end() {
+        byte[] end = namespace.getBytes(StandardCharsets.UTF_8);
+        end[end.length - 1]++;
+        return ByteSequence.from(end);
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+}
