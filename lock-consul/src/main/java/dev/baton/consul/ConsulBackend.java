@@ -1,0 +1,742 @@
+package dev.baton.consul;
+
+import dev.baton.consul.internal.ConsulApiHttp;
+import dev.baton.consul.internal.ConsulHttp;
+import dev.baton.consul.internal.ConsulWatch;
+import dev.baton.consul.internal.KvEntry;
+import dev.baton.consul.internal.KvRead;
+import dev.baton.consul.internal.SessionInfo;
+import dev.baton.consul.internal.TxnOp;
+import dev.baton.consul.internal.TxnResult;
+import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.Coordinator;
+import dev.baton.lock.CoordinatorBuilder;
+import dev.baton.lock.LockException;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchEvent;
+import dev.baton.lock.spi.WatchListener;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * A {@link CoordinationBackend} over the Consul HTTP API. Build one with {@link #builder()}.
+ *
+ * <p>How the SPI maps onto Consul:
+ *
+ * <ul>
+ *   <li>A lease is a Consul session with a TTL (Consul accepts 10 s to 24 h), behaviour {@code delete} (the keys it
+ *       holds are deleted when it is invalidated) and the configured lock-delay. Renewal is {@code PUT
+ *       /v1/session/renew}; a 404 there is {@link NoSuchLeaseException}. Consul counts a TTL as a lower bound and
+ *       invalidates a session only 2 &times; TTL after its last renewal, so a holder's lock is free again within twice
+ *       its TTL; the holder's own early-loss deadline (from its last acknowledged renewal, shorter than the TTL) is
+ *       unaffected.
+ *   <li>An SPI lease id is the first 64 bits of the session's UUID; any client resolves it through {@code GET
+ *       /v1/session/list} when it did not grant it itself.
+ *   <li>A key is a Consul key under the key prefix. Its version is its {@code ModifyIndex}; its creation sequence, the
+ *       fencing token, is its {@code CreateIndex}: the Raft index of the write that created it, which only grows for
+ *       the whole cluster (a key deleted and created again gets a new, larger one) and which moving the key to another
+ *       session does not change. {@code LockIndex} would not do: it counts acquisitions of one key, and every waiter
+ *       has a key of its own.
+ *   <li>Every write is one {@code PUT /v1/txn}: create-if-absent is {@code check-not-exists} + {@code lock} (the
+ *       transaction form of {@code ?acquire=}), or {@code cas} with index 0 for a key without lease; compare-and-set is
+ *       {@code check-index} + {@code unlock}/{@code lock}, after one read to learn the current holder;
+ *       compare-and-delete is {@code check-index} + {@code delete}. The single-key endpoint cannot do these: it lets
+ *       {@code ?acquire} override {@code ?cas}, answers only true/false (not the new index), and {@code DELETE ?cas=}
+ *       answers true for a key that does not exist.
+ *   <li>A watch is a chain of blocking queries ({@code ?index=&wait=}) resumed from the last index, on the one key a
+ *       waiter waits for (so a release wakes one waiter, not all). See {@code ConsulWatch} for how states become
+ *       events.
+ * </ul>
+ *
+ * <p>Threadsafe. Every call is at most two HTTP requests (compare-and-set reads before it writes; a delete seen by a
+ * watch of this client reads the index after it) and throws {@link BackendUnavailableException} when the agent cannot
+ * be reached within the request timeout, and {@link ConsulAccessDeniedException} when Consul refuses the ACL token.
+ * After {@link #close()} every call except {@link #describe()}, the TTL limits and {@code close} throws {@link
+ * IllegalStateException}.
+ */
+public final class ConsulBackend implements CoordinationBackend {
+    /** The shortest session TTL Consul accepts. */
+    public static final Duration MINIMUM_TTL = Duration.ofSeconds(10);
+
+    /** The longest session TTL Consul accepts. */
+    public static final Duration MAXIMUM_TTL = Duration.ofHours(24);
+
+    /** The longest lock-delay Consul applies. */
+    public static final Duration MAXIMUM_LOCK_DELAY = Duration.ofSeconds(60);
+
+    /**
+     * The lock-delay Baton asks for unless told otherwise: none. Consul's default of 15 s keeps a key that an
+     * invalidated session held from being acquired again for that long; Baton never acquires such a key again (every
+     * waiter creates a key of its own), so a lock-delay would delay no one, and what it approximates, keeping a holder
+     * that missed its loss from overlapping the next one, Baton gets from the early-loss deadline and fencing tokens.
+     */
+    public static final Duration DEFAULT_LOCK_DELAY = Duration.ZERO;
+
+    private static final Duration WATCH_WAIT = Duration.ofSeconds(30);
+    private static final int LISTINGS_KEPT = 256;
+
+    private final ConsulHttp http;
+    private final String address;
+    private final String keyPrefix;
+    private final String sessionName;
+    private final Duration lockDelay;
+    private final String datacenter;
+    private final Map<Long, String> sessions = new ConcurrentHashMap<>();
+    private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Map<String, Listing> listings = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
+            return size() > LISTINGS_KEPT;
+        }
+    };
+    private volatile boolean closed;
+
+    private ConsulBackend(Builder b) {
+        this.address = b.address.toString();
+        this.keyPrefix = b.keyPrefix;
+        this.sessionName = "baton:" + b.keyPrefix;
+        this.lockDelay = b.lockDelay;
+        this.datacenter = b.datacenter;
+        this.http = new ConsulApiHttp(b.address, b.aclToken, b.datacenter, b.requestTimeout, b.executor);
+    }
+
+    /**
+     * Starts a builder with the defaults: agent {@code http://127.0.0.1:8500}, no ACL token, the agent's datacenter,
+     * key prefix {@code baton}, session TTL 10 s, lock-delay {@link #DEFAULT_LOCK_DELAY}, request timeout 5 s.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Describes the agent, datacenter and key prefix; never the token. Threadsafe.
+     *
+     * @return the description
+     */
+    @Override
+    public String describe() {
+        return "consul " + address + (datacenter == null ? "" : " dc " + datacenter) + " prefix " + keyPrefix + "/";
+    }
+
+    /**
+     * Returns the name every session of this backend carries ({@code baton:} and the key prefix), so that operators
+     * can tell them apart. Threadsafe.
+     *
+     * @return the session name
+     */
+    public String sessionName() {
+        return sessionName;
+    }
+
+    /**
+     * Returns {@link #MINIMUM_TTL}. Threadsafe.
+     *
+     * @return 10 seconds
+     */
+    @Override
+    public Duration minimumTtl() {
+        return MINIMUM_TTL;
+    }
+
+    /**
+     * Returns {@link #MAXIMUM_TTL}. Threadsafe.
+     *
+     * @return 24 hours
+     */
+    @Override
+    public Duration maximumTtl() {
+        return MAXIMUM_TTL;
+    }
+
+    /**
+     * Creates a session with this TTL, behaviour {@code delete} and the configured lock-delay. Threadsafe.
+     *
+     * @param ttl the TTL, from 10 s to 24 h
+     * @return the lease id
+     * @throws IllegalArgumentException if {@code ttl} is outside Consul's limits
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public long grantLease(Duration ttl) {
+        checkTtl("ttl", ttl);
+        checkOpen();
+        String id = http.createSession(sessionName, ttl, lockDelay);
+        long lease = leaseIdOf(id);
+        sessions.put(lease, id);
+        return lease;
+    }
+
+    /**
+     * Renews a session for another TTL. Threadsafe.
+     *
+     * @param leaseId the lease
+     * @throws NoSuchLeaseException if the session is gone
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public void keepAlive(long leaseId) {
+        checkOpen();
+        String id = resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
+        if (!http.renewSession(id)) {
+            sessions.remove(leaseId);
+            throw new NoSuchLeaseException(leaseId);
+        }
+    }
+
+    /**
+     * Destroys a session; Consul deletes the keys it holds. An unknown lease is ignored. Threadsafe.
+     *
+     * @param leaseId the lease
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public void revokeLease(long leaseId) {
+        checkOpen();
+        Optional<String> id = resolve(leaseId);
+        if (id.isPresent()) {
+            http.destroySession(id.get());
+            sessions.remove(leaseId);
+        }
+    }
+
+    /**
+     * Reads one key. Threadsafe.
+     *
+     * @param key the key
+     * @return the entry, or empty
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public Optional<Entry> get(String key) {
+        checkKey("key", key);
+        checkOpen();
+        KvRead read = http.get(full(key));
+        return read.entries().isEmpty()
+                ? Optional.empty()
+                : Optional.ofNullable(toEntry(read.entries().get(0)));
+    }
+
+    /**
+     * Creates a key held by the lease's session, if absent: one transaction. Threadsafe.
+     *
+     * @param key the key
+     * @param value the value
+     * @param leaseId the lease, or {@link Entry#NO_LEASE}
+     * @return the entry, or empty if the key exists
+     * @throws NoSuchLeaseException if the session is gone
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+        checkKey("key", key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkOpen();
+        String k = full(key);
+        List<TxnOp> ops = new ArrayList<>();
+        String session = null;
+        if (leaseId == Entry.NO_LEASE) {
+            ops.add(new TxnOp("cas", k, value, 0, 0, null));
+        } else {
+            session = resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
+            ops.add(TxnOp.check("check-not-exists", k, 0));
+            ops.add(new TxnOp("lock", k, value, 0, 0, session));
+        }
+        TxnResult result = http.txn(ops);
+        if (!result.committed()) {
+            TxnResult.TxnError error =
+                    result.errors().isEmpty() ? null : result.errors().get(0);
+            if (error != null && ops.get(error.opIndex()).verb().startsWith("check") || leaseId == Entry.NO_LEASE) {
+                return Optional.empty();
+            }
+            throw lockFailure(key, leaseId, error);
+        }
+        Entry created = written(key, value, result, leaseId);
+        publish(WatchEvent.Type.PUT, key, created, created.version());
+        return Optional.of(created);
+    }
+
+    /**
+     * Replaces a key's value and session if its version matches: one read, then one transaction. Threadsafe.
+     *
+     * @param key the key
+     * @param expectedVersion the version ({@code ModifyIndex}) last seen
+     * @param value the new value
+     * @param leaseId the lease afterwards, or {@link Entry#NO_LEASE}
+     * @return the entry, or empty if absent or changed
+     * @throws NoSuchLeaseException if the session is gone
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+        checkKey("key", key);
+        Objects.requireNonNull(value, "value must not be null");
+        checkOpen();
+        String session = leaseId == Entry.NO_LEASE
+                ? null
+                : resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
+        String k = full(key);
+        KvRead read = http.get(k);
+        if (read.entries().isEmpty() || read.entries().get(0).modifyIndex() != expectedVersion) {
+            return Optional.empty();
+        }
+        String holder = read.entries().get(0).session();
+        List<TxnOp> ops = new ArrayList<>();
+        ops.add(TxnOp.check("check-index", k, expectedVersion));
+        if (holder != null && !holder.equals(session)) {
+            ops.add(new TxnOp("unlock", k, value, 0, 0, holder));
+        }
+        if (session != null) {
+            ops.add(new TxnOp("lock", k, value, 0, 0, session));
+        } else if (holder == null) {
+            ops.add(new TxnOp("set", k, value, 0, 0, null));
+        }
+        TxnResult result = http.txn(ops);
+        if (!result.committed()) {
+            TxnResult.TxnError error =
+                    result.errors().isEmpty() ? null : result.errors().get(0);
+            if (error == null || !ops.get(error.opIndex()).verb().equals("lock")) {
+                return Optional.empty();
+            }
+            throw lockFailure(key, leaseId, error);
+        }
+        Entry updated = written(key, value, result, leaseId);
+        publish(WatchEvent.Type.PUT, key, updated, updated.version());
+        return Optional.of(updated);
+    }
+
+    /**
+     * Deletes a key if its version matches: one transaction ({@code check-index} + {@code delete}). Threadsafe.
+     *
+     * @param key the key
+     * @param expectedVersion the version last seen
+     * @return whether the key was deleted
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        checkKey("key", key);
+        checkOpen();
+        String k = full(key);
+        TxnResult result =
+                http.txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
+        if (!result.committed()) {
+            return false;
+        }
+        if (watches.stream().anyMatch(w -> w.matches(key))) {
+            // Consul does not say at which index it deleted; a read of the absent key reports the KV table's index,
+            // which is at or after the delete and before any later write of this client.
+            try {
+                publish(WatchEvent.Type.DELETE, key, null, http.get(k).index());
+            } catch (RuntimeException e) {
+                // The watches' own blocking queries will see the delete.
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Lists the keys under {@code prefix + "/"} by {@code CreateIndex}, with the {@code X-Consul-Index} of the read.
+     * Threadsafe.
+     *
+     * @param prefix the prefix
+     * @return the listing
+     * @throws BackendUnavailableException if Consul cannot be reached
+     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public Listing list(String prefix) {
+        checkKey("prefix", prefix);
+        checkOpen();
+        KvRead read = http.list(full(prefix) + "/");
+        List<Entry> entries = new ArrayList<>();
+        for (KvEntry kv : read.entries()) {
+            Entry e = toEntry(kv);
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        entries.sort(Comparator.comparingLong(Entry::createSequence));
+        Listing listing = new Listing(entries, read.index());
+        synchronized (listings) {
+            listings.put(prefix + "@" + read.index(), listing);
+        }
+        return listing;
+    }
+
+    /**
+     * Watches a key or prefix through blocking queries, from a revision this client read with {@link #list}; from any
+     * other revision the watch resets at once (Consul keeps no history to replay). Threadsafe.
+     *
+     * @param keyOrPrefix the key or prefix
+     * @param prefix whether it is a prefix
+     * @param afterRevision the revision of a listing of this client that covers the key or prefix
+     * @param listener the listener, called on this client's threads
+     * @return the watch
+     * @throws IllegalStateException if closed
+     */
+    @Override
+    public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+        checkKey("keyOrPrefix", keyOrPrefix);
+        Objects.requireNonNull(listener, "listener must not be null");
+        checkOpen();
+        Listing baseline = baselineFor(keyOrPrefix, afterRevision);
+        String path = full(keyOrPrefix) + (prefix ? "/" : "");
+        ConsulWatch[] self = new ConsulWatch[1];
+        ConsulWatch w = new ConsulWatch(
+                http, keyOrPrefix, prefix, path, this::toEntry, listener, WATCH_WAIT, () -> watches.remove(self[0]));
+        self[0] = w;
+        if (baseline == null) {
+            listener.onReset("no listing of this client at revision " + afterRevision + " covers " + keyOrPrefix
+                    + "; Consul keeps no history to replay from it");
+            return () -> {};
+        }
+        watches.add(w);
+        w.start(baseline.entries(), afterRevision);
+        if (closed) {
+            w.close();
+        }
+        return w;
+    }
+
+    /**
+     * Stops every watch and releases connections; sessions on the server are left as they are. Idempotent.
+     * Threadsafe.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ConsulWatch w : List.copyOf(watches)) {
+            w.close();
+        }
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ConsulBackend{" + describe() + (closed ? ", closed" : "") + "}";
+    }
+
+    private Listing baselineFor(String keyOrPrefix, long revision) {
+        synchronized (listings) {
+            for (Map.Entry<String, Listing> e : listings.entrySet()) {
+                String k = e.getKey();
+                int at = k.lastIndexOf('@');
+                String p = k.substring(0, at);
+                if (e.getValue().revision() == revision && (keyOrPrefix.equals(p) || keyOrPrefix.startsWith(p + "/"))) {
+                    return e.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    private void publish(WatchEvent.Type type, String key, Entry entry, long revision) {
+        for (ConsulWatch w : watches) {
+            w.local(type, key, entry, revision);
+        }
+    }
+
+    private Entry written(String key, byte[] value, TxnResult result, long leaseId) {
+        KvEntry last = result.results().isEmpty()
+                ? null
+                : result.results().get(result.results().size() - 1);
+        if (last == null) {
+            throw new LockException(null, "Consul committed a write of " + key + " but returned no entry for it", null);
+        }
+        return new Entry(key, value, last.modifyIndex(), last.createIndex(), leaseId);
+    }
+
+    private RuntimeException lockFailure(String key, long leaseId, TxnResult.TxnError error) {
+        String what = error == null ? "no reason given" : error.what();
+        if (what.toLowerCase(java.util.Locale.ROOT).contains("invalid session")) {
+            sessions.remove(leaseId);
+            return new NoSuchLeaseException(leaseId);
+        }
+        if (what.toLowerCase(java.util.Locale.ROOT).contains("lock delay")
+                || what.toLowerCase(java.util.Locale.ROOT).contains("lock-delay")) {
+            return new LockException(
+                    null,
+                    "Consul refused to lock " + key + " during its lock-delay (" + what
+                            + "); the key was held by a session that was invalidated",
+                    null);
+        }
+        return new LockException(null, "Consul refused to lock " + key + ": " + what, null);
+    }
+
+    private Entry toEntry(KvEntry kv) {
+        String prefix = keyPrefix + "/";
+        if (!kv.key().startsWith(prefix)) {
+            return null;
+        }
+        long lease = kv.session() == null ? Entry.NO_LEASE : leaseIdOf(kv.session());
+        return new Entry(kv.key().substring(prefix.length()), kv.value(), kv.modifyIndex(), kv.createIndex(), lease);
+    }
+
+    private Optional<String> resolve(long leaseId) {
+        String id = sessions.get(leaseId);
+        if (id != null) {
+            return Optional.of(id);
+        }
+        if (leaseId == Entry.NO_LEASE) {
+            return Optional.empty();
+        }
+        for (SessionInfo s : http.listSessions()) {
+            if (leaseIdOf(s.id()) == leaseId) {
+                return Optional.of(s.id());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static long leaseIdOf(String sessionId) {
+        long id;
+        try {
+            id = UUID.fromString(sessionId).getMostSignificantBits();
+        } catch (IllegalArgumentException notUuid) {
+            id = sessionId.hashCode();
+        }
+        return id == Entry.NO_LEASE ? 1 : id;
+    }
+
+    private String full(String key) {
+        return keyPrefix + "/" + key;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("backend closed: " + describe());
+        }
+    }
+
+    private static void checkTtl(String name, Duration ttl) {
+        Objects.requireNonNull(ttl, () -> name + " must not be null");
+        if (ttl.compareTo(MINIMUM_TTL) < 0 || ttl.compareTo(MAXIMUM_TTL) > 0) {
+            throw new IllegalArgumentException(name + " must be between Consul's limits of 10 s and 24 h, got " + ttl
+                    + " (Consul rejects session TTLs outside [10s, 24h])");
+        }
+    }
+
+    private static void checkKey(String name, String key) {
+        Objects.requireNonNull(key, () -> name + " must not be null");
+        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
+            throw new IllegalArgumentException(
+                    name + " must be non-empty and must not start or end with '/', got '" + key + "'");
+        }
+    }
+
+    /**
+     * Configures a {@link ConsulBackend}. Not threadsafe; what it builds is.
+     */
+    public static final class Builder {
+        private URI address = URI.create("http://127.0.0.1:8500");
+        private String aclToken;
+        private String datacenter;
+        private String keyPrefix = "baton";
+        private Duration sessionTtl = CoordinatorBuilder.DEFAULT_SESSION_TTL;
+        private Duration lockDelay = DEFAULT_LOCK_DELAY;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Executor executor;
+
+        private Builder() {}
+
+        /**
+         * Sets the agent's address: {@code http://host:port}, {@code https://host:port}, or {@code host:port} (http).
+         *
+         * @param agentAddress the address
+         * @return this builder
+         * @throws IllegalArgumentException if it is not such an address
+         */
+        public Builder agentAddress(String agentAddress) {
+            Objects.requireNonNull(agentAddress, "agentAddress must not be null");
+            String a = agentAddress.contains("://") ? agentAddress : "http://" + agentAddress;
+            URI uri;
+            try {
+                uri = URI.create(a);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "agentAddress must look like http://host:port or https://host:port, got '" + agentAddress + "'",
+                        e);
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    || uri.getHost() == null
+                    || (uri.getPath() != null
+                            && !uri.getPath().isEmpty()
+                            && !uri.getPath().equals("/"))) {
+                throw new IllegalArgumentException(
+                        "agentAddress must look like http://host:port or https://host:port, got '" + agentAddress
+                                + "'");
+            }
+            this.address = URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+            return this;
+        }
+
+        /**
+         * Sets the ACL token, sent as the {@code X-Consul-Token} header and never logged. Null or empty: none.
+         *
+         * @param token the token
+         * @return this builder
+         */
+        public Builder aclToken(String token) {
+            this.aclToken = token == null || token.isEmpty() ? null : token;
+            return this;
+        }
+
+        /**
+         * Sets the datacenter ({@code ?dc=}); null for the agent's own.
+         *
+         * @param datacenter the datacenter
+         * @return this builder
+         * @throws IllegalArgumentException if it holds anything but letters, digits, {@code -} and {@code _}
+         */
+        public Builder datacenter(String datacenter) {
+            if (datacenter != null && !datacenter.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException(
+                        "datacenter may hold only letters, digits, '-' and '_', got '" + datacenter + "'");
+            }
+            this.datacenter = datacenter;
+            return this;
+        }
+
+        /**
+         * Sets the key prefix every key of this backend lives under (default {@code baton}).
+         *
+         * @param keyPrefix letters, digits, {@code . _ ~ - /}; not starting or ending with {@code /}; at most 128
+         * @return this builder
+         * @throws IllegalArgumentException if it breaks these rules
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+            if (keyPrefix.isEmpty()
+                    || keyPrefix.length() > 128
+                    || keyPrefix.startsWith("/")
+                    || keyPrefix.endsWith("/")
+                    || keyPrefix.contains("//")
+                    || !keyPrefix.matches("[A-Za-z0-9._~/-]+")) {
+                throw new IllegalArgumentException("keyPrefix must be 1 to 128 of letters, digits and . _ ~ - /,"
+                        + " not starting or ending with '/', got '" + keyPrefix + "'");
+            }
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * Sets the session TTL of coordinators built with {@link #coordinatorBuilder()} (default 10 s).
+         *
+         * @param ttl from 10 s to 24 h
+         * @return this builder
+         * @throws IllegalArgumentException if outside Consul's limits
+         */
+        public Builder sessionTtl(Duration ttl) {
+            checkTtl("sessionTtl", ttl);
+            this.sessionTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Sets the lock-delay of the sessions this backend creates (default {@link #DEFAULT_LOCK_DELAY}).
+         *
+         * @param lockDelay from zero to 60 s, in whole seconds
+         * @return this builder
+         * @throws IllegalArgumentException if negative, above 60 s or not whole seconds
+         */
+        public Builder lockDelay(Duration lockDelay) {
+            Objects.requireNonNull(lockDelay, "lockDelay must not be null");
+            if (lockDelay.isNegative() || lockDelay.compareTo(MAXIMUM_LOCK_DELAY) > 0 || lockDelay.toNanosPart() != 0) {
+                throw new IllegalArgumentException(
+                        "lockDelay must be whole seconds from 0 s to Consul's maximum of 60 s, got " + lockDelay);
+            }
+            this.lockDelay = lockDelay;
+            return this;
+        }
+
+        /**
+         * Sets how long a request (other than a blocking query) may take before it fails as unavailable (default 5 s).
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "requestTimeout must not be null");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, got " + timeout);
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the executor that runs HTTP work and watch callbacks, and the callbacks of coordinators built with
+         * {@link #coordinatorBuilder()}; null (the default) for threads of the backend's own. Not shut down by the
+         * backend.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /**
+         * Builds the backend. Nothing is sent until it is used.
+         *
+         * @return the backend
+         */
+        public ConsulBackend build() {
+            return new ConsulBackend(this);
+        }
+
+        /**
+         * Builds a backend and returns a coordinator builder on it, with this session TTL and executor, that closes
+         * the backend when the coordinator closes.
+         *
+         * @return a coordinator builder
+         */
+        public CoordinatorBuilder coordinatorBuilder() {
+            CoordinatorBuilder b =
+                    Coordinator.builder(build()).sessionTtl(sessionTtl).closeBackendOnClose(true);
+            if (executor != null) {
+                b.callbackExecutor(executor);
+            }
+            return b;
+        }
+    }
+}

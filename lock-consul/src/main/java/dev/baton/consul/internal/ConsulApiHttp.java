@@ -1,0 +1,488 @@
+package dev.baton.consul.internal;
+
+import com.ecwid.consul.transport.TransportException;
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.ConsulRawClient;
+import com.ecwid.consul.v1.OperationException;
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.Response;
+import com.ecwid.consul.v1.kv.model.GetBinaryValue;
+import com.ecwid.consul.v1.session.model.NewSession;
+import com.ecwid.consul.v1.session.model.Session;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.baton.consul.ConsulAccessDeniedException;
+import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.LockException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.apache.http.message.BasicHeader;
+
+/**
+ * {@link ConsulHttp} over the Ecwid consul-api client (sessions and plain reads), with the JDK's {@link HttpClient}
+ * for the three calls consul-api 1.4.5 cannot make: {@code /v1/txn} (it has no transaction API), and blocking queries,
+ * which it can only run synchronously with no way to abort them (a thread blocked per watch for the whole wait);
+ * the JDK client sends them asynchronously and aborts them when the future is cancelled.
+ *
+ * <p>The ACL token goes in the {@code X-Consul-Token} header of both clients, never in a URL, and is never logged.
+ * Threadsafe.
+ */
+public final class ConsulApiHttp implements ConsulHttp {
+    private static final String TOKEN_HEADER = "X-Consul-Token";
+
+    private final URI base;
+    private final String token;
+    private final String datacenter;
+    private final Duration requestTimeout;
+    private final CloseableHttpClient apache;
+    private final ConsulClient consul;
+    private final HttpClient jdk;
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * Creates a client.
+     *
+     * @param base the agent's address, {@code http://host:port} or {@code https://host:port}
+     * @param token the ACL token, or null
+     * @param datacenter the datacenter, or null for the agent's own
+     * @param requestTimeout how long a non-blocking request may take
+     * @param executor runs the JDK client's work and the callbacks of blocking queries, or null for the client's own
+     */
+    public ConsulApiHttp(URI base, String token, String datacenter, Duration requestTimeout, Executor executor) {
+        this.base = base;
+        this.token = token;
+        this.datacenter = datacenter;
+        this.requestTimeout = requestTimeout;
+        int millis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        pool.setMaxTotal(64);
+        pool.setDefaultMaxPerRoute(64);
+        HttpClientBuilder apacheBuilder = HttpClientBuilder.create()
+                .setConnectionManager(pool)
+                .disableAutomaticRetries()
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectTimeout(millis)
+                        .setConnectionRequestTimeout(millis)
+                        .setSocketTimeout(millis)
+                        .build());
+        if (token != null) {
+            apacheBuilder.setDefaultHeaders(List.of(new BasicHeader(TOKEN_HEADER, token)));
+        }
+        this.apache = apacheBuilder.build();
+        int port = base.getPort() > 0 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80);
+        this.consul = new ConsulClient(ConsulRawClient.Builder.builder()
+                .setHost(base.getScheme() + "://" + base.getHost())
+                .setPort(port)
+                .setHttpClient(apache)
+                .build());
+        HttpClient.Builder jdkBuilder =
+                HttpClient.newBuilder().connectTimeout(requestTimeout).version(HttpClient.Version.HTTP_1_1);
+        if (executor != null) {
+            jdkBuilder.executor(executor);
+        }
+        this.jdk = jdkBuilder.build();
+    }
+
+    @Override
+    public String createSession(String name, Duration ttl, Duration lockDelay) {
+        NewSession session = new NewSession();
+        session.setName(name);
+        session.setTtl(ttl.toMillis() + "ms");
+        session.setBehavior(Session.Behavior.DELETE);
+        // consul-api sends LockDelay as a number; Consul reads numbers below 1000 as seconds.
+        session.setLockDelay(lockDelay.toSeconds());
+        return call("create a session", () -> consul.sessionCreate(session, params(), null))
+                .getValue();
+    }
+
+    @Override
+    public boolean renewSession(String id) {
+        try {
+            call("renew session " + id, () -> consul.renewSession(id, params(), null));
+            return true;
+        } catch (NotFound gone) {
+            return false;
+        }
+    }
+
+    @Override
+    public void destroySession(String id) {
+        call("destroy session " + id, () -> consul.sessionDestroy(id, params(), null));
+    }
+
+    @Override
+    public List<SessionInfo> listSessions() {
+        List<Session> sessions = call("list sessions", () -> consul.getSessionList(params(), null))
+                .getValue();
+        List<SessionInfo> out = new ArrayList<>();
+        if (sessions != null) {
+            for (Session s : sessions) {
+                out.add(new SessionInfo(s.getId(), s.getName()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public KvRead get(String key) {
+        Response<GetBinaryValue> r = call("read " + key, () -> consul.getKVBinaryValue(encode(key), null, params()));
+        List<KvEntry> entries = new ArrayList<>();
+        if (r.getValue() != null) {
+            entries.add(toEntry(r.getValue()));
+        }
+        return new KvRead(entries, index(r.getConsulIndex()));
+    }
+
+    @Override
+    public KvRead list(String prefix) {
+        Response<List<GetBinaryValue>> r =
+                call("list " + prefix, () -> consul.getKVBinaryValues(encode(prefix), null, params()));
+        List<KvEntry> entries = new ArrayList<>();
+        if (r.getValue() != null) {
+            for (GetBinaryValue v : r.getValue()) {
+                entries.add(toEntry(v));
+            }
+        }
+        return new KvRead(entries, index(r.getConsulIndex()));
+    }
+
+    @Override
+    public CompletableFuture<KvRead> watch(String keyOrPrefix, boolean recurse, long index, Duration wait) {
+        StringBuilder query =
+                new StringBuilder("index=").append(index).append("&wait=").append(wait.toSeconds());
+        query.append('s');
+        if (recurse) {
+            query.append("&recurse=true");
+        }
+        // Consul adds up to wait/16 of jitter to the wait; allow for it and for the request itself.
+        Duration timeout = wait.plus(wait.dividedBy(16)).plus(requestTimeout);
+        HttpRequest request = request("/v1/kv/" + encode(keyOrPrefix), query.toString(), timeout)
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<String>> sent =
+                jdk.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        inFlight.add(sent);
+        CompletableFuture<KvRead> result = sent.thenApply(response -> {
+            int status = response.statusCode();
+            long at =
+                    index(response.headers().firstValueAsLong("X-Consul-Index").orElse(1L));
+            if (status == 404) {
+                return new KvRead(List.of(), at);
+            }
+            check(status, response.body(), "watch " + keyOrPrefix);
+            List<KvEntry> entries = new ArrayList<>();
+            for (JsonElement e : parseArray(response.body())) {
+                entries.add(toEntry(e.getAsJsonObject()));
+            }
+            return new KvRead(entries, at);
+        });
+        CompletableFuture<KvRead> translated = result.handle((read, failure) -> {
+            inFlight.remove(sent);
+            if (failure == null) {
+                return read;
+            }
+            throw translateAsync(unwrap(failure), "watch " + keyOrPrefix);
+        });
+        // Cancelling what the caller holds aborts the exchange.
+        translated.whenComplete((r, e) -> {
+            if (translated.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        return translated;
+    }
+
+    @Override
+    public TxnResult txn(List<TxnOp> ops) {
+        JsonArray body = new JsonArray();
+        for (TxnOp op : ops) {
+            JsonObject kv = new JsonObject();
+            kv.addProperty("Verb", op.verb());
+            kv.addProperty("Key", op.key());
+            if (op.value() != null) {
+                kv.addProperty("Value", Base64.getEncoder().encodeToString(op.value()));
+            }
+            if (op.flags() != 0) {
+                kv.addProperty("Flags", op.flags());
+            }
+            if (op.index() != 0) {
+                kv.addProperty("Index", op.index());
+            }
+            if (op.session() != null) {
+                kv.addProperty("Session", op.session());
+            }
+            JsonObject wrapper = new JsonObject();
+            wrapper.add("KV", kv);
+            body.add(wrapper);
+        }
+        HttpRequest request = request("/v1/txn", null, requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json")
+                .build();
+        HttpResponse<String> response =
+                send(request, "run a transaction on " + ops.get(0).key());
+        int status = response.statusCode();
+        if (status != 200 && status != 409) {
+            check(status, response.body(), "run a transaction on " + ops.get(0).key());
+        }
+        JsonObject answer = parseObject(response.body());
+        List<KvEntry> results = new ArrayList<>();
+        JsonElement rs = answer.get("Results");
+        if (rs != null && rs.isJsonArray()) {
+            for (JsonElement r : rs.getAsJsonArray()) {
+                JsonElement kv = r.getAsJsonObject().get("KV");
+                if (kv != null && kv.isJsonObject()) {
+                    results.add(toEntry(kv.getAsJsonObject()));
+                }
+            }
+        }
+        List<TxnResult.TxnError> errors = new ArrayList<>();
+        JsonElement es = answer.get("Errors");
+        if (es != null && es.isJsonArray()) {
+            for (JsonElement e : es.getAsJsonArray()) {
+                JsonObject o = e.getAsJsonObject();
+                errors.add(new TxnResult.TxnError(
+                        o.get("OpIndex").getAsInt(), o.get("What").getAsString()));
+            }
+        }
+        return new TxnResult(status == 200, results, errors);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (CompletableFuture<?> f : inFlight) {
+            f.cancel(true);
+        }
+        inFlight.clear();
+        try {
+            apache.close();
+        } catch (IOException e) {
+            // Connections are being torn down anyway; nothing to report to a caller who is closing.
+        }
+    }
+
+    private HttpRequest.Builder request(String path, String query, Duration timeout) {
+        String q = query == null ? "" : query;
+        if (datacenter != null) {
+            q = q.isEmpty() ? "dc=" + datacenter : q + "&dc=" + datacenter;
+        }
+        URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + (q.isEmpty() ? "" : "?" + q));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (token != null) {
+            b.header(TOKEN_HEADER, token);
+        }
+        return b;
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String what) {
+        if (closed) {
+            throw new IllegalStateException("the Consul client is closed");
+        }
+        try {
+            return jdk.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw unreachable(what, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException(null, "interrupted while waiting for Consul to " + what, e);
+        }
+    }
+
+    private void check(int status, String body, String what) {
+        if (status == 200) {
+            return;
+        }
+        String text = body == null ? "" : body.strip();
+        if (status == 403) {
+            throw accessDenied(what, text);
+        }
+        if (status >= 500) {
+            throw new BackendUnavailableException(
+                    null, "Consul at " + base + " could not " + what + ": HTTP " + status + " " + text, null);
+        }
+        throw new LockException(
+                null, "Consul at " + base + " refused to " + what + ": HTTP " + status + " " + text, null);
+    }
+
+    private ConsulAccessDeniedException accessDenied(String what, String text) {
+        return new ConsulAccessDeniedException("Consul at " + base + " refused to " + what + " (HTTP 403: " + text
+                + "): "
+                + (token == null ? "ACLs are enabled and no token was given; set one with" : "check the token set with")
+                + " ConsulBackend.builder().aclToken(...): it needs session:write and key:write on the backend's key"
+                + " prefix");
+    }
+
+    private BackendUnavailableException unreachable(String what, Exception cause) {
+        return new BackendUnavailableException(
+                null, "could not reach Consul at " + base + " to " + what + ": " + cause, cause);
+    }
+
+    private RuntimeException translateAsync(Throwable failure, String what) {
+        if (failure instanceof CancellationException) {
+            return (CancellationException) failure;
+        }
+        if (failure instanceof RuntimeException && !(failure instanceof UncheckedIOException)) {
+            return (RuntimeException) failure;
+        }
+        return unreachable(what, failure instanceof Exception ? (Exception) failure : new RuntimeException(failure));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private <T> Response<T> call(String what, java.util.function.Supplier<Response<T>> request) {
+        if (closed) {
+            throw new IllegalStateException("the Consul client is closed");
+        }
+        try {
+            return request.get();
+        } catch (OperationException e) {
+            String text =
+                    e.getStatusContent() == null ? "" : e.getStatusContent().strip();
+            if (e.getStatusCode() == 404) {
+                throw new NotFound();
+            }
+            if (e.getStatusCode() == 403) {
+                throw accessDenied(what, text);
+            }
+            if (e.getStatusCode() >= 500) {
+                throw new BackendUnavailableException(
+                        null,
+                        "Consul at " + base + " could not " + what + ": HTTP " + e.getStatusCode() + " " + text,
+                        null);
+            }
+            throw new LockException(
+                    null,
+                    "Consul at " + base + " refused to " + what + ": HTTP " + e.getStatusCode() + " " + text,
+                    null);
+        } catch (TransportException e) {
+            throw unreachable(what, e);
+        }
+    }
+
+    private QueryParams params() {
+        return datacenter == null ? QueryParams.DEFAULT : new QueryParams(datacenter);
+    }
+
+    private static long index(Long index) {
+        return index == null || index < 1 ? 1 : index;
+    }
+
+    private static KvEntry toEntry(GetBinaryValue v) {
+        byte[] value = v.getValue() == null ? new byte[0] : v.getValue();
+        String session = v.getSession() == null || v.getSession().isEmpty() ? null : v.getSession();
+        return new KvEntry(
+                v.getKey(),
+                value,
+                v.getFlags(),
+                v.getCreateIndex(),
+                v.getModifyIndex(),
+                v.getLockIndex() == null ? 0 : v.getLockIndex(),
+                session);
+    }
+
+    private static KvEntry toEntry(JsonObject o) {
+        JsonElement value = o.get("Value");
+        byte[] bytes = value == null || value.isJsonNull()
+                ? new byte[0]
+                : Base64.getDecoder().decode(value.getAsString());
+        JsonElement session = o.get("Session");
+        String s =
+                session == null || session.isJsonNull() || session.getAsString().isEmpty()
+                        ? null
+                        : session.getAsString();
+        return new KvEntry(
+                o.get("Key").getAsString(),
+                bytes,
+                longOf(o, "Flags"),
+                longOf(o, "CreateIndex"),
+                longOf(o, "ModifyIndex"),
+                longOf(o, "LockIndex"),
+                s);
+    }
+
+    private static long longOf(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        return e == null || e.isJsonNull() ? 0 : e.getAsLong();
+    }
+
+    private JsonArray parseArray(String body) {
+        try {
+            JsonElement e = new JsonParser().parse(body);
+            return e.isJsonArray() ? e.getAsJsonArray() : new JsonArray();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new LockException(null, "Consul at " + base + " sent a KV answer that is not JSON: " + e, e);
+        }
+    }
+
+    private JsonObject parseObject(String body) {
+        try {
+            return new JsonParser().parse(body).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new LockException(null, "Consul at " + base + " sent a transaction answer that is not JSON: " + e, e);
+        }
+    }
+
+    /**
+     * Percent-encodes what a URL path cannot carry as is. Baton's keys hold only letters, digits and {@code . _ ~ % -
+     * /}; of these only {@code %} needs encoding, but anything else a key prefix might hold is encoded too.
+     */
+    static String encode(String key) {
+        StringBuilder out = new StringBuilder(key.length() + 8);
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            boolean plain = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '-'
+                    || c == '/';
+            if (plain) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+                out.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** A 404 from consul-api, which the callers that expect it turn into a result. */
+    private static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound() {
+            super("404", null, false, false);
+        }
+    }
+}

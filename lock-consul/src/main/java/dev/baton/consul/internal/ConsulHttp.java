@@ -1,0 +1,89 @@
+package dev.baton.consul.internal;
+
+import dev.baton.lock.BackendUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The few Consul HTTP calls the backend makes, so that the client library behind them can be swapped. Keys are full
+ * Consul keys, not URL-encoded. Every synchronous call is one HTTP request; it throws {@link
+ * BackendUnavailableException} when the agent cannot be reached or does not answer in time, {@link
+ * dev.baton.consul.ConsulAccessDeniedException} on HTTP 403, and {@link dev.baton.lock.LockException} for any other
+ * answer it does not expect.
+ *
+ * <p>Implementations are threadsafe.
+ */
+public interface ConsulHttp extends AutoCloseable {
+    /**
+     * {@code PUT /v1/session/create} with a TTL, behaviour {@code delete} and a lock-delay.
+     *
+     * @param name the session's name
+     * @param ttl the TTL
+     * @param lockDelay the lock-delay
+     * @return the session id
+     */
+    String createSession(String name, Duration ttl, Duration lockDelay);
+
+    /**
+     * {@code PUT /v1/session/renew/:id}.
+     *
+     * @param id the session
+     * @return false when Consul answered 404 (the session is gone)
+     */
+    boolean renewSession(String id);
+
+    /**
+     * {@code PUT /v1/session/destroy/:id}.
+     *
+     * @param id the session
+     */
+    void destroySession(String id);
+
+    /**
+     * {@code GET /v1/session/list}.
+     *
+     * @return every session of the datacenter
+     */
+    List<SessionInfo> listSessions();
+
+    /**
+     * {@code GET /v1/kv/:key}, not blocking.
+     *
+     * @param key the key
+     * @return the key (none on 404) and the index
+     */
+    KvRead get(String key);
+
+    /**
+     * {@code GET /v1/kv/:prefix?recurse}, not blocking.
+     *
+     * @param prefix the prefix, ending with {@code /}
+     * @return the keys and the index
+     */
+    KvRead list(String prefix);
+
+    /**
+     * A blocking query: {@code GET /v1/kv/:key[?recurse]&index=&wait=}, sent asynchronously. Cancelling the future
+     * aborts the request.
+     *
+     * @param keyOrPrefix the key, or the prefix ending with {@code /}
+     * @param recurse whether {@code keyOrPrefix} is a prefix
+     * @param index answer once the index is past this one (0: at once)
+     * @param wait the longest the agent holds the request
+     * @return the answer
+     */
+    CompletableFuture<KvRead> watch(String keyOrPrefix, boolean recurse, long index, Duration wait);
+
+    /**
+     * {@code PUT /v1/txn} with KV operations.
+     *
+     * @param ops the operations
+     * @return the outcome
+     */
+    TxnResult txn(List<TxnOp> ops);
+
+    /** Stops every request in flight and releases connections. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,247 @@
+package dev.baton.consul;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.consul.emulator.ConsulEmulator;
+import dev.baton.lock.Coordinator;
+import dev.baton.lock.LeaderElection;
+import dev.baton.lock.LockHandle;
+import dev.baton.lock.LockOptions;
+import dev.baton.lock.tck.HistoryChecker;
+import dev.baton.lock.tck.HistoryRecorder;
+import dev.baton.lock.tck.TckTimeouts;
+import dev.baton.lock.tck.TcpProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+/**
+ * Faults against the Consul emulator, checked with the history checker: a holder whose renewals fail for longer than
+ * its TTL is told of its loss before another client's acquire returns, in every trial; a wrong ACL token is a clear
+ * error; {@code close()} leaves nothing under the key prefix. Figures are printed on lines starting {@code
+ * [baton-consul]}.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ConsulFaultIT {
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final int TRIALS = 3;
+
+    /** What one cut-off trial observed, on the recorder's clock. */
+    private record Trial(long cutNanos, long lostNanos, long acquiredNanos, long heldToken, long nextToken) {}
+
+    @Test
+    void holder_cut_off_by_a_tcp_proxy_is_told_before_another_client_acquires_in_every_trial() throws Exception {
+        HistoryRecorder recorder = new HistoryRecorder();
+        ExecutorService pool = Executors.newFixedThreadPool(TRIALS);
+        List<Future<Trial>> trials = new ArrayList<>();
+        try {
+            for (int i = 0; i < TRIALS; i++) {
+                int trial = i;
+                trials.add(pool.submit(() -> cutOffTrial(recorder, trial, true)));
+            }
+            report(recorder, trials, "tcp proxy blackhole");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void holder_whose_renewals_go_unanswered_is_told_before_another_client_acquires_in_every_trial() throws Exception {
+        HistoryRecorder recorder = new HistoryRecorder();
+        ExecutorService pool = Executors.newFixedThreadPool(TRIALS);
+        List<Future<Trial>> trials = new ArrayList<>();
+        try {
+            for (int i = 0; i < TRIALS; i++) {
+                int trial = i;
+                trials.add(pool.submit(() -> cutOffTrial(recorder, trial, false)));
+            }
+            report(recorder, trials, "emulator stops answering renewals");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * One trial: the holder takes a lock, a waiter queues behind it, then the holder's renewals fail. With {@code
+     * proxy}, only the holder's traffic goes through a TCP proxy that is blackholed; otherwise the emulator stops
+     * answering the renewals of the holder's session.
+     */
+    private Trial cutOffTrial(HistoryRecorder recorder, int trial, boolean proxy) throws Exception {
+        try (ConsulEmulator consul = ConsulEmulator.start()) {
+            String port = consul.address().substring(consul.address().lastIndexOf(':') + 1);
+            TcpProxy tcp = proxy ? TcpProxy.start("127.0.0.1", Integer.parseInt(port)) : null;
+            String prefix = "fault-" + trial;
+            try (Coordinator holder = ConsulBackend.builder()
+                            .agentAddress(tcp == null ? consul.address() : "http://" + tcp.address())
+                            .keyPrefix(prefix)
+                            .requestTimeout(Duration.ofSeconds(2))
+                            .coordinatorBuilder()
+                            .sessionTtl(TTL)
+                            .build();
+                    Coordinator waiter = ConsulBackend.builder()
+                            .agentAddress(consul.address())
+                            .keyPrefix(prefix)
+                            .coordinatorBuilder()
+                            .sessionTtl(TTL)
+                            .build()) {
+                String name = "trial-" + trial;
+                LockHandle held = holder.lock(name).acquire(Duration.ofSeconds(10));
+                HistoryRecorder.Hold hold = recorder.acquired("holder-" + trial, name, held.fencingToken());
+                AtomicLong lost = new AtomicLong();
+                held.onLost((h, reason) -> {
+                    hold.lost();
+                    lost.compareAndSet(0, recorder.now());
+                });
+                AtomicLong acquired = new AtomicLong();
+                CompletableFuture<LockHandle> next = waiter.lock(name).acquireAsync();
+                CompletableFuture<HistoryRecorder.Hold> nextHold = next.thenApply(h -> {
+                    acquired.set(recorder.now());
+                    return recorder.acquired("waiter-" + trial, name, h.fencingToken());
+                });
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> consul.keys(prefix + "/").size() == 2);
+                long cut = recorder.now();
+                if (tcp != null) {
+                    tcp.blackhole();
+                } else {
+                    // The emulator holds the holder's renewals unanswered; every other request is answered.
+                    String session = consul.oldestHolder(prefix + "/");
+                    consul.stopAnswering("/v1/session/renew/" + session);
+                }
+                LockHandle nextHandle =
+                        next.get(TckTimeouts.scaled(TTL.multipliedBy(4)).toSeconds(), TimeUnit.SECONDS);
+                nextHold.join().releasing();
+                nextHandle.close();
+                assertThat(held.isValid())
+                        .as("trial %d: the cut-off holder's handle", trial)
+                        .isFalse();
+                if (tcp != null) {
+                    tcp.close();
+                }
+                return new Trial(cut, lost.get(), acquired.get(), held.fencingToken(), nextHandle.fencingToken());
+            }
+        }
+    }
+
+    private static void report(HistoryRecorder recorder, List<Future<Trial>> trials, String fault) throws Exception {
+        int told = 0;
+        for (int i = 0; i < trials.size(); i++) {
+            Trial t = trials.get(i).get();
+            boolean first = t.lostNanos != 0 && t.lostNanos < t.acquiredNanos;
+            if (first) {
+                told++;
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "[baton-consul] %s trial %d: holder told %d ms after the cut, other client acquired %d ms after it"
+                            + " (session TTL %d ms; Consul expires at up to 2 x TTL after the last renewal); tokens %d"
+                            + " -> %d%n",
+                    fault,
+                    i,
+                    TimeUnit.NANOSECONDS.toMillis(t.lostNanos - t.cutNanos),
+                    TimeUnit.NANOSECONDS.toMillis(t.acquiredNanos - t.cutNanos),
+                    TTL.toMillis(),
+                    t.heldToken,
+                    t.nextToken);
+            assertThat(t.nextToken).isGreaterThan(t.heldToken);
+        }
+        HistoryChecker.Report report = recorder.check();
+        System.out.printf(
+                Locale.ROOT,
+                "[baton-consul] %s: %s; loss before handover in %d of %d trials%n",
+                fault,
+                report.summary(),
+                told,
+                trials.size());
+        report.assertValid();
+        assertThat(report.overlaps()).isZero();
+        assertThat(told)
+                .as("trials where the holder was told before the other client acquired")
+                .isEqualTo(trials.size());
+        assertThat(report.lossBeforeHandoverPercent()).isEqualTo(100.0);
+    }
+
+    @Test
+    void wrong_or_missing_acl_token_is_a_clear_error_that_never_shows_the_token() {
+        try (ConsulEmulator consul = ConsulEmulator.start()) {
+            consul.requireToken("the-right-token");
+            try (ConsulBackend wrong = ConsulBackend.builder()
+                    .agentAddress(consul.address())
+                    .aclToken("a-wrong-token-1234")
+                    .build()) {
+                assertThatThrownBy(() -> wrong.grantLease(TTL))
+                        .isInstanceOf(ConsulAccessDeniedException.class)
+                        .hasMessageContaining("403")
+                        .hasMessageContaining("ACL not found")
+                        .hasMessageContaining("aclToken")
+                        .message()
+                        .doesNotContain("a-wrong-token-1234");
+                assertThatThrownBy(() -> wrong.list("x")).isInstanceOf(ConsulAccessDeniedException.class);
+            }
+            try (ConsulBackend missing =
+                    ConsulBackend.builder().agentAddress(consul.address()).build()) {
+                assertThatThrownBy(() -> missing.grantLease(TTL))
+                        .isInstanceOf(ConsulAccessDeniedException.class)
+                        .hasMessageContaining("Permission denied")
+                        .hasMessageContaining("no token was given");
+            }
+            try (ConsulBackend right = ConsulBackend.builder()
+                    .agentAddress(consul.address())
+                    .aclToken("the-right-token")
+                    .build()) {
+                long lease = right.grantLease(TTL);
+                assertThat(right.createIfAbsent("k", new byte[] {1}, lease)).isPresent();
+                right.revokeLease(lease);
+            }
+            assertThat(consul.keys("")).isEmpty();
+        }
+    }
+
+    @Test
+    void close_leaves_nothing_under_the_prefix() throws Exception {
+        try (ConsulEmulator consul = ConsulEmulator.start()) {
+            ConsulBackend.Builder builder =
+                    ConsulBackend.builder().agentAddress(consul.address()).keyPrefix("app/locks");
+            Coordinator a = builder.coordinatorBuilder().sessionTtl(TTL).build();
+            Coordinator b = builder.coordinatorBuilder().sessionTtl(TTL).build();
+            LockHandle mutex = a.lock("orders/42").acquire(Duration.ofSeconds(10));
+            a.lock("reports", LockOptions.ttl(Duration.ofSeconds(30))).acquire(Duration.ofSeconds(10));
+            a.lease("jobs/compaction", Duration.ofSeconds(30)).acquire(Duration.ofSeconds(10));
+            LeaderElection election = a.election("billing", "a");
+            election.campaign(Duration.ofSeconds(10));
+            CompletableFuture<LockHandle> waiting = b.lock("orders/42").acquireAsync();
+            b.election("billing", "b").campaignAsync();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> consul.keys("app/locks/").size() == 6);
+            int keysBefore = consul.keys("app/locks/").size();
+            a.close();
+            LockHandle next = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(next.fencingToken()).isGreaterThan(mutex.fencingToken());
+            b.close();
+            List<String> left = consul.keys("app/locks/");
+            int sessionsLeft = consul.sessions("baton:app/locks");
+            System.out.printf(
+                    Locale.ROOT,
+                    "[baton-consul] close: %d keys held before, %d keys and %d sessions left after close()%n",
+                    keysBefore,
+                    left.size(),
+                    sessionsLeft);
+            assertThat(left).as("keys under the prefix after close()").isEmpty();
+            assertThat(sessionsLeft).as("sessions after close()").isZero();
+        }
+    }
+}
