@@ -4,7 +4,8 @@ import dev.baton.lock.BackendUnavailableException;
 
 /**
  * Thrown when etcd refuses the client's credentials (wrong user name or password, authentication required but no
- * credentials given) or denies it access to the namespace. A {@link BackendUnavailableException}, since nothing can
+ * credentials given; with mutual TLS, a client certificate it does not accept, or none when it requires one) or
+ * denies it access to the namespace. A {@link BackendUnavailableException}, since nothing can
  * be done on the server until the configuration is fixed; the message says which user was refused and what to check,
  * and never contains the password.
  *

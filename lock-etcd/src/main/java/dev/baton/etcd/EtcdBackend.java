@@ -100,7 +100,8 @@ public final class EtcdBackend implements CoordinationBackend {
             Duration requestTimeout,
             Duration minimumTtl,
             String where,
-            String user) {
+            String user,
+            EtcdCalls.Tls tls) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.keys = new EtcdKeys(namespace);
@@ -108,7 +109,7 @@ public final class EtcdBackend implements CoordinationBackend {
         this.minimumTtl = minimumTtl;
         this.description = "etcd " + where + " (namespace '" + keys.namespace() + "'"
                 + (user == null ? "" : ", user '" + user + "'") + ")";
-        this.calls = new EtcdCalls(description, user);
+        this.calls = new EtcdCalls(description, user, tls);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "baton-etcd-watch-resume");
             t.setDaemon(true);

@@ -1,5 +1,6 @@
 package dev.baton.etcd;
 
+import dev.baton.etcd.internal.EtcdCalls;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorBuilder;
@@ -150,8 +151,11 @@ public final class EtcdCoordinatorBuilder {
     }
 
     /**
-     * Connects with TLS, trusting the certificate authorities in a PEM file. Endpoints must then use {@code
-     * https://}.
+     * Connects with TLS, trusting the certificate authorities in a PEM file. Every endpoint must then use {@code
+     * https://}. A server certificate that no CA of the file signed, or that does not name the endpoint's host, makes
+     * {@link #build()} fail with a {@link BackendUnavailableException} saying so; a server that requires a client
+     * certificate ({@code --client-cert-auth}) when none is set makes it fail with {@link
+     * EtcdAuthenticationException} naming {@link #tlsClientCertificate(Path, Path)}.
      *
      * @param caCertificates a PEM file of trusted CA certificates
      * @return this builder
@@ -164,7 +168,8 @@ public final class EtcdCoordinatorBuilder {
     }
 
     /**
-     * Presents a client certificate (mutual TLS); needs {@link #tls(Path)} too.
+     * Presents a client certificate (mutual TLS); needs {@link #tls(Path)} too. A certificate the server refuses
+     * makes {@link #build()} fail with {@link EtcdAuthenticationException}.
      *
      * @param certificate a PEM file with the client's certificate chain
      * @param privateKey a PEM file with its private key, in PKCS#8
@@ -270,7 +275,8 @@ public final class EtcdCoordinatorBuilder {
      *
      * @return the backend; close it when done
      * @throws IllegalStateException if neither endpoints nor a client were set, or both, or a client was set together
-     *     with credentials or TLS
+     *     with credentials or TLS, or a client certificate without {@link #tls(Path)}, or {@code https://} endpoints
+     *     without {@link #tls(Path)}, or {@link #tls(Path)} with {@code http://} endpoints
      * @throws IllegalArgumentException if the TLS files cannot be loaded
      */
     public EtcdBackend buildBackend() {
@@ -289,7 +295,8 @@ public final class EtcdCoordinatorBuilder {
                     requestTimeout,
                     minimumTtl,
                     "through a jetcd Client given by the caller",
-                    null);
+                    null,
+                    EtcdCalls.Tls.UNKNOWN);
         }
         if (endpoints.isEmpty()) {
             throw new IllegalStateException(
@@ -298,10 +305,25 @@ public final class EtcdCoordinatorBuilder {
         if (clientCertificate != null && trustedCertificates == null) {
             throw new IllegalStateException("tlsClientCertificate(...) needs tls(caCertificates) too");
         }
+        for (String endpoint : endpoints) {
+            boolean https = endpoint.regionMatches(true, 0, "https:", 0, 6);
+            if (https && trustedCertificates == null) {
+                throw new IllegalStateException("endpoint " + endpoint + " uses https but no CA was given: set"
+                        + " tls(caCertificates) to the PEM file of the CA that signed etcd's certificate");
+            }
+            if (!https && trustedCertificates != null) {
+                throw new IllegalStateException("tls(...) is set but endpoint " + endpoint + " is not https: use"
+                        + " https://host:port for every endpoint of a cluster that serves TLS");
+            }
+        }
         ClientBuilder builder = Client.builder()
                 .endpoints(endpoints.toArray(new String[0]))
                 .connectTimeout(requestTimeout)
-                .retryMaxDuration(requestTimeout)
+                // jetcd retries reads that failed with UNAVAILABLE (twice, 0.5 s then 1 s apart). Keep its retries
+                // within the first half of the request timeout, so that a call failing fast every time (a TLS
+                // handshake refused, a port with nothing listening) reports that failure before the caller's own
+                // deadline turns it into a bare "did not answer within".
+                .retryMaxDuration(requestTimeout.dividedBy(2))
                 // Fail a call at once while no endpoint is reachable, rather than queueing it to run, perhaps, after
                 // the caller has given up on it.
                 .waitForReady(false);
@@ -328,7 +350,11 @@ public final class EtcdCoordinatorBuilder {
             }
         }
         Client built = builder.build();
-        return new EtcdBackend(built, true, namespace, requestTimeout, minimumTtl, String.join(",", endpoints), user);
+        EtcdCalls.Tls tls = trustedCertificates == null
+                ? EtcdCalls.Tls.OFF
+                : clientCertificate == null ? EtcdCalls.Tls.SERVER_ONLY : EtcdCalls.Tls.MUTUAL;
+        return new EtcdBackend(
+                built, true, namespace, requestTimeout, minimumTtl, String.join(",", endpoints), user, tls);
     }
 
     /**
@@ -340,8 +366,9 @@ public final class EtcdCoordinatorBuilder {
      * @throws IllegalStateException as {@link #buildBackend()}
      * @throws IllegalArgumentException if the session TTL is below {@link #minimumTtl(Duration)} or the margin is not
      *     less than half of it
-     * @throws EtcdAuthenticationException if etcd refused the credentials
-     * @throws BackendUnavailableException if etcd could not be reached
+     * @throws EtcdAuthenticationException if etcd refused the credentials, or the TLS client certificate or its lack
+     * @throws BackendUnavailableException if etcd could not be reached, or the TLS handshake failed (the message says
+     *     why: for example a server certificate not signed by a CA given to {@link #tls(Path)})
      */
     public Coordinator build() {
         EtcdBackend backend = buildBackend();

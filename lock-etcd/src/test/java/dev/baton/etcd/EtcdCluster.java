@@ -2,6 +2,7 @@ package dev.baton.etcd;
 
 import dev.baton.lock.tck.RequiredBackends;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.maintenance.StatusResponse;
 import java.io.File;
 import java.io.IOException;
@@ -20,12 +21,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
 
 /**
  * Local etcd processes for tests: one node or a cluster, from Debian's {@code etcd-server} binary found on the PATH (or
  * at {@code /usr/bin/etcd}), each member on free loopback ports with a data dir in a fresh temp dir (on tmpfs where
  * there is one, so fsync is cheap). Members can be killed (SIGKILL), paused (SIGSTOP), resumed (SIGCONT) and
  * restarted on their data dirs, by PID. Everything stops on {@link #close()}, and on JVM exit through a shutdown hook.
+ * {@link #startTls(int, TestCertificates)} serves the client URLs over mutual TLS instead of plain http.
  *
  * <p>The members run with a 50 ms heartbeat and a 500 ms election timeout, so etcd's minimum lease TTL (1.5 × the
  * election timeout, rounded up to whole seconds) is 1 s instead of the default 2 s, and TTL tests stay quick.
@@ -62,12 +65,14 @@ final class EtcdCluster implements AutoCloseable {
     private final Path root;
     private final List<Member> members = new ArrayList<>();
     private final List<String> extraFlags;
+    private final TestCertificates tls;
     private Client admin;
 
-    private EtcdCluster(Path binary, Path root, List<String> extraFlags) {
+    private EtcdCluster(Path binary, Path root, List<String> extraFlags, TestCertificates tls) {
         this.binary = binary;
         this.root = root;
         this.extraFlags = extraFlags;
+        this.tls = tls;
     }
 
     /**
@@ -104,6 +109,20 @@ final class EtcdCluster implements AutoCloseable {
 
     /** Starts {@code size} members with extra etcd flags and waits until the cluster serves requests. */
     static EtcdCluster start(int size, List<String> extraFlags) {
+        return start(size, extraFlags, null);
+    }
+
+    /**
+     * Starts {@code size} members whose client URLs are {@code https://127.0.0.1:port} with mutual TLS: the server
+     * presents {@code tls.serverCertificate} and accepts only clients with a certificate signed by {@code tls.ca}
+     * ({@code --client-cert-auth}). Peer URLs stay plain http. The fixture's own clients present {@code
+     * tls.clientCertificate}.
+     */
+    static EtcdCluster startTls(int size, TestCertificates tls) {
+        return start(size, List.of(), tls);
+    }
+
+    private static EtcdCluster start(int size, List<String> extraFlags, TestCertificates tls) {
         Path binary = binary();
         Path root;
         try {
@@ -115,11 +134,16 @@ final class EtcdCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ROOTS.add(root);
-        EtcdCluster cluster = new EtcdCluster(binary, root, extraFlags);
+        EtcdCluster cluster = new EtcdCluster(binary, root, extraFlags, tls);
         try {
             Set<Integer> taken = new HashSet<>();
             for (int i = 0; i < size; i++) {
-                cluster.members.add(new Member("m" + i, freePort(taken), freePort(taken), root.resolve("m" + i)));
+                cluster.members.add(new Member(
+                        "m" + i,
+                        tls == null ? "http" : "https",
+                        freePort(taken),
+                        freePort(taken),
+                        root.resolve("m" + i)));
             }
             String initial = cluster.members.stream()
                     .map(m -> m.name + "=" + m.peerUrl())
@@ -159,18 +183,34 @@ final class EtcdCluster implements AutoCloseable {
         return p == null ? -1 : p.pid();
     }
 
-    /** A builder on every member, with the fixture's minimum TTL and a short request timeout. */
+    /**
+     * A builder on every member, with the fixture's minimum TTL and a short request timeout (and, on a TLS cluster,
+     * the test CA and client certificate).
+     */
     EtcdCoordinatorBuilder builder(String namespace) {
-        return EtcdCoordinatorBuilder.create()
+        EtcdCoordinatorBuilder builder = EtcdCoordinatorBuilder.create()
                 .endpoints(endpoints())
                 .namespace(namespace)
                 .minimumTtl(MINIMUM_TTL)
                 .requestTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            builder.tls(tls.ca).tlsClientCertificate(tls.clientCertificate, tls.clientKey);
+        }
+        return builder;
     }
 
-    /** A plain jetcd client on every member, for the test's own view of the server. */
+    /** A jetcd client on every member (over mutual TLS on a TLS cluster), for the test's own view of the server. */
     Client adminClient() {
-        return Client.builder().endpoints(endpoints()).build();
+        ClientBuilder builder = Client.builder().endpoints(endpoints());
+        if (tls != null) {
+            try {
+                builder.sslContext(ssl -> ssl.trustManager(tls.ca.toFile())
+                        .keyManager(tls.clientCertificate.toFile(), tls.clientKey.toFile()));
+            } catch (SSLException e) {
+                throw new IllegalStateException("could not load the test certificates", e);
+            }
+        }
+        return builder.build();
     }
 
     /** Every key under {@code namespace} (which ends with {@code /}), as the admin client reads them. */
@@ -374,6 +414,16 @@ final class EtcdCluster implements AutoCloseable {
                 "zap",
                 "--log-level",
                 "warn"));
+        if (tls != null) {
+            command.addAll(List.of(
+                    "--cert-file",
+                    tls.serverCertificate.toString(),
+                    "--key-file",
+                    tls.serverKey.toString(),
+                    "--client-cert-auth",
+                    "--trusted-ca-file",
+                    tls.ca.toString()));
+        }
         command.addAll(extraFlags);
         try {
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -404,6 +454,7 @@ final class EtcdCluster implements AutoCloseable {
     /** One member: its name, ports, data dir and process. */
     private static final class Member {
         final String name;
+        final String scheme;
         final int clientPort;
         final int peerPort;
         final Path dataDir;
@@ -411,8 +462,9 @@ final class EtcdCluster implements AutoCloseable {
         String initialCluster;
         volatile Process process;
 
-        Member(String name, int clientPort, int peerPort, Path dataDir) {
+        Member(String name, String scheme, int clientPort, int peerPort, Path dataDir) {
             this.name = name;
+            this.scheme = scheme;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
             this.dataDir = dataDir;
@@ -420,7 +472,7 @@ final class EtcdCluster implements AutoCloseable {
         }
 
         String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return scheme + "://127.0.0.1:" + clientPort;
         }
 
         String peerUrl() {

@@ -5,21 +5,26 @@ import java.time.Duration;
 
 /**
  * One etcd cluster shared by a conformance run: either the one {@code ETCD_ENDPOINTS} names (comma-separated URLs of
- * an outside cluster, assumed to run with etcd's default election timeout, so a minimum TTL of 2 s), or local
- * processes started by {@link EtcdCluster}.
+ * an outside cluster, plain http, assumed to run with etcd's default election timeout of 1 s, so a minimum TTL of
+ * 2 s), or local processes started by {@link EtcdCluster}.
  */
 final class EtcdConformance implements AutoCloseable {
     /** The environment variable that points the kit at an outside cluster. */
     static final String ENDPOINTS_VARIABLE = "ETCD_ENDPOINTS";
 
+    /** etcd's default {@code --election-timeout}, assumed for an outside cluster. */
+    static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofSeconds(1);
+
     final String[] endpoints;
     final Duration minimumTtl;
+    final Duration electionTimeout;
     final Client admin;
     private final EtcdCluster cluster;
 
-    private EtcdConformance(String[] endpoints, Duration minimumTtl, EtcdCluster cluster) {
+    private EtcdConformance(String[] endpoints, Duration minimumTtl, Duration electionTimeout, EtcdCluster cluster) {
         this.endpoints = endpoints;
         this.minimumTtl = minimumTtl;
+        this.electionTimeout = electionTimeout;
         this.cluster = cluster;
         this.admin = Client.builder().endpoints(endpoints).build();
     }
@@ -28,10 +33,14 @@ final class EtcdConformance implements AutoCloseable {
     static EtcdConformance start(int size) {
         String outside = System.getenv(ENDPOINTS_VARIABLE);
         if (outside != null && !outside.isBlank()) {
-            return new EtcdConformance(outside.trim().split("\\s*,\\s*"), Duration.ofSeconds(2), null);
+            return new EtcdConformance(
+                    outside.trim().split("\\s*,\\s*"),
+                    EtcdCoordinatorBuilder.DEFAULT_MINIMUM_TTL,
+                    DEFAULT_ELECTION_TIMEOUT,
+                    null);
         }
         EtcdCluster cluster = EtcdCluster.start(size);
-        return new EtcdConformance(cluster.endpoints(), EtcdCluster.MINIMUM_TTL, cluster);
+        return new EtcdConformance(cluster.endpoints(), EtcdCluster.MINIMUM_TTL, EtcdCluster.ELECTION_TIMEOUT, cluster);
     }
 
     /** A fresh namespace on the cluster: session TTL 2 s, short TTL the minimum. */

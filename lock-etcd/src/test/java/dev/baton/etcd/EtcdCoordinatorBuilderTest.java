@@ -101,6 +101,23 @@ class EtcdCoordinatorBuilderTest {
     }
 
     @Test
+    void tls_and_https_endpoints_go_together() {
+        assertThatThrownBy(() -> EtcdCoordinatorBuilder.create()
+                        .endpoints("https://127.0.0.1:2379")
+                        .buildBackend())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("https://127.0.0.1:2379")
+                .hasMessageContaining("tls(caCertificates)");
+        assertThatThrownBy(() -> EtcdCoordinatorBuilder.create()
+                        .endpoints("https://127.0.0.1:2379", "http://127.0.0.1:2380")
+                        .tls(Paths.get("pom.xml"))
+                        .buildBackend())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("http://127.0.0.1:2380")
+                .hasMessageContaining("is not https");
+    }
+
+    @Test
     void the_password_is_never_shown() {
         EtcdCoordinatorBuilder builder =
                 EtcdCoordinatorBuilder.create().endpoints("http://127.0.0.1:1").credentials("app", "s3cr3t-pw");

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns jetcd's asynchronous calls into the SPI's synchronous ones: waits for the answer up to a deadline and
@@ -24,18 +25,55 @@ import java.util.concurrent.TimeoutException;
  * <p>Immutable and threadsafe.
  */
 public final class EtcdCalls {
+    /** What the client was told about TLS, so that a failed handshake can be explained in terms of the builder. */
+    public enum Tls {
+        /** Plain connections. */
+        OFF,
+        /** TLS with a trusted CA file and no client certificate. */
+        SERVER_ONLY,
+        /** TLS with a trusted CA file and a client certificate (mutual TLS). */
+        MUTUAL,
+        /** A jetcd client built by the caller: its TLS configuration is not known here. */
+        UNKNOWN
+    }
+
+    /** TLS alerts a server sends when it refuses the client's certificate, or the lack of one. */
+    private static final String[] CLIENT_CERTIFICATE_ALERTS = {
+        "bad_certificate",
+        "certificate_required",
+        "unknown_ca",
+        "certificate_unknown",
+        "certificate_expired",
+        "certificate_revoked",
+        "unsupported_certificate",
+        "access_denied"
+    };
+
     private final String description;
     private final String user;
+    private final Tls tls;
+
+    /**
+     * Creates the helper for a client whose TLS configuration is not known.
+     *
+     * @param description where the client connects, for messages
+     * @param user the user name the client authenticates as, or {@code null}
+     */
+    public EtcdCalls(String description, String user) {
+        this(description, user, Tls.UNKNOWN);
+    }
 
     /**
      * Creates the helper.
      *
      * @param description where the client connects, for messages
      * @param user the user name the client authenticates as, or {@code null}
+     * @param tls how the client was configured for TLS, to explain failed handshakes
      */
-    public EtcdCalls(String description, String user) {
+    public EtcdCalls(String description, String user, Tls tls) {
         this.description = description;
         this.user = user;
+        this.tls = tls;
     }
 
     /**
@@ -81,6 +119,10 @@ public final class EtcdCalls {
         String message = String.valueOf(cause.getMessage());
         String lower = chainMessages(cause);
         Status.Code code = Status.fromThrowable(cause).getCode();
+        SSLException handshake = sslFailure(cause);
+        if (handshake != null) {
+            return tlsFailure(handshake, cause);
+        }
         if (lower.contains("authentication failed")
                 || lower.contains("invalid user id or password")
                 || (code == Status.Code.UNAUTHENTICATED && user != null)) {
@@ -115,6 +157,85 @@ public final class EtcdCalls {
                 null,
                 description + " failed " + what + ": " + message + "; check that etcd runs and is reachable",
                 cause);
+    }
+
+    /**
+     * Explains a failed TLS handshake in terms of the builder method to fix: a server certificate not signed by a
+     * trusted CA, a certificate that does not name the endpoint's host, a server that refused the client's
+     * certificate (or its lack of one), or a server that does not speak TLS.
+     */
+    private LockException tlsFailure(SSLException handshake, Throwable cause) {
+        String detail = String.valueOf(handshake.getMessage());
+        String lower = detail.toLowerCase(Locale.ROOT);
+        String prefix = "TLS handshake with " + description + " failed (" + detail + "): ";
+        if (lower.contains("pkix path")
+                || lower.contains("valid certification path")
+                || lower.contains("certpath")
+                || lower.contains("signature check failed")) {
+            return new BackendUnavailableException(
+                    null,
+                    prefix + "the server's certificate is not signed by a CA this client trusts; "
+                            + (tls == Tls.UNKNOWN
+                                    ? "give the jetcd Client's sslContext the CA that signed etcd's --cert-file"
+                                    : "give EtcdCoordinatorBuilder.tls(caCertificates) the PEM file of the CA that"
+                                            + " signed etcd's --cert-file"),
+                    cause);
+        }
+        if (lower.contains("subject alternative") || lower.contains("no name matching")) {
+            return new BackendUnavailableException(
+                    null,
+                    prefix + "the server's certificate does not name the host of the endpoint; connect to a host"
+                            + " name or IP address in its subject alternative names, or reissue it with one",
+                    cause);
+        }
+        if (lower.contains("not an ssl/tls record") || lower.contains("unrecognized ssl message")) {
+            return new BackendUnavailableException(
+                    null,
+                    prefix + "the server does not speak TLS on this port; use http:// endpoints without"
+                            + " EtcdCoordinatorBuilder.tls(...), or start etcd with --cert-file and --key-file",
+                    cause);
+        }
+        for (String alert : CLIENT_CERTIFICATE_ALERTS) {
+            if (lower.contains(alert)) {
+                String fix;
+                if (tls == Tls.MUTUAL) {
+                    fix = "the server refused the client certificate; check that"
+                            + " EtcdCoordinatorBuilder.tlsClientCertificate(certificate, privateKey) names a valid"
+                            + " certificate for client authentication (extendedKeyUsage clientAuth) signed by a CA"
+                            + " in etcd's --trusted-ca-file";
+                } else if (tls == Tls.SERVER_ONLY) {
+                    fix = "the server requires a client certificate (etcd runs with --client-cert-auth) and none"
+                            + " was given; set EtcdCoordinatorBuilder.tlsClientCertificate(certificate, privateKey)"
+                            + " to one signed by a CA in etcd's --trusted-ca-file";
+                } else {
+                    fix = "the server refused the client certificate, or its lack of one (etcd --client-cert-auth);"
+                            + " give the client a certificate signed by a CA in etcd's --trusted-ca-file";
+                }
+                return new EtcdAuthenticationException(prefix + fix, cause);
+            }
+        }
+        return new BackendUnavailableException(
+                null,
+                prefix
+                        + (tls == Tls.UNKNOWN
+                                ? "check the TLS configuration of the jetcd Client"
+                                : "check the files given to EtcdCoordinatorBuilder.tls(...) and tlsClientCertificate(...)"),
+                cause);
+    }
+
+    /** The innermost {@link SSLException} in a failure's causes, or {@code null}. */
+    private static SSLException sslFailure(Throwable failure) {
+        SSLException found = null;
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof SSLException) {
+                found = (SSLException) t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return found;
     }
 
     /**
