@@ -8,6 +8,7 @@ import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.lock.spi.Watch;
 import dev.baton.lock.spi.WatchListener;
+import dev.baton.zookeeper.internal.ConnectString;
 import dev.baton.zookeeper.internal.Layout;
 import dev.baton.zookeeper.internal.LeaseReaper;
 import dev.baton.zookeeper.internal.NodeData;
@@ -68,12 +69,17 @@ import org.slf4j.LoggerFactory;
  *       interval plus a request.
  *   <li><b>ZooKeeper sessions.</b> A lease whose TTL is at most the negotiated ZooKeeper session timeout is tied to
  *       this client's ZooKeeper session: its entries are <em>ephemeral</em> nodes, so the server also deletes them
- *       when the session expires, and once the session is replaced (expired, then re-created by Curator) every call
- *       naming the lease throws {@link NoSuchLeaseException}: a new session never adopts the old one's lease. While
+ *       when the session expires, and once the ZooKeeper handle it was granted on is closed (its session expired, as
+ *       the server or Curator found, or the client was closed) every call naming the lease throws {@link
+ *       NoSuchLeaseException} at once, without waiting for a connection: a new session never adopts the old one's
+ *       lease. While
  *       the connection is suspended calls throw {@link BackendUnavailableException}, so the coordinator's local
  *       deadline (last acknowledged renewal + TTL − margin) runs out before the server, which counts the session
  *       timeout from the last request it received, can expire the session. Longer leases (TTL locks and leases
  *       with long TTLs) are persistent nodes that outlive ZooKeeper sessions and expire on the server's clock only.
+ *   <li><b>Foreign data.</b> A node under the namespace whose data this backend did not write (another program's,
+ *       or another format's) is never taken for an absent key: the calls that read it throw {@link LockException}
+ *       naming the node, and the reaper leaves it alone.
  *   <li><b>Watches</b> are ZooKeeper persistent watches (recursive for prefixes), one per path and client, whose
  *       PUT events are completed by a read; a watch cannot replay history, so a watch asked to start from a revision
  *       older than the node's current state, or one that lost its connection, is reset.
@@ -102,6 +108,10 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     /** The longest lease TTL the backend grants. */
     public static final Duration MAXIMUM_TTL = Duration.ofDays(1);
 
+    private static final Duration MINIMUM_TIMEOUT = Duration.ofMillis(10);
+    private static final Duration MAXIMUM_WAIT = Duration.ofHours(1);
+    private static final Duration MINIMUM_REAP_INTERVAL = Duration.ofMillis(10);
+
     private final CuratorFramework curator;
     private final boolean ownsCurator;
     private final Layout layout;
@@ -113,7 +123,9 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     private final boolean ownsScheduler;
     private final Duration reapInterval;
     private final String description;
-    private final Map<Long, Long> tiedLeases = new ConcurrentHashMap<>();
+    /** The leases tied to a ZooKeeper session of this client: the handle and session they were granted on. */
+    private final Map<Long, Tie> tiedLeases = new ConcurrentHashMap<>();
+
     private final Map<Long, Long> leaseTtls = new ConcurrentHashMap<>();
     private final ConnectionStateListener stateListener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -268,7 +280,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                 }
                 leaseTtls.put(id, ttlMillis);
                 if (tied) {
-                    tiedLeases.put(id, zk.getSessionId());
+                    tiedLeases.put(id, new Tie(zk, zk.getSessionId()));
                 }
                 return id;
             }
@@ -282,13 +294,15 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      *
      * @param leaseId the lease
      * @throws NoSuchLeaseException if the lease was removed (expired and reaped, or revoked), or is tied to a
-     *     ZooKeeper session this client no longer has
+     *     ZooKeeper session this client no longer has (thrown at once, without waiting for a connection)
+     * @throws LockException if the lease's node holds data this backend did not write
      * @throws BackendUnavailableException if ZooKeeper cannot be reached
      * @throws IllegalStateException if closed
      */
     @Override
     public void keepAlive(long leaseId) {
         checkOpen();
+        requireLiveHandle(leaseId);
         calls.call("keep lease " + Layout.leaseName(leaseId) + " alive", zk -> {
             requireSession(zk, leaseId);
             long ttl = ttlOf(zk, leaseId);
@@ -322,6 +336,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * @param key the key
      * @return the entry, or empty
      * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
+     * @throws LockException if the key's node holds data this backend did not write
      * @throws BackendUnavailableException if ZooKeeper cannot be reached
      * @throws IllegalStateException if closed
      */
@@ -351,6 +366,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         checkKey("key", key);
         Objects.requireNonNull(value, "value must not be null");
         checkOpen();
+        requireLiveHandle(leaseId);
         byte[] data = NodeData.entry(leaseId, 0, value);
         String path = layout.entry(key);
         return calls.call("create " + key, zk -> {
@@ -409,6 +425,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * @param leaseId the lease afterwards
      * @return the updated entry, or empty if the key is absent or its version differs
      * @throws NoSuchLeaseException if the lease does not exist or belongs to a lost ZooKeeper session
+     * @throws LockException if the key's node holds data this backend did not write
      * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
      * @throws NullPointerException if an argument is null
      * @throws BackendUnavailableException if ZooKeeper cannot be reached
@@ -419,6 +436,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         checkKey("key", key);
         Objects.requireNonNull(value, "value must not be null");
         checkOpen();
+        requireLiveHandle(leaseId);
         String path = layout.entry(key);
         return calls.call("compare-and-set " + key, zk -> {
             CreateMode mode = modeFor(zk, leaseId);
@@ -431,8 +449,8 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                 } catch (KeeperException.NoNodeException e) {
                     return Optional.<Entry>empty();
                 }
-                NodeData.EntryData old = NodeData.decodeEntry(current);
-                if (old == null || stat.getMzxid() != expectedVersion) {
+                NodeData.EntryData old = decodeEntryAt(path, current);
+                if (stat.getMzxid() != expectedVersion) {
                     return Optional.<Entry>empty();
                 }
                 long sequence = old.originSequence() != 0 ? old.originSequence() : stat.getCzxid();
@@ -505,6 +523,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * @param key the key
      * @param expectedVersion the version the caller last saw
      * @return whether the key was deleted
+     * @throws LockException if the key's node holds data this backend did not write
      * @throws IllegalArgumentException if {@code key} breaks the SPI's key rules
      * @throws BackendUnavailableException if ZooKeeper cannot be reached
      * @throws IllegalStateException if closed
@@ -524,8 +543,8 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                 } catch (KeeperException.NoNodeException e) {
                     return false;
                 }
-                NodeData.EntryData old = NodeData.decodeEntry(current);
-                if (old == null || stat.getMzxid() != expectedVersion) {
+                NodeData.EntryData old = decodeEntryAt(path, current);
+                if (stat.getMzxid() != expectedVersion) {
                     return false;
                 }
                 List<Op> ops = new ArrayList<>(2);
@@ -560,6 +579,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      *
      * @param prefix the prefix
      * @return the listing
+     * @throws LockException if a node under the prefix holds data this backend did not write
      * @throws IllegalArgumentException if {@code prefix} breaks the SPI's key rules
      * @throws BackendUnavailableException if ZooKeeper cannot be reached
      * @throws IllegalStateException if closed
@@ -686,10 +706,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     }
 
     private Entry toEntry(String key, byte[] data, Stat stat) {
-        NodeData.EntryData e = NodeData.decodeEntry(data);
-        if (e == null) {
-            return null;
-        }
+        NodeData.EntryData e = decodeEntryAt(layout.entry(key), data);
         long sequence = e.originSequence() != 0 ? e.originSequence() : stat.getCzxid();
         return new Entry(key, e.value(), stat.getMzxid(), sequence, e.leaseId());
     }
@@ -780,11 +797,28 @@ public final class ZooKeeperBackend implements CoordinationBackend {
 
     /** A lease tied to a ZooKeeper session is gone for good once this client has another session. */
     private void requireSession(ZooKeeper zk, long leaseId) {
-        Long session = tiedLeases.get(leaseId);
-        if (session != null && session != zk.getSessionId()) {
+        Tie tie = tiedLeases.get(leaseId);
+        if (tie != null && tie.sessionId() != zk.getSessionId()) {
             throw new NoSuchLeaseException(leaseId);
         }
     }
+
+    /**
+     * Fails at once, without waiting for a connection, when a lease is tied to a ZooKeeper handle that is closed: the
+     * handle's session expired (as the server or Curator found, including Curator's own expiry after a connection
+     * SUSPENDED for the session timeout) or was closed, and a ZooKeeper handle never comes back from that. So the
+     * first call naming the lease after an expiry throws {@link NoSuchLeaseException} within microseconds, instead
+     * of waiting for Curator's next session (or, while the server is unreachable, for the connection timeout).
+     */
+    private void requireLiveHandle(long leaseId) {
+        Tie tie = tiedLeases.get(leaseId);
+        if (tie != null && !tie.handle().getState().isAlive()) {
+            throw new NoSuchLeaseException(leaseId);
+        }
+    }
+
+    /** The ZooKeeper handle and session a session-bound lease was granted on. */
+    private record Tie(ZooKeeper handle, long sessionId) {}
 
     private long ttlOf(ZooKeeper zk, long leaseId) throws KeeperException, InterruptedException {
         Long known = leaseTtls.get(leaseId);
@@ -792,15 +826,39 @@ public final class ZooKeeperBackend implements CoordinationBackend {
             return known;
         }
         try {
-            long ttl = NodeData.decodeLeaseTtl(zk.getData(layout.lease(leaseId), false, null));
-            if (ttl < 0) {
-                throw new NoSuchLeaseException(leaseId);
+            String path = layout.lease(leaseId);
+            long ttl;
+            try {
+                ttl = NodeData.decodeLeaseTtl(zk.getData(path, false, null));
+            } catch (NodeData.MalformedDataException e) {
+                throw malformed(path, e);
             }
             leaseTtls.put(leaseId, ttl);
             return ttl;
         } catch (KeeperException.NoNodeException e) {
             throw new NoSuchLeaseException(leaseId);
         }
+    }
+
+    /**
+     * Decodes an entry node's data; data the backend did not write fails loudly rather than making a held lock look
+     * free.
+     */
+    private NodeData.EntryData decodeEntryAt(String path, byte[] data) {
+        try {
+            return NodeData.decodeEntry(data);
+        } catch (NodeData.MalformedDataException e) {
+            throw malformed(path, e);
+        }
+    }
+
+    private LockException malformed(String path, NodeData.MalformedDataException e) {
+        return new LockException(
+                null,
+                description + ": the node " + path + " holds data this backend did not write (" + e.getMessage()
+                        + "); another program, or another version of Baton, writes under " + layout.root()
+                        + ": give each its own namespace(...)",
+                e);
     }
 
     private static void deleteQuietly(ZooKeeper zk, String path) throws InterruptedException {
@@ -919,16 +977,17 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         /**
          * Sets the ZooKeeper ensemble, for example {@code zk1:2181,zk2:2181,zk3:2181}.
          *
+         * <p>The form is {@code host[:port][,host[:port]...][/chroot]}: a host is a name, an IPv4 address or an IPv6
+         * address in brackets, a port is 1 to 65535 (2181 if left out), and no whitespace is allowed.
+         *
          * @param connectString the connect string
          * @return this builder
-         * @throws IllegalArgumentException if blank
+         * @throws IllegalArgumentException if blank or malformed (a scheme, whitespace, an empty host, a port out of
+         *     range, an invalid chroot); the message names the mistake
+         * @throws NullPointerException if null
          */
         public Builder connectString(String connectString) {
-            Objects.requireNonNull(connectString, "connectString must not be null");
-            if (connectString.isBlank()) {
-                throw new IllegalArgumentException("connectString must not be blank, e.g. \"127.0.0.1:2181\"");
-            }
-            this.connectString = connectString;
+            this.connectString = ConnectString.check(connectString);
             return this;
         }
 
@@ -978,14 +1037,21 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * Sets the ZooKeeper session timeout to ask for (10 s by default). The server grants a value between 2 and
          * 20 ticks ({@code tickTime}, 2 s by default, so 4 s to 40 s). Leases whose TTL is at most the granted value,
          * such as a coordinator's session, are tied to the ZooKeeper session; so ask for at least the coordinator's
-         * session TTL.
+         * session TTL. It must also be at least the minimum lease TTL, four {@link #reapInterval(Duration) reap
+         * intervals} (checked by {@link #build()}).
          *
-         * @param timeout the timeout
+         * @param timeout the timeout, from 10 ms to 1 day
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if out of range
+         * @throws NullPointerException if null
          */
         public Builder sessionTimeout(Duration timeout) {
-            this.sessionTimeout = positive("sessionTimeout", timeout);
+            this.sessionTimeout = inRange(
+                    "sessionTimeout",
+                    timeout,
+                    MINIMUM_TIMEOUT,
+                    MAXIMUM_TTL,
+                    "the ZooKeeper server grants 2 to 20 ticks anyway; ask for at least the coordinator's session TTL");
             return this;
         }
 
@@ -993,12 +1059,18 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * Sets how long a call waits for a connection before failing with {@link BackendUnavailableException} (5 s by
          * default).
          *
-         * @param timeout the timeout
+         * @param timeout the timeout, from 10 ms to 1 hour
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if out of range
+         * @throws NullPointerException if null
          */
         public Builder connectionTimeout(Duration timeout) {
-            this.connectionTimeout = positive("connectionTimeout", timeout);
+            this.connectionTimeout = inRange(
+                    "connectionTimeout",
+                    timeout,
+                    MINIMUM_TIMEOUT,
+                    MAXIMUM_WAIT,
+                    "every call may block this long while ZooKeeper is unreachable");
             return this;
         }
 
@@ -1006,12 +1078,18 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * Sets how long a sent request waits for its answer ({@code zookeeper.request.timeout}); the connection
          * timeout by default.
          *
-         * @param timeout the timeout
+         * @param timeout the timeout, from 10 ms to 1 hour
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if out of range
+         * @throws NullPointerException if null
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive("requestTimeout", timeout);
+            this.requestTimeout = inRange(
+                    "requestTimeout",
+                    timeout,
+                    MINIMUM_TIMEOUT,
+                    MAXIMUM_WAIT,
+                    "a sent request whose answer is lost blocks its caller this long");
             return this;
         }
 
@@ -1019,12 +1097,18 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * Sets how often the backend looks for expired leases (250 ms by default). A crashed holder's lock is free at
          * most about one interval after its TTL passed on the server; the minimum TTL is four intervals.
          *
-         * @param interval the interval
+         * @param interval the interval, from 10 ms to 6 hours (a quarter of {@link #MAXIMUM_TTL})
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if out of range
+         * @throws NullPointerException if null
          */
         public Builder reapInterval(Duration interval) {
-            this.reapInterval = positive("reapInterval", interval);
+            this.reapInterval = inRange(
+                    "reapInterval",
+                    interval,
+                    MINIMUM_REAP_INTERVAL,
+                    MAXIMUM_TTL.dividedBy(4),
+                    "each round costs at least two requests, and the minimum lease TTL is four intervals");
             return this;
         }
 
@@ -1081,7 +1165,8 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * Builds the backend: starts a Curator client if none was given and waits for it to connect.
          *
          * @return the backend
-         * @throws IllegalStateException if neither or both of a connect string and a Curator client were given
+         * @throws IllegalStateException if neither or both of a connect string and a Curator client were given, or if
+         *     the session timeout is shorter than four reap intervals (the minimum lease TTL)
          * @throws BackendUnavailableException if ZooKeeper cannot be reached within the connection timeout
          */
         public ZooKeeperBackend build() {
@@ -1089,6 +1174,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                 throw new IllegalStateException(
                         "give exactly one of connectString(...) and curator(...) to the ZooKeeper backend builder");
             }
+            checkCombination();
             if (curator != null) {
                 return new ZooKeeperBackend(this, curator, false);
             }
@@ -1123,15 +1209,41 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                                 + "; check the connect string and that the ensemble is up",
                         null);
             }
+            long granted;
+            try {
+                granted = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+            } catch (Exception e) {
+                granted = sessionTimeout.toMillis();
+            }
+            if (granted < sessionTimeout.toMillis()) {
+                log.warn(
+                        "ZooKeeper at {} granted a session timeout of {} ms instead of the {} asked for (the server's"
+                                + " maxSessionTimeout); leases with a longer TTL, such as a coordinator session longer"
+                                + " than that, are persistent nodes that only the reaper expires",
+                        connectString,
+                        granted,
+                        sessionTimeout);
+            }
             return new ZooKeeperBackend(this, client, true);
         }
 
-        private static Duration positive(String name, Duration d) {
+        private static Duration inRange(String name, Duration d, Duration min, Duration max, String why) {
             Objects.requireNonNull(d, name + " must not be null");
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(
+                        name + " must be from " + min.toMillis() + " ms to " + max + ", got " + d + " (" + why + ")");
             }
             return d;
+        }
+
+        /** Checks the settings that depend on one another; only the ones this builder applies. */
+        private void checkCombination() {
+            if (curator == null && sessionTimeout.compareTo(reapInterval.multipliedBy(4)) < 0) {
+                throw new IllegalStateException("sessionTimeout " + sessionTimeout
+                        + " is shorter than the minimum lease TTL, four reap intervals (" + reapInterval.multipliedBy(4)
+                        + "), so no lease could ever be tied to the ZooKeeper session; raise sessionTimeout to at"
+                        + " least the coordinator's session TTL, or lower reapInterval");
+            }
         }
     }
 }

@@ -86,7 +86,8 @@ public final class Layout {
                 key.append(rest, start, rest.length());
                 return key.toString();
             }
-            if (slash == start || rest.charAt(slash - 1) != STRUCTURE) {
+            // Each parent segment must be a structure name: at least one character, then ':'.
+            if (slash - start < 2 || rest.charAt(slash - 1) != STRUCTURE) {
                 return null;
             }
             key.append(rest, start, slash - 1).append('/');

@@ -78,16 +78,14 @@ public final class LeaseReaper {
                     continue;
                 }
                 OpResult.GetDataResult r = (OpResult.GetDataResult) results.get(i);
-                long ttl = NodeData.decodeLeaseTtl(r.getData());
                 long id = Layout.leaseIdOf(names.get(i));
-                if (ttl < 0 || id == 0) {
+                if (!NodeData.isLease(r.getData()) || id == 0) {
+                    // Not a lease this backend wrote: never remove it.
                     continue;
                 }
                 Stat stat = r.getStat();
-                long expiry = stat.getMtime() + ttl;
-                // The local estimate only decides whether the server's clock is worth reading this round; the
-                // decision to remove a lease is made on the server's time alone.
-                if (estimate == Long.MAX_VALUE || expiry <= estimate + 2 * intervalMillis) {
+                long expiry = expiry(stat.getMtime(), NodeData.decodeLeaseTtl(r.getData()));
+                if (worthReadingTheClock(expiry, estimate, intervalMillis)) {
                     candidates.add(new long[] {id, expiry, stat.getVersion()});
                 }
             }
@@ -97,7 +95,7 @@ public final class LeaseReaper {
             long now = serverNow(zk);
             int removed = 0;
             for (long[] c : candidates) {
-                if (c[1] <= now && removeLease(zk, c[0], (int) c[2])) {
+                if (hasExpired(c[1], now) && removeLease(zk, c[0], (int) c[2])) {
                     log.debug(
                             "lease {} expired on the server's clock ({} ms late)", Layout.leaseName(c[0]), now - c[1]);
                     removed++;
@@ -106,6 +104,34 @@ public final class LeaseReaper {
             reaped += removed;
             return removed;
         });
+    }
+
+    /**
+     * The server time at which a lease expires: its node's mtime (server time of the grant or last renewal) plus its
+     * TTL.
+     */
+    static long expiry(long mtimeMillis, long ttlMillis) {
+        return mtimeMillis + ttlMillis;
+    }
+
+    /**
+     * The expiry rule: a lease has expired once its expiry is at or before the server's current time, both read from
+     * the ZooKeeper leader's clock. A lease renewed exactly {@code ttl} ago by the server's clock has expired.
+     */
+    static boolean hasExpired(long expiryMillis, long serverNowMillis) {
+        return expiryMillis <= serverNowMillis;
+    }
+
+    /**
+     * Whether a lease may be due soon enough to read the server's clock for it this round. {@code estimate} is the
+     * last server time read plus the local time elapsed since ({@link Long#MAX_VALUE} when no usable estimate
+     * exists: then every lease is a candidate). A local estimate only decides whether the clock is worth reading;
+     * whether a lease is removed is decided on the server's time alone ({@link #hasExpired}), so a local clock that
+     * runs fast costs a request, never an early expiry. Two intervals of slack absorb a local clock slower than the
+     * server's.
+     */
+    static boolean worthReadingTheClock(long expiryMillis, long estimate, long intervalMillis) {
+        return estimate == Long.MAX_VALUE || expiryMillis <= estimate + 2 * intervalMillis;
     }
 
     /** How many rounds ran and leases were removed, for tests and logs. */
@@ -167,7 +193,8 @@ public final class LeaseReaper {
         for (int i = 0; i < refs.size(); i++) {
             if (results.get(i) instanceof OpResult.GetDataResult) {
                 OpResult.GetDataResult r = (OpResult.GetDataResult) results.get(i);
-                NodeData.EntryData data = NodeData.decodeEntry(r.getData());
+                // An entry this backend did not write is left alone; its reference goes with the lease.
+                NodeData.EntryData data = NodeData.isEntry(r.getData()) ? NodeData.decodeEntry(r.getData()) : null;
                 if (data != null && data.leaseId() == leaseId) {
                     ops.add(Op.delete(entryPaths.get(i), r.getStat().getVersion()));
                     deleted.add(entryPaths.get(i));

@@ -10,18 +10,36 @@ import java.nio.ByteBuffer;
  * an entry had to be re-created to move it between an ephemeral and a persistent lease: it keeps the entry's fencing
  * token, which is always the czxid of the node first created for it. A lease node holds magic {@code 'L'}, format 1
  * and its TTL in milliseconds. Structure nodes hold nothing.
+ *
+ * <p>Data the backend did not write (another program's, or a later format's) is never taken for an absent key: the
+ * decoders throw {@link MalformedDataException}, so a lock whose entry cannot be read fails loudly instead of looking
+ * free.
+ *
+ * <p>Stateless and threadsafe.
  */
 public final class NodeData {
     private static final byte ENTRY = 'B';
     private static final byte LEASE = 'L';
     private static final byte FORMAT = 1;
     private static final int ENTRY_HEADER = 2 + 8 + 8;
+    private static final int LEASE_LENGTH = 2 + 8;
+    private static final int SHOWN_BYTES = 8;
 
     private NodeData() {}
 
     /** A decoded entry node. */
     public record EntryData(long leaseId, long originSequence, byte[] value) {}
 
+    /** Thrown when a node's data is not in the format the backend writes; the message says what was found. */
+    public static final class MalformedDataException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedDataException(String message) {
+            super(message);
+        }
+    }
+
+    /** Encodes an entry node's data. */
     public static byte[] entry(long leaseId, long originSequence, byte[] value) {
         return ByteBuffer.allocate(ENTRY_HEADER + value.length)
                 .put(ENTRY)
@@ -32,10 +50,20 @@ public final class NodeData {
                 .array();
     }
 
-    /** Decodes an entry node's data, or returns null if it is not one. */
+    /** Whether {@code data} is an entry node's, in the format this backend writes. */
+    public static boolean isEntry(byte[] data) {
+        return data != null && data.length >= ENTRY_HEADER && data[0] == ENTRY && data[1] == FORMAT;
+    }
+
+    /**
+     * Decodes an entry node's data.
+     *
+     * @throws MalformedDataException if it is not an entry node's data in format 1
+     */
     public static EntryData decodeEntry(byte[] data) {
-        if (data == null || data.length < ENTRY_HEADER || data[0] != ENTRY || data[1] != FORMAT) {
-            return null;
+        if (!isEntry(data)) {
+            throw new MalformedDataException("not a Baton entry node: expected at least " + ENTRY_HEADER
+                    + " bytes starting with 'B' and format 1, found " + describe(data));
         }
         ByteBuffer b = ByteBuffer.wrap(data);
         b.position(2);
@@ -46,15 +74,50 @@ public final class NodeData {
         return new EntryData(lease, origin, value);
     }
 
+    /** Encodes a lease node's data. */
     public static byte[] lease(long ttlMillis) {
-        return ByteBuffer.allocate(10).put(LEASE).put(FORMAT).putLong(ttlMillis).array();
+        return ByteBuffer.allocate(LEASE_LENGTH)
+                .put(LEASE)
+                .put(FORMAT)
+                .putLong(ttlMillis)
+                .array();
     }
 
-    /** Decodes a lease node's TTL in milliseconds, or returns -1 if it is not a lease node. */
+    /** Whether {@code data} is a lease node's, in the format this backend writes, with a positive TTL. */
+    public static boolean isLease(byte[] data) {
+        return data != null
+                && data.length == LEASE_LENGTH
+                && data[0] == LEASE
+                && data[1] == FORMAT
+                && ByteBuffer.wrap(data, 2, 8).getLong() > 0;
+    }
+
+    /**
+     * Decodes a lease node's TTL in milliseconds.
+     *
+     * @throws MalformedDataException if it is not a lease node's data in format 1 with a positive TTL
+     */
     public static long decodeLeaseTtl(byte[] data) {
-        if (data == null || data.length != 10 || data[0] != LEASE || data[1] != FORMAT) {
-            return -1;
+        if (!isLease(data)) {
+            throw new MalformedDataException("not a Baton lease node: expected " + LEASE_LENGTH
+                    + " bytes starting with 'L', format 1 and a positive TTL, found " + describe(data));
         }
         return ByteBuffer.wrap(data, 2, 8).getLong();
+    }
+
+    /** Describes data for an error message: its length and first bytes in hex (never the whole value). */
+    static String describe(byte[] data) {
+        if (data == null) {
+            return "no data";
+        }
+        StringBuilder out = new StringBuilder().append(data.length).append(" bytes");
+        if (data.length > 0) {
+            out.append(" (");
+            for (int i = 0; i < Math.min(SHOWN_BYTES, data.length); i++) {
+                out.append(String.format("%02x", data[i] & 0xff));
+            }
+            out.append(data.length > SHOWN_BYTES ? "...)" : ")");
+        }
+        return out.toString();
     }
 }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class WatchRegistry {
     private static final Logger log = LoggerFactory.getLogger(WatchRegistry.class);
 
-    /** Turns a node's data into an entry, or null if it is not an entry node. */
+    /** Turns a node's data into an entry; throws if the data is not an entry node's. */
     @FunctionalInterface
     public interface EntryReader {
         Entry read(String key, byte[] data, Stat stat);
@@ -288,8 +288,15 @@ public final class WatchRegistry {
                         changed,
                         false,
                         (rc, readPath, ctx, data, stat) -> {
-                            Entry entry =
-                                    rc == KeeperException.Code.OK.intValue() ? reader.read(key, data, stat) : null;
+                            Entry entry;
+                            try {
+                                entry = rc == KeeperException.Code.OK.intValue() ? reader.read(key, data, stat) : null;
+                            } catch (RuntimeException e) {
+                                // A node the backend cannot read (another program's data): the subscribers must
+                                // re-read, and their read reports it.
+                                drop(this, "could not read " + readPath + ": " + e.getMessage());
+                                return;
+                            }
                             synchronized (this) {
                                 p.entry = entry;
                                 p.ready = true;
