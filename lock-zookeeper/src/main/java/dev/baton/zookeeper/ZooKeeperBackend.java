@@ -2,6 +2,7 @@ package dev.baton.zookeeper;
 
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
+import dev.baton.lock.Subscription;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -24,12 +25,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -127,6 +130,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     private final Map<Long, Tie> tiedLeases = new ConcurrentHashMap<>();
 
     private final Map<Long, Long> leaseTtls = new ConcurrentHashMap<>();
+    private final List<LongConsumer> leaseLostListeners = new CopyOnWriteArrayList<>();
     private final ConnectionStateListener stateListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledFuture<?> reaping;
@@ -159,6 +163,9 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         this.stateListener = (client, state) -> {
             if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
                 watches.resetAll("ZooKeeper connection " + state + ": watches may have missed changes");
+            }
+            if (state == ConnectionState.LOST || state == ConnectionState.RECONNECTED) {
+                reportLeasesOfDeadHandles();
             }
         };
         curator.getConnectionStateListenable().addListener(stateListener);
@@ -654,6 +661,36 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     public int reapExpiredLeases() {
         checkOpen();
         return reaper.reapOnce();
+    }
+
+    /**
+     * Registers a listener told of every session-bound lease whose ZooKeeper handle has died (its session expired, as
+     * the server or Curator found, or was closed): such a lease can never be renewed, and its ephemeral entries are
+     * gone or going. Checked when Curator reports the connection LOST or RECONNECTED (with a new session), so the
+     * coordinator learns within milliseconds of Curator instead of at its next renewal. Threadsafe.
+     *
+     * @param listener called on Curator's event thread with the lease id; must hand its work off
+     * @return the registration
+     */
+    @Override
+    public Subscription onLeaseLost(LongConsumer listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        leaseLostListeners.add(listener);
+        return () -> leaseLostListeners.remove(listener);
+    }
+
+    private void reportLeasesOfDeadHandles() {
+        for (Map.Entry<Long, Tie> tied : tiedLeases.entrySet()) {
+            if (!tied.getValue().handle().getState().isAlive()) {
+                for (LongConsumer listener : leaseLostListeners) {
+                    try {
+                        listener.accept(tied.getKey());
+                    } catch (RuntimeException e) {
+                        log.warn("a lease-lost listener threw; ignoring it", e);
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -99,6 +99,7 @@ final class SessionKeeper {
     private long generations;
     private boolean closed;
     private boolean reopening;
+    private volatile Subscription leaseLostRegistration = () -> {};
 
     SessionKeeper(
             CoordinationBackend backend,
@@ -122,9 +123,23 @@ final class SessionKeeper {
         return ttl;
     }
 
-    /** Opens the first session on the calling thread. */
+    /**
+     * Opens the first session on the calling thread, and listens for the backend's own news of a lost lease: a lease
+     * the backend reports gone is lost at once (on the blocking executor), without waiting for the next renewal.
+     */
     void start() {
         open();
+        leaseLostRegistration = backend.onLeaseLost(leaseId -> blocking.execute(() -> leaseReportedLost(leaseId)));
+    }
+
+    private void leaseReportedLost(long leaseId) {
+        Session s;
+        synchronized (lock) {
+            s = current;
+        }
+        if (s != null && s.leaseId == leaseId) {
+            lose(s, "the backend reported the session's lease gone");
+        }
     }
 
     SessionState state() {
@@ -348,6 +363,7 @@ final class SessionKeeper {
             previous = state;
             state = SessionState.CLOSED;
         }
+        leaseLostRegistration.close();
         if (s != null) {
             s.lost = true;
             for (Member m : s.members) {

@@ -1,8 +1,10 @@
 package dev.baton.lock.spi;
 
 import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.Subscription;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * The primitives a backend offers to the recipes. Keys passed in are relative to the backend's own namespace and
@@ -133,6 +135,24 @@ public interface CoordinationBackend extends AutoCloseable {
      * @throws BackendUnavailableException if the server could not be reached
      */
     Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener);
+
+    /**
+     * Registers a listener that the backend calls, with a lease id, when it learns on its own that a lease it granted
+     * can no longer be kept alive: for example, when its client library reports that the connection's session, which
+     * the lease was tied to, expired or was closed. The coordinator then declares its session lost at once, instead
+     * of at its next {@link #keepAlive(long)} (up to a third of the TTL later). Only a hint that makes loss faster:
+     * being told early is always safe, and the coordinator's own deadline and {@link NoSuchLeaseException} stay what
+     * safety rests on. A backend must not report a lease it could still renew.
+     *
+     * <p>Optional: the default never calls the listener. The listener may be called on a client library's thread; it
+     * hands its work off and returns at once.
+     *
+     * @param listener called with the id of a lease that is gone
+     * @return the registration; closing it stops the calls
+     */
+    default Subscription onLeaseLost(LongConsumer listener) {
+        return () -> {};
+    }
 
     /** Releases client resources the backend created; the server's state is left as it is. Idempotent. */
     @Override

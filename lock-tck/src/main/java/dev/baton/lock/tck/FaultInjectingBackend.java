@@ -1,6 +1,7 @@
 package dev.baton.lock.tck;
 
 import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.Subscription;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A decorator that cuts one client off from the server and loses acknowledgements on purpose, and counts the calls
@@ -275,6 +277,16 @@ public class FaultInjectingBackend extends ForwardingBackend {
             watch.reset("connection to the server cut by FaultInjectingBackend.partition()");
         }
         return watch;
+    }
+
+    /** News of a lost lease comes from the server, so a partitioned or blackholed client does not hear it. */
+    @Override
+    public Subscription onLeaseLost(LongConsumer listener) {
+        return super.onLeaseLost(leaseId -> {
+            if (!partitioned && !blackholed) {
+                listener.accept(leaseId);
+            }
+        });
     }
 
     /** A watch that a partition resets; events are delivered under its lock so none slips past a reset. */

@@ -1,5 +1,6 @@
 package dev.baton.lock.tck;
 
+import dev.baton.lock.Subscription;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -8,6 +9,7 @@ import dev.baton.lock.spi.WatchListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * A backend that passes every call to another: the base of decorators that inject faults or, in the kit's
@@ -95,6 +97,11 @@ public abstract class ForwardingBackend implements CoordinationBackend {
     @Override
     public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
         return delegate.watch(keyOrPrefix, prefix, afterRevision, listener);
+    }
+
+    @Override
+    public Subscription onLeaseLost(LongConsumer listener) {
+        return delegate.onLeaseLost(listener);
     }
 
     @Override
