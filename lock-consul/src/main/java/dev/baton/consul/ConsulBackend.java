@@ -22,6 +22,7 @@ import dev.baton.lock.spi.WatchListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A {@link CoordinationBackend} over the Consul HTTP API. Build one with {@link #builder()}.
@@ -58,6 +60,10 @@ import java.util.concurrent.Executor;
  *       compare-and-delete is {@code check-index} + {@code delete}. The single-key endpoint cannot do these: it lets
  *       {@code ?acquire} override {@code ?cas}, answers only true/false (not the new index), and {@code DELETE ?cas=}
  *       answers true for a key that does not exist.
+ *   <li>A request that fails on its connection (an agent or proxy closing an idle keep-alive connection as the client
+ *       reuses it) is sent once more at once. A transaction whose first sending was applied then fails its check, so
+ *       every write carries, in the key's {@code Flags}, a random number of its own, by which the backend recognises
+ *       its own write when it reads the key after such a failure (see {@code ConsulApiHttp} for the other requests).
  *   <li>A watch is a chain of blocking queries ({@code ?index=&wait=}) resumed from the last index, on the one key a
  *       waiter waits for (so a release wakes one waiter, not all). See {@code ConsulWatch} for how states become
  *       events.
@@ -263,19 +269,27 @@ public final class ConsulBackend implements CoordinationBackend {
         String k = full(key);
         List<TxnOp> ops = new ArrayList<>();
         String session = null;
+        long tag = newTag();
         if (leaseId == Entry.NO_LEASE) {
-            ops.add(new TxnOp("cas", k, value, 0, 0, null));
+            ops.add(new TxnOp("cas", k, value, tag, 0, null));
         } else {
             session = resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
             ops.add(TxnOp.check("check-not-exists", k, 0));
-            ops.add(new TxnOp("lock", k, value, 0, 0, session));
+            ops.add(new TxnOp("lock", k, value, tag, 0, session));
         }
         TxnResult result = http.txn(ops);
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
             if (error != null && ops.get(error.opIndex()).verb().startsWith("check") || leaseId == Entry.NO_LEASE) {
-                return Optional.empty();
+                // Sent twice (see ownWrite): "exists" may be this call's own first sending. It is if the key carries
+                // this write's tag, value and session: then it was created by this call, and is returned as created.
+                // Otherwise someone else's key is there: absent-check failed, as for a single sending. (If the first
+                // sending landed and its key was since deleted, the second sending created it again and committed.)
+                Optional<Entry> own =
+                        result.retried() ? ownWrite(key, k, value, tag, session, leaseId) : Optional.empty();
+                own.ifPresent(e -> publish(WatchEvent.Type.PUT, key, e, e.version()));
+                return own;
             }
             throw lockFailure(key, leaseId, error);
         }
@@ -311,22 +325,31 @@ public final class ConsulBackend implements CoordinationBackend {
             return Optional.empty();
         }
         String holder = read.entries().get(0).session();
+        long tag = newTag();
         List<TxnOp> ops = new ArrayList<>();
         ops.add(TxnOp.check("check-index", k, expectedVersion));
         if (holder != null && !holder.equals(session)) {
-            ops.add(new TxnOp("unlock", k, value, 0, 0, holder));
+            ops.add(new TxnOp("unlock", k, value, tag, 0, holder));
         }
         if (session != null) {
-            ops.add(new TxnOp("lock", k, value, 0, 0, session));
+            ops.add(new TxnOp("lock", k, value, tag, 0, session));
         } else if (holder == null) {
-            ops.add(new TxnOp("set", k, value, 0, 0, null));
+            ops.add(new TxnOp("set", k, value, tag, 0, null));
         }
         TxnResult result = http.txn(ops);
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
             if (error == null || !ops.get(error.opIndex()).verb().equals("lock")) {
-                return Optional.empty();
+                // Sent twice (see ownWrite): a failed index check may be this call's own first sending, which moved
+                // the ModifyIndex on. It is if the key carries this write's tag, value and session (the last op
+                // decides the session: ours, or none): then the update is returned as applied. Otherwise the key
+                // changed or went, as for a single sending. A lock failure on the second sending means its check
+                // passed, so the first did not apply: it is reported as for a single sending.
+                Optional<Entry> own =
+                        result.retried() ? ownWrite(key, k, value, tag, session, leaseId) : Optional.empty();
+                own.ifPresent(e -> publish(WatchEvent.Type.PUT, key, e, e.version()));
+                return own;
             }
             throw lockFailure(key, leaseId, error);
         }
@@ -353,7 +376,14 @@ public final class ConsulBackend implements CoordinationBackend {
         TxnResult result =
                 http.txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
         if (!result.committed()) {
-            return false;
+            // Sent twice (see ownWrite): the index check fails on an absent key, which is what this call's own first
+            // sending would leave. A delete leaves no trace to recognise it by, so an absent key counts as deleted
+            // by this call: the key at that version is gone, as the caller asked. The only other ways it goes are its
+            // session ending and another delete of the same version, and Baton deletes only keys of its own
+            // coordinator, with their version. A key still present changed, and is not deleted, as for one sending.
+            if (!result.retried() || !http.get(k).entries().isEmpty()) {
+                return false;
+            }
         }
         if (watches.stream().anyMatch(w -> w.matches(key))) {
             // Consul does not say at which index it deleted; a read of the absent key reports the KV table's index,
@@ -471,6 +501,29 @@ public final class ConsulBackend implements CoordinationBackend {
         for (ConsulWatch w : watches) {
             w.local(type, key, entry, revision);
         }
+    }
+
+    /**
+     * After a write whose first sending failed on its connection and whose second sending failed its check: reads the
+     * key and tells whether it holds this write, by the write's tag (a random number sent in the key's {@code Flags},
+     * which no other write carries), value and session. Returns the entry as written, or empty. A write that landed
+     * and was overwritten since is reported as not applied, as if it had lost the race it did lose.
+     */
+    private Optional<Entry> ownWrite(String key, String fullKey, byte[] value, long tag, String session, long leaseId) {
+        KvRead read = http.get(fullKey);
+        if (read.entries().isEmpty()) {
+            return Optional.empty();
+        }
+        KvEntry kv = read.entries().get(0);
+        if (kv.flags() != tag || !Objects.equals(kv.session(), session) || !Arrays.equals(kv.value(), value)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(key, value, kv.modifyIndex(), kv.createIndex(), leaseId));
+    }
+
+    /** A write's tag: random, positive (Consul's flags are unsigned), never 0 (no flags). */
+    private static long newTag() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 
     private Entry written(String key, byte[] value, TxnResult result, long leaseId) {

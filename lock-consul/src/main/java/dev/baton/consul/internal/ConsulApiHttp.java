@@ -18,11 +18,16 @@ import dev.baton.consul.ConsulAccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,23 +39,59 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 import org.apache.http.message.BasicHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ConsulHttp} over the Ecwid consul-api client (sessions and plain reads), with the JDK's {@link HttpClient}
  * for the three calls consul-api 1.4.5 cannot make: {@code /v1/txn} (it has no transaction API), and blocking queries,
  * which it can only run synchronously with no way to abort them (a thread blocked per watch for the whole wait);
- * the JDK client sends them asynchronously and aborts them when the future is cancelled.
+ * the JDK client sends them asynchronously and aborts them when the future is cancelled. Blocking queries have a JDK
+ * client of their own: aborting one closes its connection, and the JDK client (17) may close that connection after it
+ * went back to its pool and was handed to another request; with two clients, that other request can only be another
+ * blocking query, which is resumed anyway.
+ *
+ * <p><b>A request that fails on its connection is sent once more, at once.</b> An agent, or a proxy in front of it,
+ * closes keep-alive connections it finds idle, and a client may pick such a connection from its pool just as it
+ * closes: the request then fails with no answer (or with an answer cut short), although nothing is wrong with the
+ * agent. Neither client says whether the connection came from its pool, so any failure on an established connection
+ * counts: an {@link IOException} other than a failure to connect (nothing was sent; the agent is down), a timeout (the
+ * request timeout bounds the call) or a TLS handshake failure. Every request the backend sends may be sent twice:
+ *
+ * <ul>
+ *   <li>reads ({@code GET /v1/kv}, {@code /v1/session/list}) and blocking queries change nothing;
+ *   <li>{@code /v1/session/renew} and {@code /v1/session/destroy} are idempotent (destroying a destroyed session
+ *       answers 200; renewing it answers 404, which is true: the session is gone);
+ *   <li>{@code /v1/session/create}: if the first request was applied and only its answer was lost, the second creates
+ *       a second session and the first is orphaned; it holds no key (nobody ever learnt its id) and nobody renews it,
+ *       so Consul invalidates it 2 &times; TTL later. An agent that closes an idle connection does so before reading
+ *       a request from it, so this needs an answer lost after the agent applied the request;
+ *   <li>{@code /v1/txn}: every transaction the backend sends starts with a check ({@code check-index}, {@code
+ *       check-not-exists}, or {@code cas} with index 0), so a transaction applied by the first request fails its check
+ *       the second time instead of applying twice. The answer is then marked {@link TxnResult#retried()} and the
+ *       backend reads the key to tell its own write from someone else's (see {@code ConsulBackend}).
+ * </ul>
  *
  * <p>The ACL token goes in the {@code X-Consul-Token} header of both clients, never in a URL, and is never logged.
  * Threadsafe.
  */
 public final class ConsulApiHttp implements ConsulHttp {
+    /** At most this many sendings of one request: the first, and one more when it failed on its connection. */
+    static final int ATTEMPTS = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsulApiHttp.class);
     private static final String TOKEN_HEADER = "X-Consul-Token";
+    private static final AtomicLong RESENT = new AtomicLong();
 
     private final URI base;
     private final String token;
@@ -59,6 +100,7 @@ public final class ConsulApiHttp implements ConsulHttp {
     private final CloseableHttpClient apache;
     private final ConsulClient consul;
     private final HttpClient jdk;
+    private final HttpClient jdkWatch;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -104,6 +146,35 @@ public final class ConsulApiHttp implements ConsulHttp {
             jdkBuilder.executor(executor);
         }
         this.jdk = jdkBuilder.build();
+        this.jdkWatch = jdkBuilder.build();
+    }
+
+    /**
+     * Counts the requests that every client of this JVM sent a second time because the first sending failed on its
+     * connection; for tests and diagnostics.
+     *
+     * @return the count since the JVM started
+     */
+    public static long resentRequests() {
+        return RESENT.get();
+    }
+
+    /**
+     * Tells whether a request that failed with {@code failure} is sent again: a failure on an established connection,
+     * not a failure to connect, a timeout or a TLS handshake failure.
+     *
+     * @param failure what the client threw (the cause of consul-api's {@code TransportException})
+     * @return whether to send the request again
+     */
+    static boolean resendable(Throwable failure) {
+        return failure instanceof IOException
+                && !(failure instanceof ConnectException)
+                && !(failure instanceof NoRouteToHostException)
+                && !(failure instanceof UnknownHostException)
+                && !(failure instanceof InterruptedIOException)
+                && !(failure instanceof HttpTimeoutException)
+                && !(failure instanceof SSLHandshakeException)
+                && !(failure instanceof SSLPeerUnverifiedException);
     }
 
     @Override
@@ -182,37 +253,74 @@ public final class ConsulApiHttp implements ConsulHttp {
         HttpRequest request = request("/v1/kv/" + encode(keyOrPrefix), query.toString(), timeout)
                 .GET()
                 .build();
+        String what = "watch " + keyOrPrefix;
+        CompletableFuture<KvRead> result = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<?>> current = new AtomicReference<>();
+        // Cancelling what the caller holds aborts the exchange in flight.
+        result.whenComplete((r, e) -> {
+            if (result.isCancelled()) {
+                CompletableFuture<?> c = current.get();
+                if (c != null) {
+                    c.cancel(true);
+                }
+            }
+        });
+        sendWatch(request, 1, what, result, current);
+        return result;
+    }
+
+    private void sendWatch(
+            HttpRequest request,
+            int attempt,
+            String what,
+            CompletableFuture<KvRead> result,
+            AtomicReference<CompletableFuture<?>> current) {
+        if (closed) {
+            result.cancel(false);
+            return;
+        }
         CompletableFuture<HttpResponse<String>> sent =
-                jdk.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                jdkWatch.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         inFlight.add(sent);
-        CompletableFuture<KvRead> result = sent.thenApply(response -> {
-            int status = response.statusCode();
-            long at =
-                    index(response.headers().firstValueAsLong("X-Consul-Index").orElse(1L));
-            if (status == 404) {
-                return new KvRead(List.of(), at);
-            }
-            check(status, response.body(), "watch " + keyOrPrefix);
-            List<KvEntry> entries = new ArrayList<>();
-            for (JsonElement e : parseArray(response.body())) {
-                entries.add(toEntry(e.getAsJsonObject()));
-            }
-            return new KvRead(entries, at);
-        });
-        CompletableFuture<KvRead> translated = result.handle((read, failure) -> {
+        current.set(sent);
+        if (result.isDone()) {
+            sent.cancel(true);
+        }
+        sent.whenComplete((response, failure) -> {
             inFlight.remove(sent);
-            if (failure == null) {
-                return read;
+            if (result.isDone()) {
+                return;
             }
-            throw translateAsync(unwrap(failure), "watch " + keyOrPrefix);
-        });
-        // Cancelling what the caller holds aborts the exchange.
-        translated.whenComplete((r, e) -> {
-            if (translated.isCancelled()) {
-                sent.cancel(true);
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                if (attempt < ATTEMPTS && !closed && resendable(cause)) {
+                    resending(what, cause);
+                    sendWatch(request, attempt + 1, what, result, current);
+                } else {
+                    result.completeExceptionally(translateAsync(cause, what));
+                }
+                return;
+            }
+            try {
+                result.complete(watchAnswer(response, what));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
             }
         });
-        return translated;
+    }
+
+    private KvRead watchAnswer(HttpResponse<String> response, String what) {
+        int status = response.statusCode();
+        long at = index(response.headers().firstValueAsLong("X-Consul-Index").orElse(1L));
+        if (status == 404) {
+            return new KvRead(List.of(), at);
+        }
+        check(status, response.body(), what);
+        List<KvEntry> entries = new ArrayList<>();
+        for (JsonElement e : parseArray(response.body())) {
+            entries.add(toEntry(e.getAsJsonObject()));
+        }
+        return new KvRead(entries, at);
     }
 
     @Override
@@ -242,8 +350,9 @@ public final class ConsulApiHttp implements ConsulHttp {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
                 .header("Content-Type", "application/json")
                 .build();
+        boolean[] resent = new boolean[1];
         HttpResponse<String> response =
-                send(request, "run a transaction on " + ops.get(0).key());
+                send(request, "run a transaction on " + ops.get(0).key(), resent);
         int status = response.statusCode();
         if (status != 200 && status != 409) {
             check(status, response.body(), "run a transaction on " + ops.get(0).key());
@@ -268,7 +377,7 @@ public final class ConsulApiHttp implements ConsulHttp {
                         o.get("OpIndex").getAsInt(), o.get("What").getAsString()));
             }
         }
-        return new TxnResult(status == 200, results, errors);
+        return new TxnResult(status == 200, results, errors, resent[0]);
     }
 
     @Override
@@ -298,18 +407,44 @@ public final class ConsulApiHttp implements ConsulHttp {
         return b;
     }
 
-    private HttpResponse<String> send(HttpRequest request, String what) {
+    /**
+     * Sends a request, and once more at once if it failed on its connection and time is left of the request timeout;
+     * sets {@code resent[0]} when it did.
+     */
+    private HttpResponse<String> send(HttpRequest request, String what, boolean[] resent) {
         if (closed) {
             throw new IllegalStateException("the Consul client is closed");
         }
-        try {
-            return jdk.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw unreachable(what, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException(null, "interrupted while waiting for Consul to " + what, e);
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        HttpRequest attempt = request;
+        IOException first = null;
+        for (int n = 1; ; n++) {
+            try {
+                return jdk.send(attempt, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                long left = deadline - System.nanoTime();
+                if (n >= ATTEMPTS || closed || left <= 0 || !resendable(e)) {
+                    if (first != null) {
+                        e.addSuppressed(first);
+                    }
+                    throw unreachable(what, e);
+                }
+                first = e;
+                resending(what, e);
+                resent[0] = true;
+                attempt = HttpRequest.newBuilder(request, (name, value) -> true)
+                        .timeout(Duration.ofNanos(left))
+                        .build();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendUnavailableException(null, "interrupted while waiting for Consul to " + what, e);
+            }
         }
+    }
+
+    private void resending(String what, Throwable failure) {
+        RESENT.incrementAndGet();
+        LOG.debug("the request to {} failed on its connection ({}); sending it once more", what, failure.toString());
     }
 
     private void check(int status, String body, String what) {
@@ -358,34 +493,41 @@ public final class ConsulApiHttp implements ConsulHttp {
         return t;
     }
 
-    private <T> Response<T> call(String what, java.util.function.Supplier<Response<T>> request) {
+    private <T> Response<T> call(String what, Supplier<Response<T>> request) {
         if (closed) {
             throw new IllegalStateException("the Consul client is closed");
         }
-        try {
-            return request.get();
-        } catch (OperationException e) {
-            String text =
-                    e.getStatusContent() == null ? "" : e.getStatusContent().strip();
-            if (e.getStatusCode() == 404) {
-                throw new NotFound();
+        for (int n = 1; ; n++) {
+            try {
+                return request.get();
+            } catch (TransportException e) {
+                if (n < ATTEMPTS && !closed && resendable(e.getCause())) {
+                    resending(what, e.getCause());
+                    continue;
+                }
+                throw unreachable(what, e);
+            } catch (OperationException e) {
+                throw refused(what, e);
             }
-            if (e.getStatusCode() == 403) {
-                throw accessDenied(what, text);
-            }
-            if (e.getStatusCode() >= 500) {
-                throw new BackendUnavailableException(
-                        null,
-                        "Consul at " + base + " could not " + what + ": HTTP " + e.getStatusCode() + " " + text,
-                        null);
-            }
-            throw new LockException(
-                    null,
-                    "Consul at " + base + " refused to " + what + ": HTTP " + e.getStatusCode() + " " + text,
-                    null);
-        } catch (TransportException e) {
-            throw unreachable(what, e);
         }
+    }
+
+    private RuntimeException refused(String what, OperationException e) {
+        String text = e.getStatusContent() == null ? "" : e.getStatusContent().strip();
+        if (e.getStatusCode() == 404) {
+            return new NotFound();
+        }
+        if (e.getStatusCode() == 403) {
+            return accessDenied(what, text);
+        }
+        if (e.getStatusCode() >= 500) {
+            return new BackendUnavailableException(
+                    null,
+                    "Consul at " + base + " could not " + what + ": HTTP " + e.getStatusCode() + " " + text,
+                    null);
+        }
+        return new LockException(
+                null, "Consul at " + base + " refused to " + what + ": HTTP " + e.getStatusCode() + " " + text, null);
     }
 
     private QueryParams params() {

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * Consul keys, not URL-encoded. Every synchronous call is one HTTP request; it throws {@link
  * BackendUnavailableException} when the agent cannot be reached or does not answer in time, {@link
  * dev.baton.consul.ConsulAccessDeniedException} on HTTP 403, and {@link dev.baton.lock.LockException} for any other
- * answer it does not expect.
+ * answer it does not expect. A request that fails on its connection (not to connect, not by timeout) may be sent
+ * twice; see {@link ConsulApiHttp} for why each request is safe to send twice.
  *
  * <p>Implementations are threadsafe.
  */
@@ -76,9 +77,10 @@ public interface ConsulHttp extends AutoCloseable {
     CompletableFuture<KvRead> watch(String keyOrPrefix, boolean recurse, long index, Duration wait);
 
     /**
-     * {@code PUT /v1/txn} with KV operations.
+     * {@code PUT /v1/txn} with KV operations. When the first sending failed on its connection and was sent again, the
+     * result says so ({@link TxnResult#retried()}): the first may have been applied.
      *
-     * @param ops the operations
+     * @param ops the operations, the first of them a check, so that a transaction applied once fails if sent again
      * @return the outcome
      */
     TxnResult txn(List<TxnOp> ops);

@@ -8,12 +8,26 @@ import java.util.List;
  * @param committed whether the transaction was applied (HTTP 200) or rolled back (HTTP 409)
  * @param results the KV results of a committed transaction (Consul returns none for deletes)
  * @param errors the errors of a rolled-back transaction
+ * @param retried whether this is the answer to a second sending of the request, after the first failed on its
+ *     connection with its fate unknown: it may have been applied, in which case the second one fails its check and
+ *     the caller must find out whether the state it sees is its own write
  */
-public record TxnResult(boolean committed, List<KvEntry> results, List<TxnError> errors) {
+public record TxnResult(boolean committed, List<KvEntry> results, List<TxnError> errors, boolean retried) {
     /** Copies the lists. */
     public TxnResult {
         results = List.copyOf(results);
         errors = List.copyOf(errors);
+    }
+
+    /**
+     * The answer to a request sent once.
+     *
+     * @param committed whether applied
+     * @param results the KV results
+     * @param errors the errors
+     */
+    public TxnResult(boolean committed, List<KvEntry> results, List<TxnError> errors) {
+        this(committed, results, errors, false);
     }
 
     /**

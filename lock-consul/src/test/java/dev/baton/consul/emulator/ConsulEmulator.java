@@ -90,6 +90,20 @@ public final class ConsulEmulator implements AutoCloseable {
     }
 
     /**
+     * Runs an emulator in a JVM of its own until that JVM is stopped, printing its address, so that the real-agent kit
+     * can be pointed at it with {@code CONSUL_HTTP_ADDR} (a check of that path where no Consul can be installed; the
+     * kit then proves nothing about Consul itself).
+     *
+     * @param args none
+     * @throws InterruptedException never, in practice
+     */
+    public static void main(String[] args) throws InterruptedException {
+        ConsulEmulator emulator = start();
+        System.out.println(emulator.address());
+        Thread.currentThread().join();
+    }
+
+    /**
      * Starts an emulator on 127.0.0.1 and a free port.
      *
      * @return the running emulator
