@@ -47,7 +47,15 @@ final class Waits {
             attempt.withdraw();
             throw interrupted;
         } catch (ExecutionException failed) {
-            throw Failures.unwrap(failed);
+            RuntimeException cause = Failures.unwrap(failed);
+            // A backend call that the caller's interrupt cut short fails the attempt (the backend keeps the interrupt
+            // flag set); the caller asked to be interrupted, so that is what it is told. Cleanup is already queued.
+            if (Thread.interrupted()) {
+                InterruptedException interrupted = new InterruptedException("interrupted while acquiring");
+                interrupted.initCause(cause);
+                throw interrupted;
+            }
+            throw cause;
         }
     }
 
