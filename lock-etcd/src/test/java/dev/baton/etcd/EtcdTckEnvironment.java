@@ -1,10 +1,8 @@
 package dev.baton.etcd;
 
-import dev.baton.lock.internal.SystemTimeSource;
 import dev.baton.lock.spi.CoordinationBackend;
-import dev.baton.lock.spi.TimeSource;
 import dev.baton.lock.tck.ForwardingBackend;
-import dev.baton.lock.tck.TckEnvironment;
+import dev.baton.lock.tck.RealTimeTckEnvironment;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -28,22 +26,18 @@ import java.util.concurrent.TimeUnit;
  * granted through this environment's clients (etcd's lease list is cluster-wide), asking the server for each whether
  * it is still alive.
  */
-final class EtcdTckEnvironment implements TckEnvironment {
+final class EtcdTckEnvironment extends RealTimeTckEnvironment {
     private final String[] endpoints;
     private final Client admin;
     private final Duration minimumTtl;
-    private final Duration sessionTtl;
-    private final Duration shortTtl;
     private final String namespace = "tck-" + UUID.randomUUID() + "/";
     private final Set<Long> leases = ConcurrentHashMap.newKeySet();
-    private final SystemTimeSource time = new SystemTimeSource("etcd-tck-timer");
 
     EtcdTckEnvironment(String[] endpoints, Client admin, Duration minimumTtl, Duration sessionTtl, Duration shortTtl) {
+        super(sessionTtl, shortTtl);
         this.endpoints = endpoints.clone();
         this.admin = admin;
         this.minimumTtl = minimumTtl;
-        this.sessionTtl = sessionTtl;
-        this.shortTtl = shortTtl;
     }
 
     String namespace() {
@@ -66,31 +60,6 @@ final class EtcdTckEnvironment implements TckEnvironment {
                 return id;
             }
         };
-    }
-
-    @Override
-    public TimeSource timeSource() {
-        return time;
-    }
-
-    @Override
-    public boolean manualTime() {
-        return false;
-    }
-
-    @Override
-    public void advance(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
-    }
-
-    @Override
-    public Duration sessionTtl() {
-        return sessionTtl;
-    }
-
-    @Override
-    public Duration shortTtl() {
-        return shortTtl;
     }
 
     @Override
@@ -152,7 +121,7 @@ final class EtcdTckEnvironment implements TckEnvironment {
         } catch (Exception e) {
             // the cluster may be down after a fault test; nothing to clean then
         }
-        time.close();
+        super.close();
     }
 
     private ByteSequence end() {

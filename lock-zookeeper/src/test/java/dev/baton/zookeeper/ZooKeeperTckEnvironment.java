@@ -1,17 +1,14 @@
 package dev.baton.zookeeper;
 
 import dev.baton.lock.spi.CoordinationBackend;
-import dev.baton.lock.spi.TimeSource;
+import dev.baton.lock.tck.RealTimeTckEnvironment;
 import dev.baton.lock.tck.RequiredBackends;
-import dev.baton.lock.tck.TckEnvironment;
 import dev.baton.zookeeper.internal.Layout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -22,7 +19,7 @@ import org.apache.zookeeper.KeeperException;
  * The conformance kit's view of a fresh namespace on a real ZooKeeper server or ensemble: every backend is a new
  * client with its own ZooKeeper session, and an admin client reads what is on the server.
  */
-final class ZooKeeperTckEnvironment implements TckEnvironment {
+final class ZooKeeperTckEnvironment extends RealTimeTckEnvironment {
     /** The coordinators' session TTL, equal to the longest session the test servers grant (20 ticks). */
     static final Duration SESSION_TTL = Duration.ofMillis(20 * ZooKeeperServers.TICK_MILLIS);
 
@@ -35,6 +32,7 @@ final class ZooKeeperTckEnvironment implements TckEnvironment {
     private final Layout layout;
 
     ZooKeeperTckEnvironment(String connectString) {
+        super(SESSION_TTL, SHORT_TTL);
         this.connectString = connectString;
         this.admin = CuratorFrameworkFactory.newClient(connectString, 5000, 5000, new RetryNTimes(5, 100));
         admin.start();
@@ -76,31 +74,6 @@ final class ZooKeeperTckEnvironment implements TckEnvironment {
     @Override
     public CoordinationBackend newBackend() {
         return builder().build();
-    }
-
-    @Override
-    public TimeSource timeSource() {
-        return SystemTime.INSTANCE;
-    }
-
-    @Override
-    public boolean manualTime() {
-        return false;
-    }
-
-    @Override
-    public void advance(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
-    }
-
-    @Override
-    public Duration sessionTtl() {
-        return SESSION_TTL;
-    }
-
-    @Override
-    public Duration shortTtl() {
-        return SHORT_TTL;
     }
 
     @Override
@@ -173,31 +146,7 @@ final class ZooKeeperTckEnvironment implements TckEnvironment {
             // A namespace left behind by a failed test does not disturb the next one, which uses a fresh one.
         } finally {
             admin.close();
-        }
-    }
-
-    /** The system's monotonic clock with a daemon timer thread. */
-    static final class SystemTime implements TimeSource {
-        static final SystemTime INSTANCE = new SystemTime();
-        private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "zk-tck-timer");
-            t.setDaemon(true);
-            return t;
-        });
-
-        private SystemTime() {
-            timer.setRemoveOnCancelPolicy(true);
-        }
-
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public Cancellable schedule(Duration delay, Runnable task) {
-            ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
+            super.close();
         }
     }
 }

@@ -5,10 +5,8 @@ import dev.baton.consul.emulator.ConsulEmulator;
 import dev.baton.consul.internal.ConsulApiHttp;
 import dev.baton.consul.internal.KvEntry;
 import dev.baton.consul.internal.SessionInfo;
-import dev.baton.lock.internal.SystemTimeSource;
 import dev.baton.lock.spi.CoordinationBackend;
-import dev.baton.lock.spi.TimeSource;
-import dev.baton.lock.tck.TckEnvironment;
+import dev.baton.lock.tck.RealTimeTckEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +19,7 @@ import java.util.UUID;
  * Consul's minimum, 10 s. Keys and sessions are read back through the HTTP API (the same for both targets); sessions
  * are counted by the name the backend gives them, so that parallel tests on one agent do not see each other's.
  */
-public final class ConsulTckEnvironment implements TckEnvironment {
+public final class ConsulTckEnvironment extends RealTimeTckEnvironment {
     /** The session TTL and short TTL: Consul's minimum. */
     public static final Duration TTL = Duration.ofSeconds(10);
 
@@ -29,10 +27,10 @@ public final class ConsulTckEnvironment implements TckEnvironment {
     private final String address;
     private final String token;
     private final String prefix;
-    private final SystemTimeSource time = new SystemTimeSource("consul-tck-timer");
     private final ConsulApiHttp admin;
 
     private ConsulTckEnvironment(ConsulEmulator emulator, String address, String token) {
+        super(TTL, TTL);
         this.emulator = emulator;
         this.address = address;
         this.token = token;
@@ -86,31 +84,6 @@ public final class ConsulTckEnvironment implements TckEnvironment {
     }
 
     @Override
-    public TimeSource timeSource() {
-        return time;
-    }
-
-    @Override
-    public boolean manualTime() {
-        return false;
-    }
-
-    @Override
-    public void advance(Duration duration) throws InterruptedException {
-        Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
-    }
-
-    @Override
-    public Duration sessionTtl() {
-        return TTL;
-    }
-
-    @Override
-    public Duration shortTtl() {
-        return TTL;
-    }
-
-    @Override
     public List<String> keysOnServer() {
         List<String> keys = new ArrayList<>();
         for (KvEntry e : admin.list(prefix + "/").entries()) {
@@ -134,7 +107,7 @@ public final class ConsulTckEnvironment implements TckEnvironment {
     @Override
     public void close() {
         admin.close();
-        time.close();
+        super.close();
         if (emulator != null) {
             emulator.close();
         }
