@@ -395,7 +395,9 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                     if (stat == null) {
                         stat = zk.exists(path, false);
                     }
-                    return Optional.of(new Entry(key, value, stat.getMzxid(), stat.getCzxid(), leaseId));
+                    Entry created = new Entry(key, value, stat.getMzxid(), stat.getCzxid(), leaseId);
+                    watches.recordOwnWrite(created);
+                    return Optional.of(created);
                 } catch (KeeperException e) {
                     ZkCalls.Failure f = ZkCalls.failureOf(e);
                     if (f == null) {
@@ -500,7 +502,9 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                     if (after == null) {
                         after = zk.exists(path, false);
                     }
-                    return Optional.of(new Entry(key, value, after.getMzxid(), sequence, leaseId));
+                    Entry updated = new Entry(key, value, after.getMzxid(), sequence, leaseId);
+                    watches.recordOwnWrite(updated);
+                    return Optional.of(updated);
                 } catch (KeeperException e) {
                     ZkCalls.Failure f = ZkCalls.failureOf(e);
                     if (f == null) {

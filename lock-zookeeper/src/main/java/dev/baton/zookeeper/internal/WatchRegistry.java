@@ -7,6 +7,7 @@ import dev.baton.lock.spi.WatchListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,12 +30,15 @@ import org.slf4j.LoggerFactory;
  * <p>ZooKeeper tells a watcher which node changed and the zxid of the change, not the new data: a PUT is completed by an
  * asynchronous read issued as the event arrives. Answers and events reach the client's event thread in the server's
  * order, and each path keeps a queue, so events are delivered in zxid order. A PUT whose node is already gone when its
- * read is answered is dropped (its DELETE follows); a PUT whose node changed again carries the newer entry. Any change
+ * read is answered carries the entry this client wrote at that zxid, when this client wrote it, and is otherwise dropped
+ * (its DELETE follows); a PUT whose node changed again carries the newer entry. Any change
  * of connection state (disconnected, expired, closed) resets every subscriber: events may have been missed.
  *
  * <p>Threadsafe.
  */
 public final class WatchRegistry {
+    private static final int OWN_WRITES_KEPT = 4096;
+
     private static final Logger log = LoggerFactory.getLogger(WatchRegistry.class);
 
     /** Turns a node's data into an entry; throws if the data is not an entry node's. */
@@ -47,7 +51,36 @@ public final class WatchRegistry {
     private final ZkCalls calls;
     private final EntryReader reader;
     private final Map<String, Dispatcher> byPath = new HashMap<>();
+    /** This client's own recent writes, by key and mzxid: what a PUT event is completed with when its read is too late. */
+    private final Map<String, Entry> ownWrites = new LinkedHashMap<>(256, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > OWN_WRITES_KEPT;
+        }
+    };
+
     private boolean closed;
+
+    /**
+     * Records an entry this client wrote (created, or set by compare-and-set), so that a PUT event for it can still be
+     * delivered with its entry when the node is deleted before the event's read is answered: the event thread often
+     * reads a node only after this client's next requests (a delete among them) have been sent on the same session.
+     *
+     * @param entry the entry as written, with its mzxid as version
+     */
+    public void recordOwnWrite(Entry entry) {
+        synchronized (ownWrites) {
+            ownWrites.put(entry.key() + "@" + entry.version(), entry);
+        }
+    }
+
+    private Entry ownWrite(String key, long zxid) {
+        synchronized (ownWrites) {
+            return ownWrites.get(key + "@" + zxid);
+        }
+    }
 
     public WatchRegistry(Layout layout, ZkCalls calls, EntryReader reader) {
         this.layout = layout;
@@ -290,7 +323,9 @@ public final class WatchRegistry {
                         (rc, readPath, ctx, data, stat) -> {
                             Entry entry;
                             try {
-                                entry = rc == KeeperException.Code.OK.intValue() ? reader.read(key, data, stat) : null;
+                                entry = rc == KeeperException.Code.OK.intValue()
+                                        ? reader.read(key, data, stat)
+                                        : ownWrite(key, p.zxid);
                             } catch (RuntimeException e) {
                                 // A node the backend cannot read (another program's data): the subscribers must
                                 // re-read, and their read reports it.
