@@ -45,31 +45,25 @@ class ConsulFaultIT {
 
     @Test
     void holder_cut_off_by_a_tcp_proxy_is_told_before_another_client_acquires_in_every_trial() throws Exception {
-        HistoryRecorder recorder = new HistoryRecorder();
-        ExecutorService pool = Executors.newFixedThreadPool(TRIALS);
-        List<Future<Trial>> trials = new ArrayList<>();
-        try {
-            for (int i = 0; i < TRIALS; i++) {
-                int trial = i;
-                trials.add(pool.submit(() -> cutOffTrial(recorder, trial, true)));
-            }
-            report(recorder, trials, "tcp proxy blackhole");
-        } finally {
-            pool.shutdownNow();
-        }
+        runTrials(true, "tcp proxy blackhole");
     }
 
     @Test
     void holder_whose_renewals_go_unanswered_is_told_before_another_client_acquires_in_every_trial() throws Exception {
+        runTrials(false, "emulator stops answering renewals");
+    }
+
+    /** Runs {@link #TRIALS} cut-off trials side by side and reports them under {@code what}. */
+    private void runTrials(boolean proxy, String what) throws Exception {
         HistoryRecorder recorder = new HistoryRecorder();
         ExecutorService pool = Executors.newFixedThreadPool(TRIALS);
         List<Future<Trial>> trials = new ArrayList<>();
         try {
             for (int i = 0; i < TRIALS; i++) {
                 int trial = i;
-                trials.add(pool.submit(() -> cutOffTrial(recorder, trial, false)));
+                trials.add(pool.submit(() -> cutOffTrial(recorder, trial, proxy)));
             }
-            report(recorder, trials, "emulator stops answering renewals");
+            report(recorder, trials, what);
         } finally {
             pool.shutdownNow();
         }

@@ -104,10 +104,7 @@ class EtcdMemberKillIT {
                         .mapToLong(HoldRecord::acquiredNanos)
                         .sorted()
                         .toArray();
-                long longestStall = 0;
-                for (int i = 1; i < acquired.length; i++) {
-                    longestStall = Math.max(longestStall, acquired[i] - acquired[i - 1]);
-                }
+                long longestStall = HistoryChecker.longestGapBetweenAcquisitions(history);
                 long afterKill =
                         Arrays.stream(acquired).filter(a -> a > killedAt).count();
                 long firstAfterKill = Arrays.stream(acquired)

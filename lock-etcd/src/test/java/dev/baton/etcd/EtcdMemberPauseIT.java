@@ -156,14 +156,7 @@ class EtcdMemberPauseIT {
                 HistoryChecker.Report report = HistoryChecker.check(history);
                 HoldRecord keptRecord = held.toRecord();
                 long handover = firstAcquisitionAfter(history, pausedAt, "").getAsLong();
-                long[] acquired = history.stream()
-                        .mapToLong(HoldRecord::acquiredNanos)
-                        .sorted()
-                        .toArray();
-                long longestStall = 0;
-                for (int i = 1; i < acquired.length; i++) {
-                    longestStall = Math.max(longestStall, acquired[i] - acquired[i - 1]);
-                }
+                long longestStall = HistoryChecker.longestGapBetweenAcquisitions(history);
                 long whilePaused = history.stream()
                         .filter(h -> h.acquiredNanos() > pausedAt && h.acquiredNanos() < resumedAt)
                         .count();

@@ -27,6 +27,24 @@ public final class HistoryChecker {
     private HistoryChecker() {}
 
     /**
+     * Returns the longest time between two consecutive acquisitions in {@code history}, whoever made them: how long the
+     * lock stood still at worst, for example across a server crash.
+     *
+     * @param history the holds, in any order
+     * @return the longest gap in nanoseconds, or 0 with fewer than two holds
+     * @throws NullPointerException if {@code history} or a record is null
+     */
+    public static long longestGapBetweenAcquisitions(Collection<HoldRecord> history) {
+        long[] acquired =
+                history.stream().mapToLong(HoldRecord::acquiredNanos).sorted().toArray();
+        long longest = 0;
+        for (int i = 1; i < acquired.length; i++) {
+            longest = Math.max(longest, acquired[i] - acquired[i - 1]);
+        }
+        return longest;
+    }
+
+    /**
      * Checks a history.
      *
      * @param history the records, in any order, of any number of lock names

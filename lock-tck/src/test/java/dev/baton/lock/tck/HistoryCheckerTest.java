@@ -249,4 +249,13 @@ class HistoryCheckerTest {
         }
         return recorder.check();
     }
+
+    @Test
+    void longest_gap_between_acquisitions_is_measured_across_clients_in_any_order() {
+        List<HoldRecord> history =
+                List.of(released("b", "x", 3, 70, 80), released("a", "x", 1, 10, 20), released("c", "x", 2, 25, 60));
+        assertThat(HistoryChecker.longestGapBetweenAcquisitions(history)).isEqualTo(45);
+        assertThat(HistoryChecker.longestGapBetweenAcquisitions(List.of(released("a", "x", 1, 10, 20))))
+                .isZero();
+    }
 }
