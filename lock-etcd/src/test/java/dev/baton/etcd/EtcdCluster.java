@@ -35,14 +35,14 @@ import javax.net.ssl.SSLException;
  *
  * <p>Threadsafe for the fault methods; build and close from one thread.
  */
-final class EtcdCluster implements AutoCloseable {
+public final class EtcdCluster implements AutoCloseable {
     /** The election timeout the members run with. */
     static final Duration ELECTION_TIMEOUT = Duration.ofMillis(500);
 
     static final Duration HEARTBEAT = Duration.ofMillis(50);
 
     /** etcd's minimum lease TTL at {@link #ELECTION_TIMEOUT}: ceil(1.5 × 0.5 s) = 1 s. */
-    static final Duration MINIMUM_TTL = Duration.ofSeconds(1);
+    public static final Duration MINIMUM_TTL = Duration.ofSeconds(1);
 
     private static final Set<Process> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Set<Path> ROOTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -103,7 +103,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** Starts {@code size} members and waits until the cluster serves requests. */
-    static EtcdCluster start(int size) {
+    public static EtcdCluster start(int size) {
         return start(size, List.of());
     }
 
@@ -165,7 +165,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** The client URLs of every member. */
-    String[] endpoints() {
+    public String[] endpoints() {
         return members.stream().map(Member::clientUrl).toArray(String[]::new);
     }
 
@@ -187,7 +187,7 @@ final class EtcdCluster implements AutoCloseable {
      * A builder on every member, with the fixture's minimum TTL and a short request timeout (and, on a TLS cluster,
      * the test CA and client certificate).
      */
-    EtcdCoordinatorBuilder builder(String namespace) {
+    public EtcdCoordinatorBuilder builder(String namespace) {
         EtcdCoordinatorBuilder builder = EtcdCoordinatorBuilder.create()
                 .endpoints(endpoints())
                 .namespace(namespace)
@@ -200,7 +200,7 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     /** A jetcd client on every member (over mutual TLS on a TLS cluster), for the test's own view of the server. */
-    Client adminClient() {
+    public Client adminClient() {
         ClientBuilder builder = Client.builder().endpoints(endpoints());
         if (tls != null) {
             try {

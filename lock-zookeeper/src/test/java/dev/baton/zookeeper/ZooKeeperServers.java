@@ -15,8 +15,8 @@ import org.apache.curator.test.TestingServer;
  * 127.0.0.1 on free ports with temporary data directories, shared by the tests of one JVM and stopped by a shutdown
  * hook. A tick of 100 ms lets sessions be as short as 200 ms and as long as 2 s, which keeps the kit fast.
  */
-final class ZooKeeperServers {
-    static final int TICK_MILLIS = 100;
+public final class ZooKeeperServers {
+    public static final int TICK_MILLIS = 100;
     static final String ENV = "ZK_CONNECT";
 
     private static TestingServer single;
@@ -94,7 +94,7 @@ final class ZooKeeperServers {
     }
 
     /** A fresh single server that the caller owns and closes. */
-    static TestingServer newServer() {
+    public static TestingServer newServer() {
         try {
             return new TestingServer(spec(-1), true);
         } catch (Exception e) {

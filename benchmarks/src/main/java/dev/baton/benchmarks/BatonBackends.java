@@ -1,0 +1,79 @@
+package dev.baton.benchmarks;
+
+import dev.baton.etcd.EtcdCoordinatorBuilder;
+import dev.baton.inmemory.InMemoryCluster;
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.zookeeper.ZooKeeperBackend;
+import java.time.Duration;
+
+/**
+ * Opens Baton's backends on the benchmark servers. One instance is one namespace (a fresh one per trial, so trials
+ * never see each other's keys); every backend it opens is a separate client of the server.
+ */
+final class BatonBackends implements AutoCloseable {
+    /** etcd's smallest lease TTL with the fixture's 500 ms election timeout. */
+    static final Duration ETCD_MINIMUM_TTL = Duration.ofSeconds(1);
+
+    private final String kind;
+    private final String namespace;
+    private final Duration sessionTtl;
+    private final InMemoryCluster cluster;
+
+    BatonBackends(String kind, String namespace, Duration sessionTtl) {
+        this.kind = kind;
+        this.namespace = namespace;
+        this.sessionTtl = sessionTtl;
+        this.cluster = kind.equals("inmemory") ? new InMemoryCluster() : null;
+        if (!kind.equals("inmemory") && !kind.equals("etcd") && !kind.equals("zookeeper")) {
+            throw new IllegalArgumentException("unknown backend '" + kind + "': use inmemory, etcd or zookeeper");
+        }
+    }
+
+    /** The server's address (host:port), for putting a proxy in front of it; null for the in-memory backend. */
+    String serverAddress() {
+        switch (kind) {
+            case "etcd":
+                return Servers.etcd().replaceFirst("^https?://", "");
+            case "zookeeper":
+                return Servers.zookeeper().split(",")[0];
+            default:
+                return null;
+        }
+    }
+
+    /** A new client on the server. */
+    CoordinationBackend open() {
+        return open(serverAddress());
+    }
+
+    /** A new client on the server, connecting to {@code address} (host:port, such as a proxy's) instead. */
+    CoordinationBackend open(String address) {
+        switch (kind) {
+            case "etcd":
+                return EtcdCoordinatorBuilder.create()
+                        .endpoints("http://" + address)
+                        .namespace(namespace)
+                        .minimumTtl(ETCD_MINIMUM_TTL)
+                        .requestTimeout(Duration.ofSeconds(2))
+                        .buildBackend();
+            case "zookeeper":
+                return ZooKeeperBackend.builder()
+                        .connectString(address)
+                        .namespace(namespace)
+                        .sessionTimeout(sessionTtl)
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .requestTimeout(Duration.ofSeconds(2))
+                        .reapInterval(sessionTtl.dividedBy(8))
+                        .build();
+            default:
+                return cluster.newBackend();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.baton.benchmarks;
+
+import dev.baton.etcd.EtcdCluster;
+import dev.baton.zookeeper.ZooKeeperServers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.curator.test.TestingServer;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every scenario under one profile: starts a local etcd process and an in-JVM ZooKeeper server (the test
+ * fixtures), runs the JMH benchmarks against them, and writes {@code results.json} (JMH's JSON, all runs) and {@code
+ * summary.md} (the ratios) to the output directory.
+ *
+ * <p>Usage: {@code BenchmarkMain [quick|full] [output-dir]}; {@code -Dbaton.bench.only=<regex>} keeps only the
+ * benchmarks whose class name matches.
+ */
+public final class BenchmarkMain {
+    private BenchmarkMain() {}
+
+    /**
+     * Runs the benchmarks.
+     *
+     * @param args the profile ({@code quick} by default) and the output directory ({@code
+     *     benchmarks/target/benchmark-results/<profile>} by default)
+     * @throws Exception if a server could not start, a benchmark failed, or the results could not be written
+     */
+    public static void main(String[] args) throws Exception {
+        Profile profile = Profile.of(args.length > 0 ? args[0] : "quick");
+        Path out = Paths.get(args.length > 1 ? args[1] : "benchmarks/target/benchmark-results/" + profile.id())
+                .toAbsolutePath();
+        Path sidecars = out.resolve("sidecars");
+        deleteTree(sidecars);
+        Files.createDirectories(sidecars);
+        String only = System.getProperty("baton.bench.only", ".*");
+        long started = System.nanoTime();
+        List<RunResult> results = new ArrayList<>();
+        try (EtcdCluster etcd = EtcdCluster.start(1);
+                TestingServer zookeeper = ZooKeeperServers.newServer()) {
+            String[] properties = {
+                "-D" + Servers.ETCD + "=" + etcd.endpoints()[0],
+                "-D" + Servers.ZOOKEEPER + "=" + zookeeper.getConnectString(),
+                "-D" + Sidecar.DIR + "=" + sidecars
+            };
+            for (String p : properties) {
+                String[] kv = p.substring(2).split("=", 2);
+                System.setProperty(kv[0], kv[1]);
+            }
+            for (Run run : runs(profile, properties)) {
+                if (run.benchmark.matches(only)) {
+                    results.addAll(new Runner(run.options.include(run.benchmark).build()).run());
+                }
+            }
+        }
+        if (results.isEmpty()) {
+            throw new RunnerException("no benchmark matched baton.bench.only=" + only);
+        }
+        ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("results.json").toString())
+                .writeOut(results);
+        String summary = Summary.render(profile, results, sidecars, (System.nanoTime() - started) / 1e9);
+        Files.writeString(out.resolve("summary.md"), summary);
+        System.out.println(summary);
+        System.out.println("Wrote " + out.resolve("results.json") + " and " + out.resolve("summary.md"));
+        // jetcd and Curator leave non-daemon threads behind when the benchmarks ran in this JVM (quick profile).
+        System.exit(0);
+    }
+
+    /** One {@link Runner} run: a benchmark class and its options. */
+    private record Run(String benchmark, ChainedOptionsBuilder options) {}
+
+    private static List<Run> runs(Profile profile, String[] properties) {
+        List<Run> runs = new ArrayList<>();
+        runs.add(new Run(UncontendedCycleBenchmark.class.getSimpleName(), timed(profile, properties)));
+        for (int contenders : new int[] {1, 4, 16, 64}) {
+            runs.add(new Run(
+                    ContentionBenchmark.class.getSimpleName(),
+                    timed(profile, properties).threads(contenders)));
+        }
+        runs.add(new Run(ManyLocksBenchmark.class.getSimpleName(), timed(profile, properties)));
+        runs.add(new Run(FailoverBenchmark.class.getSimpleName(), base(profile, properties)
+                .param("ttlMillis", Long.toString(profile.failoverTtlMillis))
+                .warmupIterations(profile.failoverWarmups)
+                .measurementIterations(profile.failoverTrials)));
+        runs.add(new Run(HeldMutexesBenchmark.class.getSimpleName(), base(profile, properties)
+                .param("count", profile.heldCounts.toArray(new String[0]))
+                .param("ttlMillis", Long.toString(profile.heldTtlMillis))
+                .param("windowMillis", Long.toString(profile.heldWindowMillis))
+                .warmupIterations(profile.heldWarmups)
+                .measurementIterations(profile.heldWindows)));
+        return runs;
+    }
+
+    private static ChainedOptionsBuilder base(Profile profile, String[] properties) {
+        return new OptionsBuilder()
+                .forks(profile.forks)
+                .jvmArgsAppend(properties)
+                .shouldFailOnError(true)
+                .shouldDoGC(true);
+    }
+
+    private static ChainedOptionsBuilder timed(Profile profile, String[] properties) {
+        return base(profile, properties)
+                .warmupIterations(profile.warmups)
+                .warmupTime(TimeValue.milliseconds(profile.warmupMillis))
+                .measurementIterations(profile.measurements)
+                .measurementTime(TimeValue.milliseconds(profile.measurementMillis));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.baton.benchmarks;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.infra.ThreadParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * Scenario b: N contenders (JMH threads, set per run: 1, 4, 16, 64) spread over two clients fight for one lock, each
+ * taking it and at once handing it on. The score is hand-offs per second. Beside it, in a {@link Sidecar}: the hand-off
+ * latency (from the holder's release call to the next holder's acquire returning; p50, p99) and, for Baton, the
+ * requests sent through the SPI per hand-off, which must not grow with N (no herd).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ContentionBenchmark {
+    /** Clients the contenders are spread over. */
+    static final int CLIENTS = 2;
+
+    /** The subject; see {@link Subjects}. */
+    @Param({"baton-inmemory", "reentrantlock", "baton-etcd", "jetcd-lock", "baton-zookeeper", "curator-mutex"})
+    public String subject;
+
+    private LockSubject locks;
+    private int contenders;
+    private volatile long releasedAt;
+    private volatile boolean measuring;
+    private final Samples handOffs = new Samples(1 << 20);
+    private final LongAdder acquisitions = new LongAdder();
+    private long requestsAtStart;
+    private long keepAlivesAtStart;
+    private long measuredRequests;
+    private long measuredKeepAlives;
+    private long measuredAcquisitions;
+
+    /**
+     * Opens the subject with two clients.
+     *
+     * @param params JMH's parameters, for the thread count
+     */
+    @Setup(Level.Trial)
+    public void open(BenchmarkParams params) {
+        contenders = params.getThreads();
+        locks = Subjects.open(subject, CLIENTS);
+    }
+
+    /**
+     * Starts counting, in measurement iterations only.
+     *
+     * @param params JMH's iteration parameters
+     */
+    @Setup(Level.Iteration)
+    public void startIteration(IterationParams params) {
+        requestsAtStart = locks.requests();
+        keepAlivesAtStart = locks.keepAlives();
+        acquisitions.reset();
+        measuring = params.getType() == IterationType.MEASUREMENT;
+    }
+
+    /** Adds the iteration's counts when it was a measurement. */
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        if (measuring) {
+            measuredRequests += locks.requests() - requestsAtStart;
+            measuredKeepAlives += locks.keepAlives() - keepAlivesAtStart;
+            measuredAcquisitions += acquisitions.sum();
+        }
+        measuring = false;
+    }
+
+    /** Writes the sidecar figures and closes the subject. */
+    @TearDown(Level.Trial)
+    public void close() {
+        boolean baton = locks.requests() >= 0 && measuredAcquisitions > 0;
+        Sidecar.write(
+                Sidecar.name("contention", subject, contenders),
+                Map.of(
+                        "handOffP50Micros", handOffs.percentileMicros(50),
+                        "handOffP99Micros", handOffs.percentileMicros(99),
+                        "handOffSamples", handOffs.count(),
+                        "acquisitions", measuredAcquisitions,
+                        "requestsPerHandOff",
+                                baton ? (double) measuredRequests / measuredAcquisitions : Double.NaN,
+                        "keepAlivesPerHandOff",
+                                baton ? (double) measuredKeepAlives / measuredAcquisitions : Double.NaN));
+        locks.close();
+    }
+
+    /** One contender's lock, on client {@code thread index mod 2}. */
+    @State(Scope.Thread)
+    public static class Contender {
+        Locker locker;
+
+        /**
+         * Opens the contender's lock.
+         *
+         * @param bench the shared state
+         * @param thread JMH's thread parameters
+         */
+        @Setup
+        public void open(ContentionBenchmark bench, ThreadParams thread) {
+            locker = bench.locks.locker(thread.getThreadIndex(), "contended");
+        }
+    }
+
+    /**
+     * Takes the lock and hands it on.
+     *
+     * @param contender this thread's lock
+     * @throws Exception if the subject failed
+     */
+    @Benchmark
+    public void handOff(Contender contender) throws Exception {
+        contender.locker.lock();
+        if (measuring) {
+            long released = releasedAt;
+            if (released != 0) {
+                handOffs.add(System.nanoTime() - released);
+            }
+            acquisitions.increment();
+        }
+        releasedAt = System.nanoTime();
+        contender.locker.unlock();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.baton.benchmarks;
+
+import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.Watch;
+import dev.baton.lock.spi.WatchListener;
+import dev.baton.lock.tck.ForwardingBackend;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts the requests a coordinator sends through the SPI: every call is one request to the server (a watch is counted
+ * when it is registered). Keep-alives are counted apart, since they are paid per session, not per lock.
+ *
+ * <p>Threadsafe; counting costs one {@link LongAdder} increment per call.
+ */
+final class CountingBackend extends ForwardingBackend {
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder keepAlives = new LongAdder();
+    private final LongAdder watches = new LongAdder();
+
+    CountingBackend(CoordinationBackend delegate) {
+        super(delegate);
+    }
+
+    /** Requests other than keep-alives, watch registrations included. */
+    long requests() {
+        return requests.sum();
+    }
+
+    long keepAlives() {
+        return keepAlives.sum();
+    }
+
+    /** Watch registrations alone (a waiter registers one on its predecessor). */
+    long watches() {
+        return watches.sum();
+    }
+
+    /** The delegate, for faults the benchmark injects (the in-memory backend's disconnect). */
+    CoordinationBackend backend() {
+        return delegate();
+    }
+
+    @Override
+    public long grantLease(Duration ttl) {
+        requests.increment();
+        return super.grantLease(ttl);
+    }
+
+    @Override
+    public void keepAlive(long leaseId) {
+        keepAlives.increment();
+        super.keepAlive(leaseId);
+    }
+
+    @Override
+    public void revokeLease(long leaseId) {
+        requests.increment();
+        super.revokeLease(leaseId);
+    }
+
+    @Override
+    public Optional<Entry> get(String key) {
+        requests.increment();
+        return super.get(key);
+    }
+
+    @Override
+    public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+        requests.increment();
+        return super.createIfAbsent(key, value, leaseId);
+    }
+
+    @Override
+    public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+        requests.increment();
+        return super.compareAndSet(key, expectedVersion, value, leaseId);
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        requests.increment();
+        return super.compareAndDelete(key, expectedVersion);
+    }
+
+    @Override
+    public Listing list(String prefix) {
+        requests.increment();
+        return super.list(prefix);
+    }
+
+    @Override
+    public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+        requests.increment();
+        watches.increment();
+        return super.watch(keyOrPrefix, prefix, afterRevision, listener);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.baton.benchmarks;
+
+import java.util.List;
+
+/**
+ * How long and how often to measure. {@code quick} checks that every scenario runs (about half a minute of
+ * measuring, in one JVM); {@code full} gives the published numbers (a forked JVM per benchmark, 20 failover trials,
+ * 10,000 and 100,000 held mutexes).
+ */
+enum Profile {
+    QUICK(0, 1, 100, 1, 200, 0, 1, 1_000, List.of("200", "2000"), 1_000, 400, 0, 1),
+    FULL(1, 2, 2_000, 4, 2_000, 1, 20, 2_000, List.of("10000", "100000"), 3_000, 3_000, 1, 3);
+
+    final int forks;
+    final int warmups;
+    final int warmupMillis;
+    final int measurements;
+    final int measurementMillis;
+    final int failoverWarmups;
+    final int failoverTrials;
+    final long failoverTtlMillis;
+    final List<String> heldCounts;
+    final long heldTtlMillis;
+    final long heldWindowMillis;
+    final int heldWarmups;
+    final int heldWindows;
+
+    Profile(
+            int forks,
+            int warmups,
+            int warmupMillis,
+            int measurements,
+            int measurementMillis,
+            int failoverWarmups,
+            int failoverTrials,
+            long failoverTtlMillis,
+            List<String> heldCounts,
+            long heldTtlMillis,
+            long heldWindowMillis,
+            int heldWarmups,
+            int heldWindows) {
+        this.forks = forks;
+        this.warmups = warmups;
+        this.warmupMillis = warmupMillis;
+        this.measurements = measurements;
+        this.measurementMillis = measurementMillis;
+        this.failoverWarmups = failoverWarmups;
+        this.failoverTrials = failoverTrials;
+        this.failoverTtlMillis = failoverTtlMillis;
+        this.heldCounts = heldCounts;
+        this.heldTtlMillis = heldTtlMillis;
+        this.heldWindowMillis = heldWindowMillis;
+        this.heldWarmups = heldWarmups;
+        this.heldWindows = heldWindows;
+    }
+
+    static Profile of(String name) {
+        for (Profile p : values()) {
+            if (p.name().equalsIgnoreCase(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown profile '" + name + "': use quick or full");
+    }
+
+    String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

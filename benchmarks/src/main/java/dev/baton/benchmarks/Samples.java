@@ -1,0 +1,41 @@
+package dev.baton.benchmarks;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** A bounded, threadsafe record of durations in nanoseconds, for percentiles. Samples past the capacity are dropped. */
+final class Samples {
+    private final AtomicLongArray values;
+    private final AtomicInteger size = new AtomicInteger();
+
+    Samples(int capacity) {
+        this.values = new AtomicLongArray(capacity);
+    }
+
+    void add(long nanos) {
+        int i = size.getAndIncrement();
+        if (i < values.length()) {
+            values.set(i, nanos);
+        }
+    }
+
+    int count() {
+        return Math.min(size.get(), values.length());
+    }
+
+    /** The {@code p}-th percentile (0-100) in microseconds, or NaN when empty. */
+    double percentileMicros(double p) {
+        int n = count();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = new long[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = values.get(i);
+        }
+        Arrays.sort(sorted);
+        int index = (int) Math.min(n - 1, Math.max(0, Math.ceil(p / 100.0 * n) - 1));
+        return sorted[index] / 1_000.0;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.baton.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Figures JMH has no slot for (hand-off latency percentiles, SPI requests per hand-off, heap per held mutex), written
+ * by the benchmark JVM as a properties file named after the benchmark and its parameters, and read back by {@link
+ * BenchmarkMain} for the summary. The directory comes from the system property {@value #DIR}.
+ */
+final class Sidecar {
+    static final String DIR = "baton.bench.sidecars";
+
+    private Sidecar() {}
+
+    static String name(String benchmark, String subject, long parameter) {
+        return benchmark + "-" + subject + "-" + parameter;
+    }
+
+    static void write(String name, Map<String, ? extends Number> figures) {
+        String dir = System.getProperty(DIR);
+        if (dir == null) {
+            return;
+        }
+        Properties p = new Properties();
+        new TreeMap<>(figures).forEach((k, v) -> p.setProperty(k, v.toString()));
+        Path file = Paths.get(dir, name + ".properties");
+        try {
+            Files.createDirectories(file.getParent());
+            try (Writer w = Files.newBufferedWriter(file)) {
+                p.store(w, null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+    }
+
+    static Map<String, String> read(Path dir, String name) {
+        Path file = dir.resolve(name + ".properties");
+        Map<String, String> figures = new TreeMap<>();
+        if (!Files.isRegularFile(file)) {
+            return figures;
+        }
+        Properties p = new Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        p.stringPropertyNames().forEach(k -> figures.put(k, p.getProperty(k)));
+        return figures;
+    }
+}

@@ -1,0 +1,359 @@
+package dev.baton.benchmarks;
+
+import dev.baton.lock.Coordinator;
+import dev.baton.lock.DistributedLock;
+import dev.baton.lock.LockHandle;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Txn;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * The subjects a benchmark compares, by name. Baton: {@code baton-inmemory}, {@code baton-etcd}, {@code
+ * baton-zookeeper}. Peers: {@code reentrantlock}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
+ * curator-mutex} (Curator's {@code InterProcessMutex}). Floors, the fewest writes a lock needs on the same server and no
+ * exclusion at all: {@code etcd-put-delete}, {@code etcd-txn-lease} (a put-if-absent Txn on a lease, then a delete)
+ * and {@code zk-create-delete} (an ephemeral create, then a delete).
+ */
+final class Subjects {
+    /** The session TTL of Baton's coordinators and the peers' sessions, outside the failover benchmark. */
+    static final Duration SESSION_TTL = Duration.ofSeconds(10);
+
+    private Subjects() {}
+
+    static LockSubject open(String name, int clients) {
+        String namespace = "bench-" + UUID.randomUUID();
+        switch (name) {
+            case "baton-inmemory":
+                return new Baton("inmemory", namespace, clients);
+            case "baton-etcd":
+                return new Baton("etcd", namespace, clients);
+            case "baton-zookeeper":
+                return new Baton("zookeeper", namespace, clients);
+            case "reentrantlock":
+                return new JavaLocks();
+            case "jetcd-lock":
+                return new JetcdLock(namespace, clients);
+            case "etcd-put-delete":
+                return new EtcdFloor(namespace, false);
+            case "etcd-txn-lease":
+                return new EtcdFloor(namespace, true);
+            case "curator-mutex":
+                return new CuratorMutex(namespace, clients);
+            case "zk-create-delete":
+                return new ZooKeeperFloor(namespace);
+            default:
+                throw new IllegalArgumentException("unknown subject '" + name + "'");
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    /** Baton: one coordinator per client, every one counting its SPI requests. */
+    static final class Baton implements LockSubject {
+        private final BatonBackends backends;
+        private final List<CountingBackend> counted = new ArrayList<>();
+        private final List<Coordinator> coordinators = new ArrayList<>();
+
+        Baton(String backend, String namespace, int clients) {
+            this.backends = new BatonBackends(backend, namespace, SESSION_TTL);
+            for (int i = 0; i < clients; i++) {
+                CountingBackend b = new CountingBackend(backends.open());
+                counted.add(b);
+                coordinators.add(Coordinator.builder(b)
+                        .sessionTtl(SESSION_TTL)
+                        .closeBackendOnClose(true)
+                        .build());
+            }
+        }
+
+        @Override
+        public Locker locker(int client, String name) {
+            DistributedLock lock = coordinators.get(client % coordinators.size()).lock(name);
+            return new Locker() {
+                private LockHandle held;
+
+                @Override
+                public void lock() throws InterruptedException {
+                    held = lock.acquire();
+                }
+
+                @Override
+                public void unlock() {
+                    held.close();
+                }
+            };
+        }
+
+        @Override
+        public long requests() {
+            return counted.stream().mapToLong(CountingBackend::requests).sum();
+        }
+
+        @Override
+        public long keepAlives() {
+            return counted.stream().mapToLong(CountingBackend::keepAlives).sum();
+        }
+
+        @Override
+        public void close() {
+            coordinators.forEach(Coordinator::close);
+            backends.close();
+        }
+    }
+
+    /** {@link ReentrantLock}, one per name, shared by every client: the in-process floor. */
+    static final class JavaLocks implements LockSubject {
+        private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+        @Override
+        public Locker locker(int client, String name) {
+            ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+            return new Locker() {
+                @Override
+                public void lock() {
+                    lock.lock();
+                }
+
+                @Override
+                public void unlock() {
+                    lock.unlock();
+                }
+            };
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** jetcd clients with one lease each (kept alive by jetcd), locking through etcd's Lock service. */
+    static final class JetcdLock implements LockSubject {
+        private final String namespace;
+        private final List<Client> clients = new ArrayList<>();
+        private final List<Long> leases = new ArrayList<>();
+        private final List<CloseableClient> keepAlives = new ArrayList<>();
+
+        JetcdLock(String namespace, int count) {
+            this.namespace = namespace;
+            for (int i = 0; i < count; i++) {
+                Client c = Client.builder().endpoints(Servers.etcd()).build();
+                clients.add(c);
+                long lease = Futures.get(c.getLeaseClient().grant(SESSION_TTL.toSeconds()))
+                        .getID();
+                leases.add(lease);
+                keepAlives.add(c.getLeaseClient().keepAlive(lease, Futures.ignoring()));
+            }
+        }
+
+        @Override
+        public Locker locker(int client, String name) {
+            int i = client % clients.size();
+            io.etcd.jetcd.Lock lock = clients.get(i).getLockClient();
+            long lease = leases.get(i);
+            ByteSequence lockName = bytes(namespace + "/" + name);
+            return new Locker() {
+                private ByteSequence key;
+
+                @Override
+                public void lock() {
+                    key = Futures.get(lock.lock(lockName, lease)).getKey();
+                }
+
+                @Override
+                public void unlock() {
+                    Futures.get(lock.unlock(key));
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            keepAlives.forEach(CloseableClient::close);
+            for (int i = 0; i < clients.size(); i++) {
+                Futures.get(clients.get(i).getLeaseClient().revoke(leases.get(i)));
+                clients.get(i).close();
+            }
+        }
+    }
+
+    /**
+     * etcd's floor: a plain put then a delete, or a put-if-absent Txn on a lease then a delete, on a key of the
+     * thread's own (no exclusion: this is what the writes alone cost).
+     */
+    static final class EtcdFloor implements LockSubject {
+        private final String namespace;
+        private final boolean txn;
+        private final Client client;
+        private final long lease;
+        private final CloseableClient keepAlive;
+        private final AtomicLong keys = new AtomicLong();
+
+        EtcdFloor(String namespace, boolean txn) {
+            this.namespace = namespace;
+            this.txn = txn;
+            this.client = Client.builder().endpoints(Servers.etcd()).build();
+            this.lease = Futures.get(client.getLeaseClient().grant(SESSION_TTL.toSeconds()))
+                    .getID();
+            this.keepAlive = client.getLeaseClient().keepAlive(lease, Futures.ignoring());
+        }
+
+        @Override
+        public Locker locker(int ignored, String name) {
+            ByteSequence key = bytes(namespace + "/" + name + "/" + keys.incrementAndGet());
+            ByteSequence value = bytes("holder");
+            KV kv = client.getKVClient();
+            return new Locker() {
+                @Override
+                public void lock() {
+                    if (txn) {
+                        Txn t = kv.txn()
+                                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                                .Then(Op.put(
+                                        key,
+                                        value,
+                                        PutOption.builder().withLeaseId(lease).build()));
+                        if (!Futures.get(t.commit()).isSucceeded()) {
+                            throw new IllegalStateException("floor key " + key + " already existed");
+                        }
+                    } else {
+                        Futures.get(kv.put(key, value));
+                    }
+                }
+
+                @Override
+                public void unlock() {
+                    Futures.get(kv.delete(key, DeleteOption.DEFAULT));
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            keepAlive.close();
+            Futures.get(client.getLeaseClient().revoke(lease));
+            client.close();
+        }
+    }
+
+    /** Curator frameworks locking with {@link InterProcessMutex}, one mutex per client and name. */
+    static final class CuratorMutex implements LockSubject {
+        private final String root;
+        private final List<CuratorFramework> clients = new ArrayList<>();
+        private final Map<String, InterProcessMutex> mutexes = new ConcurrentHashMap<>();
+
+        CuratorMutex(String namespace, int count) {
+            this.root = "/" + namespace;
+            for (int i = 0; i < count; i++) {
+                clients.add(startCurator());
+            }
+        }
+
+        @Override
+        public Locker locker(int client, String name) {
+            int i = client % clients.size();
+            InterProcessMutex mutex = mutexes.computeIfAbsent(
+                    i + "/" + name, k -> new InterProcessMutex(clients.get(i), root + "/" + name));
+            return new Locker() {
+                @Override
+                public void lock() throws Exception {
+                    mutex.acquire();
+                }
+
+                @Override
+                public void unlock() throws Exception {
+                    mutex.release();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            clients.forEach(CuratorFramework::close);
+        }
+    }
+
+    /** ZooKeeper's floor: an ephemeral create then a delete, on the raw ZooKeeper handle, on a node of the thread's own. */
+    static final class ZooKeeperFloor implements LockSubject {
+        private final String root;
+        private final CuratorFramework curator;
+        private final AtomicLong nodes = new AtomicLong();
+
+        ZooKeeperFloor(String namespace) {
+            this.root = "/" + namespace;
+            this.curator = startCurator();
+            try {
+                curator.create().creatingParentsIfNeeded().forPath(root);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not create " + root, e);
+            }
+        }
+
+        @Override
+        public Locker locker(int ignored, String name) {
+            String path = root + "/" + name + "-" + nodes.incrementAndGet();
+            byte[] value = "holder".getBytes(StandardCharsets.UTF_8);
+            return new Locker() {
+                @Override
+                public void lock() throws Exception {
+                    zk().create(path, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                }
+
+                @Override
+                public void unlock() throws Exception {
+                    zk().delete(path, -1);
+                }
+            };
+        }
+
+        private ZooKeeper zk() throws Exception {
+            return curator.getZookeeperClient().getZooKeeper();
+        }
+
+        @Override
+        public void close() {
+            curator.close();
+        }
+    }
+
+    static CuratorFramework startCurator() {
+        CuratorFramework c = CuratorFrameworkFactory.newClient(
+                Servers.zookeeper(), (int) SESSION_TTL.toMillis(), 2_000, new RetryOneTime(100));
+        c.start();
+        try {
+            if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
+                c.close();
+                throw new IllegalStateException("Curator could not connect to " + Servers.zookeeper());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c.close();
+            throw new IllegalStateException("interrupted while connecting to ZooKeeper", e);
+        }
+        return c;
+    }
+}

@@ -1,0 +1,317 @@
+package dev.baton.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * The Markdown summary of one run: every scenario's table, each Baton figure beside its floor and its peer from the
+ * same run, as a ratio, then the targets of BENCHMARKS.md with what was measured against each.
+ */
+final class Summary {
+    private static final int[] CONTENDERS = {1, 4, 16, 64};
+    private static final String[][] GROUPS = {
+        // backend, Baton subject, peer, floors...
+        {"inmemory", "baton-inmemory", "reentrantlock"},
+        {"etcd", "baton-etcd", "jetcd-lock", "etcd-put-delete", "etcd-txn-lease"},
+        {"zookeeper", "baton-zookeeper", "curator-mutex", "zk-create-delete"},
+    };
+
+    private final List<RunResult> results;
+    private final Path sidecars;
+    private final StringBuilder md = new StringBuilder();
+    private final List<String[]> targets = new ArrayList<>();
+
+    private Summary(List<RunResult> results, Path sidecars) {
+        this.results = results;
+        this.sidecars = sidecars;
+    }
+
+    static String render(Profile profile, List<RunResult> results, Path sidecars, double seconds) {
+        Summary s = new Summary(results, sidecars);
+        s.header(profile, seconds);
+        s.uncontended();
+        s.contention();
+        s.manyLocks();
+        s.failover();
+        s.held();
+        s.targets();
+        return s.md.toString();
+    }
+
+    private void header(Profile profile, double seconds) {
+        md.append("# Baton benchmarks: ").append(profile.id()).append(" profile\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Machine: %d cores, %s %s, Java %s (%s). Run took %.0f s. Every ratio compares figures measured in"
+                        + " this same run.\n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"),
+                seconds));
+        if (profile == Profile.QUICK) {
+            md.append("\n_Quick profile: one short iteration each, in one JVM; it checks that everything runs."
+                    + " Its numbers are not for publishing._\n");
+        }
+    }
+
+    private void uncontended() {
+        md.append("\n## a. Uncontended cycle (acquire + release, one client, one thread)\n\n");
+        md.append("`Baton ÷ this`: Baton's mean cycle time divided by this row's (1.10× = Baton takes 10% longer).\n\n");
+        md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (String[] g : GROUPS) {
+            Optional<RunResult> baton = find("UncontendedCycle", g[1], -1);
+            for (int i = 1; i < g.length; i++) {
+                Optional<RunResult> r = find("UncontendedCycle", g[i], -1);
+                if (r.isEmpty()) {
+                    continue;
+                }
+                Statistics st = r.get().getPrimaryResult().getStatistics();
+                double mean = st.getMean();
+                double ratio = baton.map(b -> b.getPrimaryResult().getStatistics().getMean() / mean)
+                        .orElse(Double.NaN);
+                md.append(row(
+                        g[0],
+                        "`" + g[i] + "`",
+                        i == 1 ? "Baton" : i == 2 ? "peer" : "floor",
+                        num(st.getPercentile(50)),
+                        num(st.getPercentile(99)),
+                        num(mean),
+                        num(1e6 / mean),
+                        i == 1 ? "" : ratio(ratio)));
+                if (i >= 2) {
+                    String role = i == 2 ? "no slower than " : "within 1.15× of the floor ";
+                    double limit = i == 2 ? 1.0 : 1.15;
+                    if (!g[0].equals("inmemory") || i == 2) {
+                        if (g[0].equals("inmemory")) {
+                            role = "within 3× of ";
+                            limit = 3.0;
+                        }
+                        targets.add(new String[] {
+                            "a. " + g[0] + " uncontended cycle " + role + "`" + g[i] + "`",
+                            "Baton ÷ " + g[i] + " = " + ratio(ratio),
+                            met(ratio <= limit)
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    private void contention() {
+        md.append("\n## b. Contention on one lock (contenders spread over two clients)\n\n");
+        md.append("Hand-off: from the holder's release call to the next holder's acquire returning. Requests per"
+                + " hand-off are Baton's SPI calls (keep-alives apart) divided by acquisitions.\n\n");
+        md.append("| backend | contenders | Baton hand-offs/s | peer | peer hand-offs/s | Baton ÷ peer | Baton hand-off"
+                + " p50 / p99 µs | peer hand-off p50 / p99 µs | Baton requests per hand-off |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+        for (String[] g : GROUPS) {
+            double minRequests = Double.MAX_VALUE;
+            double maxRequests = 0;
+            for (int n : CONTENDERS) {
+                Optional<RunResult> baton = find("Contention", g[1], n);
+                Optional<RunResult> peer = find("Contention", g[2], n);
+                if (baton.isEmpty()) {
+                    continue;
+                }
+                double b = baton.get().getPrimaryResult().getScore();
+                double p = peer.map(r -> r.getPrimaryResult().getScore()).orElse(Double.NaN);
+                Map<String, String> bs = Sidecar.read(sidecars, Sidecar.name("contention", g[1], n));
+                Map<String, String> ps = Sidecar.read(sidecars, Sidecar.name("contention", g[2], n));
+                double requests = value(bs, "requestsPerHandOff");
+                if (n >= 4 && !Double.isNaN(requests)) {
+                    minRequests = Math.min(minRequests, requests);
+                    maxRequests = Math.max(maxRequests, requests);
+                }
+                md.append(row(
+                        g[0],
+                        Integer.toString(n),
+                        num(b),
+                        "`" + g[2] + "`",
+                        num(p),
+                        ratio(b / p),
+                        num(value(bs, "handOffP50Micros")) + " / " + num(value(bs, "handOffP99Micros")),
+                        num(value(ps, "handOffP50Micros")) + " / " + num(value(ps, "handOffP99Micros")),
+                        num(requests)));
+                if (g[0].equals("zookeeper")) {
+                    targets.add(new String[] {
+                        "b. zookeeper, " + n + " contenders: hand-offs/s at least `curator-mutex`'s",
+                        "Baton ÷ curator-mutex = " + ratio(b / p),
+                        met(b >= p)
+                    });
+                } else if (g[0].equals("etcd")) {
+                    targets.add(new String[] {
+                        "b. etcd, " + n + " contenders: at least 4× the hand-offs/s of `jetcd-lock`",
+                        "Baton ÷ jetcd-lock = " + ratio(b / p),
+                        met(b >= 4 * p)
+                    });
+                } else {
+                    targets.add(new String[] {
+                        "b. inmemory, " + n + " contenders: within 3× of `reentrantlock` (hand-offs/s)",
+                        "reentrantlock ÷ Baton = " + ratio(p / b),
+                        met(p / b <= 3)
+                    });
+                }
+            }
+            if (maxRequests > 0) {
+                targets.add(new String[] {
+                    "b. " + g[0] + ": requests per hand-off flat from 4 to 64 contenders (spread ≤ 10%)",
+                    "from " + num(minRequests) + " to " + num(maxRequests),
+                    met(maxRequests <= minRequests * 1.10)
+                });
+            }
+        }
+    }
+
+    private void manyLocks() {
+        md.append("\n## c. Many locks (1,000 names, 16 threads over two clients)\n\n");
+        md.append("| backend | Baton acquisitions/s | peer | peer acquisitions/s | Baton ÷ peer |\n");
+        md.append("|---|---:|---|---:|---:|\n");
+        for (String[] g : GROUPS) {
+            Optional<RunResult> baton = find("ManyLocks", g[1], -1);
+            Optional<RunResult> peer = find("ManyLocks", g[2], -1);
+            if (baton.isEmpty()) {
+                continue;
+            }
+            double b = baton.get().getPrimaryResult().getScore();
+            double p = peer.map(r -> r.getPrimaryResult().getScore()).orElse(Double.NaN);
+            md.append(row(g[0], num(b), "`" + g[2] + "`", num(p), ratio(b / p)));
+        }
+    }
+
+    private void failover() {
+        md.append("\n## d. Failover (leader killed without resigning, or resigning; next leader elected)\n\n");
+        md.append("| backend | how the leader left | session TTL ms | trials | median ms | max ms | target |\n");
+        md.append("|---|---|---:|---:|---:|---:|---|\n");
+        for (RunResult r : results) {
+            if (!r.getParams().getBenchmark().contains("FailoverBenchmark")) {
+                continue;
+            }
+            String backend = r.getParams().getParam("backend");
+            String mode = r.getParams().getParam("mode");
+            long ttl = Long.parseLong(r.getParams().getParam("ttlMillis"));
+            Statistics st = r.getPrimaryResult().getStatistics();
+            boolean kill = mode.equals("kill");
+            String target = kill ? "≤ TTL + 1 s = " + (ttl + 1000) + " ms" : "";
+            md.append(row(
+                    backend,
+                    kill ? "killed" : "resigned",
+                    Long.toString(ttl),
+                    Long.toString(st.getN()),
+                    num(st.getPercentile(50)),
+                    num(st.getMax()),
+                    target));
+            if (kill) {
+                targets.add(new String[] {
+                    "d. " + backend + ": failover after a kill within TTL + 1 s (max of " + st.getN() + " trials)",
+                    "median " + num(st.getPercentile(50)) + " ms, max " + num(st.getMax()) + " ms, TTL " + ttl
+                            + " ms",
+                    met(st.getMax() <= ttl + 1000)
+                });
+            }
+        }
+    }
+
+    private void held() {
+        md.append("\n## e. One coordinator holding many mutexes\n\n");
+        md.append("Heap: used heap after full GCs, after minus before acquiring, divided by the count (client side"
+                + " only for etcd and ZooKeeper; the in-memory backend's server state is in the same heap).\n\n");
+        md.append("| backend | mutexes held | heap bytes per mutex | keep-alives/s | other requests/s while idle |"
+                + " time to acquire all, s | still valid at the end |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        List<String[]> rows = new ArrayList<>();
+        for (RunResult r : results) {
+            if (r.getParams().getBenchmark().contains("HeldMutexesBenchmark")) {
+                rows.add(new String[] {r.getParams().getParam("backend"), r.getParams().getParam("count")});
+            }
+        }
+        for (String[] g : GROUPS) {
+            double first = Double.NaN;
+            String firstCount = null;
+            for (String[] row : rows) {
+                if (!row[0].equals(g[0])) {
+                    continue;
+                }
+                Map<String, String> s = Sidecar.read(sidecars, Sidecar.name("held", row[0], Long.parseLong(row[1])));
+                double keepAlives = value(s, "keepAlivesPerSecond");
+                md.append(row(
+                        row[0],
+                        row[1],
+                        num(value(s, "heapBytesPerMutex")),
+                        num(keepAlives),
+                        num(value(s, "otherRequestsPerSecond")),
+                        num(value(s, "acquireSeconds")),
+                        s.getOrDefault("validAtEnd", "n/a")));
+                if (firstCount == null) {
+                    first = keepAlives;
+                    firstCount = row[1];
+                } else {
+                    targets.add(new String[] {
+                        "e. " + g[0] + ": keep-alive cost flat from " + firstCount + " to " + row[1] + " mutexes",
+                        num(first) + " → " + num(keepAlives) + " keep-alives/s",
+                        met(keepAlives <= first * 1.10 + 0.01)
+                    });
+                }
+            }
+        }
+    }
+
+    private void targets() {
+        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        for (String[] t : targets) {
+            md.append(row(t));
+        }
+    }
+
+    private Optional<RunResult> find(String benchmark, String subject, int threads) {
+        for (RunResult r : results) {
+            if (r.getParams().getBenchmark().contains("." + benchmark + "Benchmark.")
+                    && subject.equals(r.getParams().getParam("subject"))
+                    && (threads < 0 || r.getParams().getThreads() == threads)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static double value(Map<String, String> sidecar, String key) {
+        String v = sidecar.get(key);
+        return v == null ? Double.NaN : Double.parseDouble(v);
+    }
+
+    private static String row(String... cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
+    }
+
+    private static String met(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String ratio(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2f×", v);
+    }
+
+}

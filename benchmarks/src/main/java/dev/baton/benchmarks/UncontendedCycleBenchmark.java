@@ -1,0 +1,64 @@
+package dev.baton.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Scenario a: one client takes and releases one lock, nobody else around. Sampled per cycle, so JMH reports the
+ * latency distribution (p50, p99); with one thread, throughput is the inverse of the mean.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Threads(1)
+public class UncontendedCycleBenchmark {
+    /** The subject; see {@link Subjects}. */
+    @Param({
+        "baton-inmemory",
+        "reentrantlock",
+        "baton-etcd",
+        "etcd-put-delete",
+        "etcd-txn-lease",
+        "jetcd-lock",
+        "baton-zookeeper",
+        "zk-create-delete",
+        "curator-mutex"
+    })
+    public String subject;
+
+    private LockSubject locks;
+    private Locker locker;
+
+    /** Opens the subject with one client. */
+    @Setup
+    public void open() {
+        locks = Subjects.open(subject, 1);
+        locker = locks.locker(0, "uncontended");
+    }
+
+    /** Closes the subject. */
+    @TearDown
+    public void close() {
+        locks.close();
+    }
+
+    /**
+     * Acquire, then release.
+     *
+     * @throws Exception if the subject failed
+     */
+    @Benchmark
+    public void cycle() throws Exception {
+        locker.lock();
+        locker.unlock();
+    }
+}
