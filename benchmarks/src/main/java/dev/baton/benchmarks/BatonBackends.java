@@ -41,13 +41,18 @@ final class BatonBackends implements AutoCloseable {
         }
     }
 
-    /** A new client on the server. */
-    CoordinationBackend open() {
+    /** A new client on the server, counting its requests. */
+    CountingBackend open() {
         return open(serverAddress());
     }
 
     /** A new client on the server, connecting to {@code address} (host:port, such as a proxy's) instead. */
-    CoordinationBackend open(String address) {
+    CountingBackend open(String address) {
+        // etcd creates and lists in one Txn; the other backends make the two calls.
+        return new CountingBackend(connect(address), kind.equals("etcd"));
+    }
+
+    private CoordinationBackend connect(String address) {
         switch (kind) {
             case "etcd":
                 return EtcdCoordinatorBuilder.create()

@@ -68,7 +68,8 @@ public final class BenchmarkMain {
         if (results.isEmpty()) {
             throw new RunnerException("no benchmark matched baton.bench.only=" + only);
         }
-        ResultFormatFactory.getInstance(ResultFormatType.JSON, out.resolve("results.json").toString())
+        ResultFormatFactory.getInstance(
+                        ResultFormatType.JSON, out.resolve("results.json").toString())
                 .writeOut(results);
         String summary = Summary.render(profile, results, sidecars, (System.nanoTime() - started) / 1e9);
         Files.writeString(out.resolve("summary.md"), summary);
@@ -90,16 +91,20 @@ public final class BenchmarkMain {
                     timed(profile, properties).threads(contenders)));
         }
         runs.add(new Run(ManyLocksBenchmark.class.getSimpleName(), timed(profile, properties)));
-        runs.add(new Run(FailoverBenchmark.class.getSimpleName(), base(profile, properties)
-                .param("ttlMillis", Long.toString(profile.failoverTtlMillis))
-                .warmupIterations(profile.failoverWarmups)
-                .measurementIterations(profile.failoverTrials)));
-        runs.add(new Run(HeldMutexesBenchmark.class.getSimpleName(), base(profile, properties)
-                .param("count", profile.heldCounts.toArray(new String[0]))
-                .param("ttlMillis", Long.toString(profile.heldTtlMillis))
-                .param("windowMillis", Long.toString(profile.heldWindowMillis))
-                .warmupIterations(profile.heldWarmups)
-                .measurementIterations(profile.heldWindows)));
+        runs.add(new Run(
+                FailoverBenchmark.class.getSimpleName(),
+                base(profile, properties)
+                        .param("ttlMillis", Long.toString(profile.failoverTtlMillis))
+                        .warmupIterations(profile.failoverWarmups)
+                        .measurementIterations(profile.failoverTrials)));
+        runs.add(new Run(
+                HeldMutexesBenchmark.class.getSimpleName(),
+                base(profile, properties)
+                        .param("count", profile.heldCounts.toArray(new String[0]))
+                        .param("ttlMillis", Long.toString(profile.heldTtlMillis))
+                        .param("windowMillis", Long.toString(profile.heldWindowMillis))
+                        .warmupIterations(profile.heldWarmups)
+                        .measurementIterations(profile.heldWindows)));
         return runs;
     }
 

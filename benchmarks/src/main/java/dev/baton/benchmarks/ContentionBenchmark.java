@@ -89,14 +89,18 @@ public class ContentionBenchmark {
         Sidecar.write(
                 Sidecar.name("contention", subject, contenders),
                 Map.of(
-                        "handOffP50Micros", handOffs.percentileMicros(50),
-                        "handOffP99Micros", handOffs.percentileMicros(99),
-                        "handOffSamples", handOffs.count(),
-                        "acquisitions", measuredAcquisitions,
+                        "handOffP50Micros",
+                        handOffs.percentileMicros(50),
+                        "handOffP99Micros",
+                        handOffs.percentileMicros(99),
+                        "handOffSamples",
+                        handOffs.count(),
+                        "acquisitions",
+                        measuredAcquisitions,
                         "requestsPerHandOff",
-                                baton ? (double) measuredRequests / measuredAcquisitions : Double.NaN,
+                        baton ? (double) measuredRequests / measuredAcquisitions : Double.NaN,
                         "keepAlivesPerHandOff",
-                                baton ? (double) measuredKeepAlives / measuredAcquisitions : Double.NaN));
+                        baton ? (double) measuredKeepAlives / measuredAcquisitions : Double.NaN));
         locks.close();
     }
 

@@ -21,8 +21,15 @@ final class CountingBackend extends ForwardingBackend {
     private final LongAdder keepAlives = new LongAdder();
     private final LongAdder watches = new LongAdder();
 
-    CountingBackend(CoordinationBackend delegate) {
+    private final int createAndListRequests;
+
+    /**
+     * @param delegate the backend
+     * @param createAndListInOneRequest whether the backend creates and lists in one request (etcd: one Txn) or two
+     */
+    CountingBackend(CoordinationBackend delegate, boolean createAndListInOneRequest) {
         super(delegate);
+        this.createAndListRequests = createAndListInOneRequest ? 1 : 2;
     }
 
     /** Requests other than keep-alives, watch registrations included. */
@@ -84,6 +91,12 @@ final class CountingBackend extends ForwardingBackend {
     public boolean compareAndDelete(String key, long expectedVersion) {
         requests.increment();
         return super.compareAndDelete(key, expectedVersion);
+    }
+
+    @Override
+    public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        requests.add(createAndListRequests);
+        return delegate().createIfAbsentAndList(key, value, leaseId, prefix);
     }
 
     @Override

@@ -22,11 +22,11 @@ final class ElectionNode implements AutoCloseable {
         String server = backends.serverAddress();
         if (server == null) {
             proxy = null;
-            backend = new CountingBackend(backends.open());
+            backend = backends.open();
         } else {
             int colon = server.lastIndexOf(':');
             proxy = TcpProxy.start(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)));
-            backend = new CountingBackend(backends.open(proxy.address()));
+            backend = backends.open(proxy.address());
         }
         coordinator = Coordinator.builder(backend)
                 .sessionTtl(sessionTtl)

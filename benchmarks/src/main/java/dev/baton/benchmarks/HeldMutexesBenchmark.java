@@ -80,7 +80,7 @@ public class HeldMutexesBenchmark {
         long before = usedHeapAfterGc();
         Duration ttl = Duration.ofMillis(ttlMillis);
         backends = new BatonBackends(backend, "bench-" + UUID.randomUUID(), ttl);
-        counted = new CountingBackend(backends.open());
+        counted = backends.open();
         coordinator = Coordinator.builder(counted)
                 .sessionTtl(ttl)
                 .closeBackendOnClose(true)

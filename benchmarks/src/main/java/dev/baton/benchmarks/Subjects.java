@@ -83,7 +83,7 @@ final class Subjects {
         Baton(String backend, String namespace, int clients) {
             this.backends = new BatonBackends(backend, namespace, SESSION_TTL);
             for (int i = 0; i < clients; i++) {
-                CountingBackend b = new CountingBackend(backends.open());
+                CountingBackend b = backends.open();
                 counted.add(b);
                 coordinators.add(Coordinator.builder(b)
                         .sessionTtl(SESSION_TTL)
@@ -94,7 +94,8 @@ final class Subjects {
 
         @Override
         public Locker locker(int client, String name) {
-            DistributedLock lock = coordinators.get(client % coordinators.size()).lock(name);
+            DistributedLock lock =
+                    coordinators.get(client % coordinators.size()).lock(name);
             return new Locker() {
                 private LockHandle held;
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.util.Statistics;
 
@@ -65,7 +64,8 @@ final class Summary {
 
     private void uncontended() {
         md.append("\n## a. Uncontended cycle (acquire + release, one client, one thread)\n\n");
-        md.append("`Baton ÷ this`: Baton's mean cycle time divided by this row's (1.10× = Baton takes 10% longer).\n\n");
+        md.append(
+                "`Baton ÷ this`: Baton's mean cycle time divided by this row's (1.10× = Baton takes 10% longer).\n\n");
         md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (String[] g : GROUPS) {
@@ -77,7 +77,8 @@ final class Summary {
                 }
                 Statistics st = r.get().getPrimaryResult().getStatistics();
                 double mean = st.getMean();
-                double ratio = baton.map(b -> b.getPrimaryResult().getStatistics().getMean() / mean)
+                double ratio = baton.map(
+                                b -> b.getPrimaryResult().getStatistics().getMean() / mean)
                         .orElse(Double.NaN);
                 md.append(row(
                         g[0],
@@ -213,8 +214,7 @@ final class Summary {
             if (kill) {
                 targets.add(new String[] {
                     "d. " + backend + ": failover after a kill within TTL + 1 s (max of " + st.getN() + " trials)",
-                    "median " + num(st.getPercentile(50)) + " ms, max " + num(st.getMax()) + " ms, TTL " + ttl
-                            + " ms",
+                    "median " + num(st.getPercentile(50)) + " ms, max " + num(st.getMax()) + " ms, TTL " + ttl + " ms",
                     met(st.getMax() <= ttl + 1000)
                 });
             }
@@ -231,7 +231,9 @@ final class Summary {
         List<String[]> rows = new ArrayList<>();
         for (RunResult r : results) {
             if (r.getParams().getBenchmark().contains("HeldMutexesBenchmark")) {
-                rows.add(new String[] {r.getParams().getParam("backend"), r.getParams().getParam("count")});
+                rows.add(new String[] {
+                    r.getParams().getParam("backend"), r.getParams().getParam("count")
+                });
             }
         }
         for (String[] g : GROUPS) {
@@ -313,5 +315,4 @@ final class Summary {
     static String ratio(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2f×", v);
     }
-
 }

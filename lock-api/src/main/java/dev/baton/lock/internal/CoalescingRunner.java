@@ -24,6 +24,16 @@ final class CoalescingRunner {
         }
     }
 
+    /**
+     * Runs the task on the calling thread if it is not running; otherwise coalesces, like {@link #request()}. The
+     * caller then also runs any runs requested meanwhile.
+     */
+    void runHere() {
+        if (wip.getAndIncrement() == 0) {
+            drain();
+        }
+    }
+
     private void drain() {
         int missed = 1;
         do {

@@ -49,6 +49,9 @@ final class QueueAttempt implements SessionKeeper.Member {
 
     private State state = State.CREATING;
     private Entry own;
+    /** The listing that came with the create, for the first check; null once used. */
+    private Listing firstListing;
+
     private Watch watch;
     private long round;
 
@@ -86,9 +89,9 @@ final class QueueAttempt implements SessionKeeper.Member {
                     null));
             return;
         }
-        Optional<Entry> created;
+        Optional<Listing> created;
         try {
-            created = services.backend().createIfAbsent(key, value, session.leaseId);
+            created = services.backend().createIfAbsentAndList(key, value, session.leaseId, prefix);
         } catch (NoSuchLeaseException gone) {
             services.keeper().lose(session, "the server no longer has the session's lease");
             fail(new LockLostException(
@@ -106,19 +109,30 @@ final class QueueAttempt implements SessionKeeper.Member {
                     lockName, "queue entry " + key + " already existed; entry ids must be unique", null));
             return;
         }
+        Listing listing = created.get();
+        Entry mine = null;
+        for (Entry e : listing.entries()) {
+            if (e.key().equals(key)) {
+                mine = e;
+                break;
+            }
+        }
         boolean abandoned;
         synchronized (lock) {
-            own = created.get();
+            own = mine;
             abandoned = state == State.ABANDONED;
             if (state == State.CREATING) {
                 state = State.WAITING;
+                firstListing = listing;
             }
         }
         if (abandoned) {
             withdraw();
             return;
         }
-        requestCheck();
+        // The first check uses the listing that came with the create, on this thread: an uncontended acquire is one
+        // request and no thread hand-off.
+        checks.runHere();
     }
 
     private void requestCheck() {
@@ -127,19 +141,23 @@ final class QueueAttempt implements SessionKeeper.Member {
 
     private void check() {
         long myRound;
+        Listing listing;
         synchronized (lock) {
             if (state != State.WAITING) {
                 return;
             }
             closeWatchLocked();
             myRound = ++round;
+            listing = firstListing;
+            firstListing = null;
         }
-        Listing listing;
-        try {
-            listing = services.backend().list(prefix);
-        } catch (RuntimeException e) {
-            retryLater(e);
-            return;
+        if (listing == null) {
+            try {
+                listing = services.backend().list(prefix);
+            } catch (RuntimeException e) {
+                retryLater(e);
+                return;
+            }
         }
         List<Entry> entries = listing.entries();
         int index = -1;

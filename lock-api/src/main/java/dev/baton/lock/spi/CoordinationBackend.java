@@ -121,6 +121,28 @@ public interface CoordinationBackend extends AutoCloseable {
     Listing list(String prefix);
 
     /**
+     * Creates a key as {@link #createIfAbsent} does and, when it was created, lists {@code prefix} as {@link #list}
+     * does, as of a revision no older than the create: a waiter's first step, which joins the queue and sees its place
+     * in it. A backend that can do both in one request overrides this (etcd: one {@code Txn} whose success branch
+     * holds the put and the range); the default makes the two calls. If the listing fails after the create took
+     * effect, the exception propagates and the key may exist, as when {@link #createIfAbsent}'s answer is lost.
+     *
+     * @param key the key, directly or indirectly under {@code prefix + "/"}
+     * @param value the value
+     * @param leaseId the lease the key lives and dies with
+     * @param prefix the prefix to list, without trailing {@code /}
+     * @return the listing, which holds the created entry unless it already expired; empty if the key existed
+     * @throws NoSuchLeaseException if the lease does not exist
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    default Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        if (createIfAbsent(key, value, leaseId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(list(prefix));
+    }
+
+    /**
      * Watches a key, or every key under {@code prefix + "/"}, for changes after {@code afterRevision}. Events are
      * delivered one at a time, in revision order, without gaps; when that can no longer be promised (history
      * compacted, connection lost and not resumable) the backend calls {@link WatchListener#onReset(String)} once

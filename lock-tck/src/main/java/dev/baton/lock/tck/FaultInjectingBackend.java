@@ -239,6 +239,22 @@ public class FaultInjectingBackend extends ForwardingBackend {
         return created;
     }
 
+    /**
+     * The combined create and list, passed on as one call so that a backend's one-request form is what is tested;
+     * counted as one {@link Call#CREATE_IF_ABSENT} and one {@link Call#LIST}, and subject to the same faults as a
+     * create (including {@link #failNextCreateAfterWrite()}).
+     */
+    @Override
+    public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        enter(Call.CREATE_IF_ABSENT);
+        counts.get(Call.LIST).incrementAndGet();
+        Optional<Listing> created = delegate().createIfAbsentAndList(key, value, leaseId, prefix);
+        if (created.isPresent() && failNextCreate.compareAndSet(true, false)) {
+            throw lostAnswer(Call.CREATE_IF_ABSENT);
+        }
+        return created;
+    }
+
     @Override
     public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
         enter(Call.COMPARE_AND_SET);

@@ -19,6 +19,7 @@ import java.util.function.LongConsumer;
  */
 public abstract class ForwardingBackend implements CoordinationBackend {
     private final CoordinationBackend delegate;
+    private final boolean forwardsCreateAndList;
 
     /**
      * Creates a decorator.
@@ -28,6 +29,19 @@ public abstract class ForwardingBackend implements CoordinationBackend {
      */
     protected ForwardingBackend(CoordinationBackend delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        // A subclass that changes createIfAbsent or list must see the combined call as those two calls, or its
+        // change would be bypassed; one that changes neither passes the combined call on, one request on servers
+        // that can do it in one.
+        this.forwardsCreateAndList = !overrides("createIfAbsent", String.class, byte[].class, long.class)
+                && !overrides("list", String.class);
+    }
+
+    private boolean overrides(String method, Class<?>... parameters) {
+        try {
+            return getClass().getMethod(method, parameters).getDeclaringClass() != ForwardingBackend.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("CoordinationBackend." + method + " is missing", e);
+        }
     }
 
     /**
@@ -87,6 +101,18 @@ public abstract class ForwardingBackend implements CoordinationBackend {
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
         return delegate.compareAndDelete(key, expectedVersion);
+    }
+
+    /**
+     * Passes the call on to the delegate when this decorator overrides neither {@link #createIfAbsent} nor {@link
+     * #list}; otherwise makes those two calls through this decorator.
+     */
+    @Override
+    public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        if (forwardsCreateAndList) {
+            return delegate.createIfAbsentAndList(key, value, leaseId, prefix);
+        }
+        return CoordinationBackend.super.createIfAbsentAndList(key, value, leaseId, prefix);
     }
 
     @Override
