@@ -41,6 +41,8 @@ public class ContentionBenchmark {
     private volatile boolean measuring;
     private final Samples handOffs = new Samples(1 << 20);
     private final LongAdder acquisitions = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger();
+    private final LongAdder overlaps = new LongAdder();
     private long requestsAtStart;
     private long keepAlivesAtStart;
     private long measuredRequests;
@@ -97,6 +99,8 @@ public class ContentionBenchmark {
                         handOffs.count(),
                         "acquisitions",
                         measuredAcquisitions,
+                        "overlaps",
+                        overlaps.sum(),
                         "requestsPerHandOff",
                         baton ? (double) measuredRequests / measuredAcquisitions : Double.NaN,
                         "keepAlivesPerHandOff",
@@ -130,6 +134,9 @@ public class ContentionBenchmark {
     @Benchmark
     public void handOff(Contender contender) throws Exception {
         contender.locker.lock();
+        if (holders.incrementAndGet() != 1) {
+            overlaps.increment(); // the subject let two contenders hold at once: its figures are not a lock's
+        }
         if (measuring) {
             long released = releasedAt;
             if (released != 0) {
@@ -137,6 +144,7 @@ public class ContentionBenchmark {
             }
             acquisitions.increment();
         }
+        holders.decrementAndGet();
         releasedAt = System.nanoTime();
         contender.locker.unlock();
     }

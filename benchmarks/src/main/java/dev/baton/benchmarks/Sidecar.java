@@ -24,7 +24,7 @@ final class Sidecar {
         return benchmark + "-" + subject + "-" + parameter;
     }
 
-    static void write(String name, Map<String, ? extends Number> figures) {
+    static void write(String name, Map<String, ?> figures) {
         String dir = System.getProperty(DIR);
         if (dir == null) {
             return;

@@ -152,30 +152,33 @@ final class Subjects {
         public void close() {}
     }
 
-    /** jetcd clients with one lease each (kept alive by jetcd), locking through etcd's Lock service. */
+    /**
+     * jetcd clients locking through etcd's Lock service. Every locker has a lease of its own (kept alive by jetcd):
+     * the service names the lock's key after the lease, so two threads sharing one lease would share one key and both
+     * "hold" the lock at once.
+     */
     static final class JetcdLock implements LockSubject {
         private final String namespace;
         private final List<Client> clients = new ArrayList<>();
-        private final List<Long> leases = new ArrayList<>();
-        private final List<CloseableClient> keepAlives = new ArrayList<>();
+        private final List<CloseableClient> keepAlives = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<long[]> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         JetcdLock(String namespace, int count) {
             this.namespace = namespace;
             for (int i = 0; i < count; i++) {
-                Client c = Client.builder().endpoints(Servers.etcd()).build();
-                clients.add(c);
-                long lease = Futures.get(c.getLeaseClient().grant(SESSION_TTL.toSeconds()))
-                        .getID();
-                leases.add(lease);
-                keepAlives.add(c.getLeaseClient().keepAlive(lease, Futures.ignoring()));
+                clients.add(Client.builder().endpoints(Servers.etcd()).build());
             }
         }
 
         @Override
         public Locker locker(int client, String name) {
             int i = client % clients.size();
-            io.etcd.jetcd.Lock lock = clients.get(i).getLockClient();
-            long lease = leases.get(i);
+            Client c = clients.get(i);
+            long lease = Futures.get(c.getLeaseClient().grant(SESSION_TTL.toSeconds()))
+                    .getID();
+            leases.add(new long[] {i, lease});
+            keepAlives.add(c.getLeaseClient().keepAlive(lease, Futures.ignoring()));
+            io.etcd.jetcd.Lock lock = c.getLockClient();
             ByteSequence lockName = bytes(namespace + "/" + name);
             return new Locker() {
                 private ByteSequence key;
@@ -195,10 +198,10 @@ final class Subjects {
         @Override
         public void close() {
             keepAlives.forEach(CloseableClient::close);
-            for (int i = 0; i < clients.size(); i++) {
-                Futures.get(clients.get(i).getLeaseClient().revoke(leases.get(i)));
-                clients.get(i).close();
+            for (long[] lease : leases) {
+                Futures.get(clients.get((int) lease[0]).getLeaseClient().revoke(lease[1]));
             }
+            clients.forEach(Client::close);
         }
     }
 

@@ -112,9 +112,10 @@ final class Summary {
         md.append("\n## b. Contention on one lock (contenders spread over two clients)\n\n");
         md.append("Hand-off: from the holder's release call to the next holder's acquire returning. Requests per"
                 + " hand-off are Baton's SPI calls (keep-alives apart) divided by acquisitions.\n\n");
-        md.append("| backend | contenders | Baton hand-offs/s | peer | peer hand-offs/s | Baton ÷ peer | Baton hand-off"
-                + " p50 / p99 µs | peer hand-off p50 / p99 µs | Baton requests per hand-off |\n");
-        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+        md.append(
+                "| backend | contenders | Baton hand-offs/s | peer | peer hand-offs/s | Baton ÷ peer | Baton hand-off"
+                        + " p50 / p99 µs | peer hand-off p50 / p99 µs | Baton requests per hand-off | overlaps Baton / peer |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (String[] g : GROUPS) {
             double minRequests = Double.MAX_VALUE;
             double maxRequests = 0;
@@ -142,7 +143,15 @@ final class Summary {
                         ratio(b / p),
                         num(value(bs, "handOffP50Micros")) + " / " + num(value(bs, "handOffP99Micros")),
                         num(value(ps, "handOffP50Micros")) + " / " + num(value(ps, "handOffP99Micros")),
-                        num(requests)));
+                        num(requests),
+                        bs.getOrDefault("overlaps", "n/a") + " / " + ps.getOrDefault("overlaps", "n/a")));
+                if (!"0".equals(bs.getOrDefault("overlaps", "0"))) {
+                    targets.add(new String[] {
+                        "b. " + g[0] + ", " + n + " contenders: no two holders at once",
+                        bs.get("overlaps") + " overlaps",
+                        met(false)
+                    });
+                }
                 if (g[0].equals("zookeeper")) {
                     targets.add(new String[] {
                         "b. zookeeper, " + n + " contenders: hand-offs/s at least `curator-mutex`'s",
@@ -226,8 +235,8 @@ final class Summary {
         md.append("Heap: used heap after full GCs, after minus before acquiring, divided by the count (client side"
                 + " only for etcd and ZooKeeper; the in-memory backend's server state is in the same heap).\n\n");
         md.append("| backend | mutexes held | heap bytes per mutex | keep-alives/s | other requests/s while idle |"
-                + " time to acquire all, s | still valid at the end |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+                + " time to acquire all, s | still valid at the end | close (releases all), s |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String[]> rows = new ArrayList<>();
         for (RunResult r : results) {
             if (r.getParams().getBenchmark().contains("HeldMutexesBenchmark")) {
@@ -252,7 +261,11 @@ final class Summary {
                         num(keepAlives),
                         num(value(s, "otherRequestsPerSecond")),
                         num(value(s, "acquireSeconds")),
-                        s.getOrDefault("validAtEnd", "n/a")));
+                        s.getOrDefault("validAtEnd", "n/a"),
+                        num(value(s, "closeSeconds"))
+                                + ("none".equals(s.getOrDefault("closeError", "none"))
+                                        ? ""
+                                        : " (failed: " + s.get("closeError") + ")")));
                 if (firstCount == null) {
                     first = keepAlives;
                     firstCount = row[1];

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -134,6 +135,12 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     private final ConnectionStateListener stateListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledFuture<?> reaping;
+    /**
+     * Structure nodes that lost an entry to this client's deletes and may now be empty. They are removed with the
+     * reaper's round, once per round each, not on the deleting call: a lock that is taken again soon (the common case)
+     * then keeps its parent, and neither the release nor the next acquire pays a round trip for the structure.
+     */
+    private final Set<String> emptiedParents = ConcurrentHashMap.newKeySet();
 
     private ZooKeeperBackend(Builder b, CuratorFramework curator, boolean ownsCurator) {
         this.curator = curator;
@@ -576,7 +583,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                     skipReference = true;
                     continue;
                 }
-                new Nodes().pruneEmptyParents(zk, path);
+                emptiedParents.add(Layout.parent(path));
                 return true;
             }
             throw new LockException(null, description + ": could not compare-and-delete " + key, null);
@@ -713,6 +720,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         }
         watches.close();
         curator.getConnectionStateListenable().removeListener(stateListener);
+        pruneDeletedEntriesParents();
         try {
             if (curator.getZookeeperClient().isConnected()) {
                 ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
@@ -743,6 +751,30 @@ public final class ZooKeeperBackend implements CoordinationBackend {
             reaper.reapOnce();
         } catch (RuntimeException e) {
             log.debug("lease reaper round failed: {}", e.toString());
+        }
+        pruneDeletedEntriesParents();
+    }
+
+    /**
+     * Removes the structure left empty by this client's deletes. Safe against a concurrent create under the same
+     * parent: ZooKeeper refuses to delete a parent that has children, and a create that loses its parent re-creates
+     * it.
+     */
+    private void pruneDeletedEntriesParents() {
+        if (emptiedParents.isEmpty() || !curator.getZookeeperClient().isConnected()) {
+            return;
+        }
+        Nodes nodes = new Nodes();
+        try {
+            ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+            for (String parent : List.copyOf(emptiedParents)) {
+                emptiedParents.remove(parent);
+                nodes.pruneEmptyFrom(zk, parent);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("could not prune empty structure: {}", e.toString());
         }
     }
 
@@ -961,25 +993,33 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     private final class Nodes implements LeaseReaper.NodeFactory {
         @Override
         public void ensurePath(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
-            try {
-                zk.create(path, NOTHING, acl, CreateMode.PERSISTENT);
-            } catch (KeeperException.NodeExistsException e) {
-                // Created meanwhile: fine.
-            } catch (KeeperException.NoNodeException e) {
-                ensurePath(zk, Layout.parent(path));
+            // A parent may be pruned (by this client's pruning or another's) between creating it and creating the
+            // child under it: go up and try again, a bounded number of times.
+            for (int attempt = 1; ; attempt++) {
                 try {
                     zk.create(path, NOTHING, acl, CreateMode.PERSISTENT);
-                } catch (KeeperException.NodeExistsException again) {
-                    // Created meanwhile: fine.
+                    return;
+                } catch (KeeperException.NodeExistsException e) {
+                    return; // created meanwhile: fine
+                } catch (KeeperException.NoNodeException e) {
+                    if (attempt >= ATTEMPTS) {
+                        throw e;
+                    }
+                    ensurePath(zk, Layout.parent(path));
                 }
             }
         }
 
         @Override
         public void pruneEmptyParents(ZooKeeper zk, String entryPath) throws InterruptedException {
+            pruneEmptyFrom(zk, Layout.parent(entryPath));
+        }
+
+        /** Deletes {@code dir} and then its ancestors under the keys root, each only if it is empty. */
+        void pruneEmptyFrom(ZooKeeper zk, String dir) throws InterruptedException {
             // Best effort: a creator that loses its parent to this delete re-creates it (its create fails with
             // NoNode and it retries), so removing empty structure eagerly is safe.
-            String p = Layout.parent(entryPath);
+            String p = dir;
             while (p.startsWith(layout.keysRoot() + "/")) {
                 try {
                     zk.delete(p, -1);
