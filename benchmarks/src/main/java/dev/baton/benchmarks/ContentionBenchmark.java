@@ -32,7 +32,15 @@ public class ContentionBenchmark {
     static final int CLIENTS = 2;
 
     /** The subject; see {@link Subjects}. */
-    @Param({"baton-inmemory", "reentrantlock", "baton-etcd", "jetcd-lock", "baton-zookeeper", "curator-mutex"})
+    @Param({
+        "baton-inmemory",
+        "reentrantlock",
+        "reentrantlock-fair",
+        "baton-etcd",
+        "jetcd-lock",
+        "baton-zookeeper",
+        "curator-mutex"
+    })
     public String subject;
 
     private LockSubject locks;

@@ -27,7 +27,15 @@ public class ManyLocksBenchmark {
     static final int LOCKS = 1_000;
 
     /** The subject; see {@link Subjects}. */
-    @Param({"baton-inmemory", "reentrantlock", "baton-etcd", "jetcd-lock", "baton-zookeeper", "curator-mutex"})
+    @Param({
+        "baton-inmemory",
+        "reentrantlock",
+        "reentrantlock-fair",
+        "baton-etcd",
+        "jetcd-lock",
+        "baton-zookeeper",
+        "curator-mutex"
+    })
     public String subject;
 
     private LockSubject locks;

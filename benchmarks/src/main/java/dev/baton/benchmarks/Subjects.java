@@ -33,7 +33,7 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The subjects a benchmark compares, by name. Baton: {@code baton-inmemory}, {@code baton-etcd}, {@code
- * baton-zookeeper}. Peers: {@code reentrantlock}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
+ * baton-zookeeper}. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
  * curator-mutex} (Curator's {@code InterProcessMutex}). Floors, the fewest writes a lock needs on the same server and no
  * exclusion at all: {@code etcd-put-delete}, {@code etcd-txn-lease} (a put-if-absent Txn on a lease, then a delete)
  * and {@code zk-create-delete} (an ephemeral create, then a delete).
@@ -54,7 +54,9 @@ final class Subjects {
             case "baton-zookeeper":
                 return new Baton("zookeeper", namespace, clients);
             case "reentrantlock":
-                return new JavaLocks();
+                return new JavaLocks(false);
+            case "reentrantlock-fair":
+                return new JavaLocks(true);
             case "jetcd-lock":
                 return new JetcdLock(namespace, clients);
             case "etcd-put-delete":
@@ -128,13 +130,21 @@ final class Subjects {
         }
     }
 
-    /** {@link ReentrantLock}, one per name, shared by every client: the in-process floor. */
+    /**
+     * {@link ReentrantLock}, one per name, shared by every client: the in-process floor. The default lock lets a
+     * thread barge past the queue; the fair one hands the lock to the longest waiter, as Baton's FIFO queue does.
+     */
     static final class JavaLocks implements LockSubject {
         private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+        private final boolean fair;
+
+        JavaLocks(boolean fair) {
+            this.fair = fair;
+        }
 
         @Override
         public Locker locker(int client, String name) {
-            ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+            ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock(fair));
             return new Locker() {
                 @Override
                 public void lock() {

@@ -473,7 +473,15 @@ public final class EtcdBackend implements CoordinationBackend {
         Objects.requireNonNull(listener, "listener must not be null");
         checkOpen();
         ResumableWatch watch = new ResumableWatch(
-                client.getWatchClient(), keys, keyOrPrefix, prefix, afterRevision, listener, scheduler, requestTimeout);
+                client.getWatchClient(),
+                client.getKVClient(),
+                keys,
+                keyOrPrefix,
+                prefix,
+                afterRevision,
+                listener,
+                scheduler,
+                requestTimeout);
         watches.add(watch);
         try {
             watch.start();

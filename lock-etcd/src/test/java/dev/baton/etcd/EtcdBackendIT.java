@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.lock.spi.Watch;
 import dev.baton.lock.spi.WatchEvent;
 import dev.baton.lock.spi.WatchListener;
@@ -135,6 +137,74 @@ class EtcdBackendIT {
                     "a 1 s lease on a member with a 1 s election timeout is rejected: the server raises it to 2 s");
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void create_and_list_returns_the_queue_in_creation_order_with_the_new_entry() throws Exception {
+        try (EtcdBackend backend = cluster.builder("backend-it-create-list").buildBackend()) {
+            long lease = backend.grantLease(Duration.ofSeconds(5));
+            Entry first = backend.createIfAbsent("q/z", bytes("1"), lease).orElseThrow();
+            Listing listing =
+                    backend.createIfAbsentAndList("q/a", bytes("2"), lease, "q").orElseThrow();
+            assertThat(listing.entries()).extracting(Entry::key).containsExactly("q/z", "q/a");
+            Entry created = listing.entries().get(1);
+            assertThat(created.createSequence()).isGreaterThan(first.createSequence());
+            assertThat(created.leaseId()).isEqualTo(lease);
+            assertThat(listing.revision()).as("listing revision").isEqualTo(created.createSequence());
+            assertThat(backend.createIfAbsentAndList("q/a", bytes("3"), lease, "q"))
+                    .as("a second create of the same key")
+                    .isEmpty();
+            backend.revokeLease(lease);
+            assertThatThrownBy(() -> backend.createIfAbsentAndList("q/b", bytes("4"), lease, "q"))
+                    .isInstanceOf(NoSuchLeaseException.class);
+            assertThat(backend.list("q").entries())
+                    .as("keys left after the revoke")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void a_key_watch_opened_after_its_key_was_deleted_reports_the_change() throws Exception {
+        try (EtcdBackend backend = cluster.builder("backend-it-gap").buildBackend()) {
+            Entry e = backend.createIfAbsent("k/a", bytes("1"), Entry.NO_LEASE).orElseThrow();
+            assertThat(backend.compareAndDelete("k/a", e.version())).isTrue();
+            Recording events = new Recording();
+            Watch watch = backend.watch("k/a", false, e.version(), events);
+            Awaitility.await("the deletion, or a reset")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !events.events.isEmpty() || events.reset.get() != null);
+            if (events.reset.get() == null) {
+                assertThat(events.describe()).containsExactly("DELETE k/a");
+            } else {
+                assertThat(events.reset.get()).contains("changed between revision " + e.version());
+            }
+            watch.close();
+        }
+    }
+
+    @Test
+    void a_key_watch_whose_key_did_not_change_before_it_opened_delivers_the_later_deletion() throws Exception {
+        try (EtcdBackend backend = cluster.builder("backend-it-nogap").buildBackend()) {
+            Entry watched =
+                    backend.createIfAbsent("k/p", bytes("1"), Entry.NO_LEASE).orElseThrow();
+            for (int i = 0; i < 5; i++) { // other keys move the revision past the one the watch starts after
+                backend.createIfAbsent("k/other-" + i, bytes("x"), Entry.NO_LEASE)
+                        .orElseThrow();
+            }
+            Recording events = new Recording();
+            Watch watch = backend.watch("k/p", false, watched.version(), events);
+            Awaitility.await("the watch's start checked")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(((dev.baton.etcd.internal.ResumableWatch) watch)::startChecked);
+            assertThat(events.reset.get())
+                    .as("reset of a watch whose key did not change")
+                    .isNull();
+            assertThat(backend.compareAndDelete("k/p", watched.version())).isTrue();
+            Awaitility.await("the deletion").atMost(Duration.ofSeconds(10)).until(() -> !events.events.isEmpty());
+            assertThat(events.describe()).containsExactly("DELETE k/p");
+            assertThat(events.reset.get()).as("reset").isNull();
+            watch.close();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A held queue entry: the handle of a mutex, TTL lock or lease, and the core of an election term.
@@ -39,6 +40,7 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
     private final Services services;
     private final String name;
     private final String key;
+    private volatile Consumer<String> keyFreed;
     private final long token;
     private final Kind kind;
     private final SessionKeeper.Session session;
@@ -121,6 +123,15 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
             }
         }
         return true;
+    }
+
+    /**
+     * Tells {@code freed} the entry's key once a release has certainly deleted it (the compare-and-delete answered
+     * true), so the same lock may create that key again instead of a new one. A release whose answer was lost never
+     * calls it: the janitor may still be removing that key.
+     */
+    void onKeyFreed(Consumer<String> freed) {
+        this.keyFreed = freed;
     }
 
     @Override
@@ -319,7 +330,12 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
             try {
                 // Conditional on this handle's own unique key and version: a lost answer or a retry can never remove
                 // another holder's entry.
-                services.backend().compareAndDelete(key, v);
+                if (services.backend().compareAndDelete(key, v)) {
+                    Consumer<String> freed = keyFreed;
+                    if (freed != null) {
+                        freed.accept(key);
+                    }
+                }
             } catch (RuntimeException e) {
                 services.janitor().deleteKey(key);
             }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -30,6 +31,9 @@ final class MutexRecipe implements DistributedLock {
     private final boolean autoRenew;
     private final Duration renewInterval;
     private final Set<HeldLock> handles = ConcurrentHashMap.newKeySet();
+    /** A key of this lock's queue that a release certainly deleted, for the next attempt to create again. */
+    private final AtomicReference<String> freedKey = new AtomicReference<>();
+
     private final JavaLockView javaLock = new JavaLockView(this);
 
     MutexRecipe(
@@ -111,7 +115,7 @@ final class MutexRecipe implements DistributedLock {
 
     private QueueAttempt newAttempt(SessionKeeper.Session session, boolean tryOnly) {
         byte[] value = new EntryValue(services.coordinatorId(), "").encode();
-        return new QueueAttempt(services, name, prefix, value, tryOnly, session);
+        return new QueueAttempt(services, name, prefix, freedKey.getAndSet(null), value, tryOnly, session);
     }
 
     private void requireNoValidHandle() {
@@ -131,6 +135,7 @@ final class MutexRecipe implements DistributedLock {
         HeldLock handle;
         if (kind == HeldLock.Kind.SESSION) {
             handle = new HeldLock(services, name, won, session, this::ended);
+            handle.onKeyFreed(freedKey::set);
         } else {
             long sent = services.time().nanoTime();
             long leaseId;

@@ -18,10 +18,14 @@ import java.util.concurrent.CompletableFuture;
  * One waiter in a FIFO queue of entries under a prefix: the mutex and the election are both this queue.
  *
  * <p>The waiter creates a unique entry bound to its session; the entry with the lowest creation sequence holds.
- * A waiter watches only its immediate predecessor, so a release wakes exactly one waiter (no herd). On every wake it
- * re-lists and checks that its own entry still exists before deciding anything: a waiter whose session expired while
- * it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex). The creation sequence of the
- * winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
+ * A waiter watches only its immediate predecessor, so a release wakes exactly one waiter (no herd). A waiter whose
+ * session expired while it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake
+ * re-lists and checks that the waiter's own entry still exists before deciding anything, with one exception: when the
+ * predecessor was the head of the queue and its deletion is seen, and the waiter's session is alive by the local
+ * deadline, the waiter is first without another round trip. Entries created later sort after it, and its own entry
+ * lives as long as the session's lease, which the server keeps at least until that deadline: the same reasoning that
+ * keeps a holder's handle valid. A hand-off then costs the holder's delete and one watch event. The creation sequence
+ * of the winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
  *
  * <p>Checks are serialised per attempt (a {@link CoalescingRunner} coalesces wake-ups), so a watch that delivers an
  * event while it is being registered cannot run two checks at once.
@@ -51,6 +55,8 @@ final class QueueAttempt implements SessionKeeper.Member {
     private Entry own;
     /** The listing that came with the create, for the first check; null once used. */
     private Listing firstListing;
+    /** Set by this round's watch when the predecessor, first in the queue at the last listing, was deleted. */
+    private boolean headDeleted;
 
     private Watch watch;
     private long round;
@@ -62,10 +68,27 @@ final class QueueAttempt implements SessionKeeper.Member {
             byte[] value,
             boolean tryOnly,
             SessionKeeper.Session session) {
+        this(services, lockName, prefix, null, value, tryOnly, session);
+    }
+
+    /**
+     * An attempt whose entry takes {@code key}, a key of this queue that a release of the same lock certainly deleted,
+     * or a new unique key when null. Re-creating a freed key keeps the queue's prefix from filling with the tombstones
+     * of one-off keys (on etcd, every listing reads past them until the next compaction); the re-created entry still
+     * gets a new, larger creation sequence, so fencing tokens keep growing.
+     */
+    QueueAttempt(
+            Services services,
+            String lockName,
+            String prefix,
+            String key,
+            byte[] value,
+            boolean tryOnly,
+            SessionKeeper.Session session) {
         this.services = services;
         this.lockName = lockName;
         this.prefix = prefix;
-        this.key = prefix + "/" + services.newEntryId();
+        this.key = key != null ? key : prefix + "/" + services.newEntryId();
         this.value = value;
         this.tryOnly = tryOnly;
         this.session = session;
@@ -142,6 +165,8 @@ final class QueueAttempt implements SessionKeeper.Member {
     private void check() {
         long myRound;
         Listing listing;
+        boolean nowFirst;
+        Entry mine;
         synchronized (lock) {
             if (state != State.WAITING) {
                 return;
@@ -150,6 +175,17 @@ final class QueueAttempt implements SessionKeeper.Member {
             myRound = ++round;
             listing = firstListing;
             firstListing = null;
+            nowFirst = headDeleted;
+            headDeleted = false;
+            mine = own;
+        }
+        // The entry ahead was the queue's head and is gone: entries created later sort after this one, so this one is
+        // first, provided it still exists. It is bound to the session's lease, which the server keeps at least until
+        // the local deadline, so a session alive by that deadline vouches for it without a round trip, exactly as it
+        // vouches for a holder's entry. Anything else (a reset watch, a session past its deadline) re-lists.
+        if (nowFirst && mine != null && session.isAlive(services.time().nanoTime())) {
+            acquired(mine);
+            return;
         }
         if (listing == null) {
             try {
@@ -177,16 +213,7 @@ final class QueueAttempt implements SessionKeeper.Member {
             return;
         }
         if (index == 0) {
-            Entry mine = entries.get(0);
-            synchronized (lock) {
-                if (state != State.WAITING) {
-                    return;
-                }
-                state = State.ACQUIRED;
-                own = mine;
-            }
-            session.unbind(this);
-            result.complete(Optional.of(mine));
+            acquired(entries.get(0));
             return;
         }
         if (tryOnly) {
@@ -202,19 +229,30 @@ final class QueueAttempt implements SessionKeeper.Member {
             return;
         }
         String predecessor = entries.get(index - 1).key();
+        long predecessorSequence = entries.get(index - 1).createSequence();
+        boolean predecessorIsHead = index == 1;
         Watch w;
         try {
             w = services.backend().watch(predecessor, false, listing.revision(), new WatchListener() {
                 @Override
                 public void onEvent(WatchEvent event) {
-                    if (event.type() == WatchEvent.Type.DELETE && event.key().equals(predecessor)) {
-                        wake(myRound);
+                    if (!event.key().equals(predecessor)) {
+                        return;
+                    }
+                    if (event.type() == WatchEvent.Type.DELETE) {
+                        wake(myRound, predecessorIsHead);
+                    } else if (event.entry()
+                            .map(e -> e.createSequence() != predecessorSequence)
+                            .orElse(true)) {
+                        // The key was created again (a lock re-creates a freed key): the entry this waiter queued
+                        // behind is gone, even if a backend reported only the new one. Look again.
+                        wake(myRound, false);
                     }
                 }
 
                 @Override
                 public void onReset(String why) {
-                    wake(myRound);
+                    wake(myRound, false);
                 }
             });
         } catch (RuntimeException e) {
@@ -231,13 +269,28 @@ final class QueueAttempt implements SessionKeeper.Member {
         w.close();
     }
 
-    private void wake(long fromRound) {
+    private void wake(long fromRound, boolean headGone) {
         synchronized (lock) {
             if (fromRound != round || state != State.WAITING) {
                 return;
             }
+            if (headGone) {
+                headDeleted = true;
+            }
         }
         requestCheck();
+    }
+
+    private void acquired(Entry mine) {
+        synchronized (lock) {
+            if (state != State.WAITING) {
+                return;
+            }
+            state = State.ACQUIRED;
+            own = mine;
+        }
+        session.unbind(this);
+        result.complete(Optional.of(mine));
     }
 
     private void retryLater(RuntimeException cause) {

@@ -254,6 +254,11 @@ public final class ConsulWatch implements Watch {
             if (e.version() <= lastSeen.getOrDefault(e.key(), 0L)) {
                 continue; // this answer is older than what the client already delivered for the key
             }
+            if (before != null && before.createSequence() != e.createSequence()) {
+                // Deleted and created again between two answers: Consul reports only the new key, not the deletion.
+                reset("key " + e.key() + " was deleted and created again between two answers of Consul");
+                return;
+            }
             if (before == null && e.createSequence() != e.version()) {
                 reset("key " + e.key() + " was created and changed again between two answers of Consul");
                 return;

@@ -7,6 +7,7 @@ import dev.baton.lock.spi.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
@@ -27,6 +28,15 @@ import org.slf4j.LoggerFactory;
  * below {@code lastDelivered} are dropped, so a replay after a resumption delivers nothing twice. etcd sends all events
  * of one revision in one response, so {@code lastDelivered} only ever advances past complete revisions.
  *
+ * <p>A key watch (not a prefix watch) first opens "from now" rather than from {@code afterRevision + 1}: etcd serves a
+ * watch that starts at a past revision from its "unsynced" group, which it catches up only every 100 ms, so a waiter
+ * whose predecessor is released within that time would hear of it up to 100 ms late (and so would every waiter in a
+ * busy queue, since the revision moves between its listing and its watch). From now, the watch is synced at once. The
+ * revisions between {@code afterRevision} and the watch's start (the "created" answer's header) are then checked with
+ * one read of the key at that start revision: if the key was deleted or written in between, the watch is reset, and
+ * the caller re-lists. Only a watch whose revision moved pays that read. Resumptions after a broken stream start from
+ * {@code lastDelivered + 1} as before.
+ *
  * <p>{@link WatchListener#onReset(String)} is called once, and nothing is delivered afterwards, when the history
  * needed to resume was compacted, when the server rejects the watch for good, or when resumption has failed for
  * longer than the give-up period; the recipes then re-list. Watches are created with {@code requireLeader}, so a
@@ -41,6 +51,8 @@ public final class ResumableWatch implements Watch {
     private static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
     private final io.etcd.jetcd.Watch client;
+    private final io.etcd.jetcd.KV kv;
+    private final long afterRevision;
     private final EtcdKeys keys;
     private final ByteSequence key;
     private final ByteSequence rangeEnd;
@@ -50,6 +62,7 @@ public final class ResumableWatch implements Watch {
     private final Duration giveUpAfter;
 
     private long lastDelivered;
+    private volatile boolean checked;
     private long generation;
     private io.etcd.jetcd.Watch.Watcher current;
     private boolean finished;
@@ -61,6 +74,7 @@ public final class ResumableWatch implements Watch {
      * Creates a watch; {@link #start()} opens it.
      *
      * @param client the jetcd watch client
+     * @param kv the jetcd KV client, for the check of a key watch's first stream
      * @param keys the namespace mapping
      * @param keyOrPrefix the SPI key or prefix
      * @param prefix whether {@code keyOrPrefix} is a prefix
@@ -71,6 +85,7 @@ public final class ResumableWatch implements Watch {
      */
     public ResumableWatch(
             io.etcd.jetcd.Watch client,
+            io.etcd.jetcd.KV kv,
             EtcdKeys keys,
             String keyOrPrefix,
             boolean prefix,
@@ -79,6 +94,8 @@ public final class ResumableWatch implements Watch {
             ScheduledExecutorService scheduler,
             Duration giveUpAfter) {
         this.client = client;
+        this.kv = kv;
+        this.afterRevision = afterRevision;
         this.keys = keys;
         this.key = prefix ? keys.rangeStart(keyOrPrefix) : keys.key(keyOrPrefix);
         this.rangeEnd = prefix ? keys.rangeEnd(keyOrPrefix) : null;
@@ -100,15 +117,26 @@ public final class ResumableWatch implements Watch {
         if (finished) {
             return;
         }
+        boolean fromNow = generation == 0 && rangeEnd == null;
         long myGeneration = ++generation;
-        WatchOption.Builder option =
-                WatchOption.builder().withRevision(lastDelivered + 1).withRequireLeader(true);
+        WatchOption.Builder option = WatchOption.builder().withRequireLeader(true);
+        if (fromNow) {
+            option.withCreateNotify(true);
+        } else {
+            option.withRevision(lastDelivered + 1);
+        }
         if (rangeEnd != null) {
             option.withRange(rangeEnd);
         }
         io.etcd.jetcd.Watch.Watcher opened = client.watch(key, option.build(), new io.etcd.jetcd.Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
+                if (response.isCreatedNotify()) {
+                    if (fromNow) {
+                        checkGap(myGeneration, response.getHeader().getRevision());
+                    }
+                    return;
+                }
                 deliver(myGeneration, response);
             }
 
@@ -172,6 +200,39 @@ public final class ResumableWatch implements Watch {
         }
     }
 
+    /**
+     * Checks the revisions a from-now stream did not cover, {@code afterRevision + 1 .. start}: reads the key at {@code
+     * start} and resets the watch if it was deleted or written after {@code afterRevision}. A stream that broke
+     * meanwhile was resumed from {@code lastDelivered + 1} and covers them itself, so its answer is ignored.
+     */
+    private void checkGap(long fromGeneration, long start) {
+        if (start <= afterRevision) {
+            checked = true;
+            return; // nothing happened between the caller's revision and the watch's start
+        }
+        kv.get(key, GetOption.builder().withRevision(start).build()).whenComplete((response, error) -> {
+            synchronized (this) {
+                if (finished || fromGeneration != generation) {
+                    return;
+                }
+                if (error != null) {
+                    closeCurrent();
+                    reset("could not check the key " + describedKey + " at revision " + start + " for changes after "
+                            + afterRevision + ": " + EtcdCalls.unwrap(error));
+                    return;
+                }
+                List<KeyValue> kvs = response.getKvs();
+                if (kvs.isEmpty() || kvs.get(0).getModRevision() > afterRevision) {
+                    closeCurrent();
+                    reset("the key " + describedKey + " changed between revision " + afterRevision
+                            + " and the start of its watch at " + start);
+                } else {
+                    checked = true;
+                }
+            }
+        });
+    }
+
     private synchronized void failed(long fromGeneration, Throwable error) {
         if (finished || fromGeneration != generation) {
             return;
@@ -233,6 +294,16 @@ public final class ResumableWatch implements Watch {
                 log.debug("closing a jetcd watcher failed: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * Whether the first stream of a key watch has started and nothing was missed before its start (always false for
+     * a prefix watch, which starts from {@code afterRevision + 1} and needs no check). For tests and diagnostics.
+     *
+     * @return whether the start was checked
+     */
+    public boolean startChecked() {
+        return checked;
     }
 
     /**
