@@ -167,11 +167,12 @@ final class QueueAttempt implements SessionKeeper.Member {
         Listing listing;
         boolean nowFirst;
         Entry mine;
+        Watch previous;
         synchronized (lock) {
             if (state != State.WAITING) {
                 return;
             }
-            closeWatchLocked();
+            previous = takeWatchLocked();
             myRound = ++round;
             listing = firstListing;
             firstListing = null;
@@ -179,6 +180,7 @@ final class QueueAttempt implements SessionKeeper.Member {
             headDeleted = false;
             mine = own;
         }
+        close(previous);
         // The entry ahead was the queue's head and is gone: entries created later sort after this one, so this one is
         // first, provided it still exists. It is bound to the session's lease, which the server keeps at least until
         // the local deadline, so a session alive by that deadline vouches for it without a round trip, exactly as it
@@ -314,13 +316,15 @@ final class QueueAttempt implements SessionKeeper.Member {
                         LossReason.SESSION_LOST,
                         "the session was lost while waiting for '" + lockName + "'; nothing was acquired",
                         cause);
+        Watch w;
         synchronized (lock) {
             if (state != State.CREATING && state != State.WAITING) {
                 return;
             }
             state = State.FAILED;
-            closeWatchLocked();
+            w = takeWatchLocked();
         }
+        close(w);
         // The entry dies with the session's lease; nothing to remove here.
         if (failure == null) {
             result.completeExceptionally(
@@ -335,6 +339,7 @@ final class QueueAttempt implements SessionKeeper.Member {
      * #withdraw()} (an attempt still creating its entry withdraws by itself). Returns false if it had acquired.
      */
     boolean abandon() {
+        Watch w = null;
         synchronized (lock) {
             switch (state) {
                 case ACQUIRED:
@@ -342,12 +347,13 @@ final class QueueAttempt implements SessionKeeper.Member {
                 case CREATING:
                 case WAITING:
                     state = State.ABANDONED;
-                    closeWatchLocked();
+                    w = takeWatchLocked();
                     break;
                 default:
                     break;
             }
         }
+        close(w);
         session.unbind(this);
         return true;
     }
@@ -369,21 +375,33 @@ final class QueueAttempt implements SessionKeeper.Member {
     }
 
     private void fail(RuntimeException failure) {
+        Watch w;
         synchronized (lock) {
             if (state == State.ACQUIRED || state == State.ABANDONED) {
                 return;
             }
             state = State.FAILED;
-            closeWatchLocked();
+            w = takeWatchLocked();
         }
+        close(w);
         session.unbind(this);
         result.completeExceptionally(failure);
     }
 
-    private void closeWatchLocked() {
-        if (watch != null) {
-            watch.close();
-            watch = null;
+    /**
+     * Detaches the current watch; the caller closes it after leaving the lock. A backend may deliver events on the
+     * thread of the write that caused them, under its own locks, and the listener takes this attempt's lock: closing a
+     * watch while holding that lock would invert the order and could deadlock with such a delivery.
+     */
+    private Watch takeWatchLocked() {
+        Watch w = watch;
+        watch = null;
+        return w;
+    }
+
+    private static void close(Watch w) {
+        if (w != null) {
+            w.close();
         }
     }
 }
