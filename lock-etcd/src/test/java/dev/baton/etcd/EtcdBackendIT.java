@@ -3,6 +3,8 @@ package dev.baton.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.etcd.internal.EtcdKeys;
+import dev.baton.etcd.internal.ResumableWatch;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
@@ -185,7 +187,9 @@ class EtcdBackendIT {
 
     @Test
     void a_key_watch_whose_key_did_not_change_before_it_opened_delivers_the_later_deletion() throws Exception {
-        try (EtcdBackend backend = cluster.builder("backend-it-nogap").buildBackend()) {
+        try (EtcdBackend backend = cluster.builder("backend-it-nogap").buildBackend();
+                Client client = cluster.adminClient();
+                ScheduledExecutorServiceCloser scheduler = new ScheduledExecutorServiceCloser()) {
             Entry watched =
                     backend.createIfAbsent("k/p", bytes("1"), Entry.NO_LEASE).orElseThrow();
             for (int i = 0; i < 5; i++) { // other keys move the revision past the one the watch starts after
@@ -193,10 +197,21 @@ class EtcdBackendIT {
                         .orElseThrow();
             }
             Recording events = new Recording();
-            Watch watch = backend.watch("k/p", false, watched.version(), events);
+            // The backend's own watch, built directly so the test can see when its start was checked.
+            ResumableWatch watch = new ResumableWatch(
+                    client.getWatchClient(),
+                    client.getKVClient(),
+                    new EtcdKeys(EtcdKeys.normalize("backend-it-nogap")),
+                    "k/p",
+                    false,
+                    watched.version(),
+                    events,
+                    scheduler.executor,
+                    Duration.ofSeconds(10));
+            watch.start();
             Awaitility.await("the watch's start checked")
                     .atMost(Duration.ofSeconds(10))
-                    .until(((dev.baton.etcd.internal.ResumableWatch) watch)::startChecked);
+                    .until(watch::startChecked);
             assertThat(events.reset.get())
                     .as("reset of a watch whose key did not change")
                     .isNull();
@@ -205,6 +220,17 @@ class EtcdBackendIT {
             assertThat(events.describe()).containsExactly("DELETE k/p");
             assertThat(events.reset.get()).as("reset").isNull();
             watch.close();
+        }
+    }
+
+    /** A scheduler for a watch built by the test, shut down with it. */
+    private static final class ScheduledExecutorServiceCloser implements AutoCloseable {
+        final java.util.concurrent.ScheduledExecutorService executor =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
         }
     }
 
