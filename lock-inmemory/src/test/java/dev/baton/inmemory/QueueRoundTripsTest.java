@@ -169,6 +169,40 @@ class QueueRoundTripsTest {
         third.close();
     }
 
+    /** Fails the first listing, as a connection that drops between a create and the list after it. */
+    private static final class FirstListFails extends ForwardingBackend {
+        private final java.util.concurrent.atomic.AtomicBoolean armed =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        FirstListFails(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public dev.baton.lock.spi.Listing list(String prefix) {
+            if (armed.compareAndSet(true, false)) {
+                throw new dev.baton.lock.BackendUnavailableException(null, "connection dropped (the test)", null);
+            }
+            return super.list(prefix);
+        }
+    }
+
+    @Test
+    void a_listing_that_fails_after_the_create_took_effect_is_retried_not_the_acquire_failed() throws Exception {
+        Coordinator c = Coordinator.builder(new FirstListFails(cluster.newBackend()))
+                .sessionTtl(SESSION_TTL)
+                .closeBackendOnClose(true)
+                .build();
+        coordinators.add(c);
+
+        LockHandle handle = c.lock("jobs").acquire(WAIT);
+
+        assertThat(handle.isValid()).isTrue();
+        assertThat(cluster.keys()).as("entries while held").hasSize(1);
+        handle.close();
+        assertThat(cluster.keys()).isEmpty();
+    }
+
     @Test
     void a_released_key_is_created_again_by_the_next_acquire_with_a_larger_token() throws Exception {
         counted();

@@ -121,10 +121,17 @@ final class QueueAttempt implements SessionKeeper.Member {
                     lockName, LossReason.SESSION_LOST, "session lost while requesting '" + lockName + "'", gone));
             return;
         } catch (RuntimeException e) {
-            // The create may have been applied even though its answer was lost: remove the entry eventually so it
-            // cannot hold the lock for a holder who never learns of it.
-            services.janitor().deleteKey(key);
-            fail(Failures.translate(lockName, e));
+            // Either the create failed, or it took effect and the listing after it failed (a backend that makes the
+            // two calls), or its answer was lost. One read tells: if the entry is there on this session's lease, wait
+            // with it as if the create had answered (checks list again, and retry); otherwise remove it eventually,
+            // so that a create applied late cannot hold the lock for a holder who never learns of it.
+            Entry landed = ownEntryAfterFailure();
+            if (landed == null) {
+                services.janitor().deleteKey(key);
+                fail(Failures.translate(lockName, e));
+                return;
+            }
+            startWaiting(landed, null);
             return;
         }
         if (created.isEmpty()) {
@@ -140,6 +147,29 @@ final class QueueAttempt implements SessionKeeper.Member {
                 break;
             }
         }
+        startWaiting(mine, listing);
+    }
+
+    /** The own entry as the server has it after a failed create, or null if absent, foreign or unreadable. */
+    private Entry ownEntryAfterFailure() {
+        if (Thread.currentThread().isInterrupted()) {
+            return null;
+        }
+        try {
+            return services.backend()
+                    .get(key)
+                    .filter(e -> e.leaseId() == session.leaseId)
+                    .orElse(null);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * Moves to waiting with the own entry and, when the create came with one, the first listing; runs the first check
+     * on this thread.
+     */
+    private void startWaiting(Entry mine, Listing listing) {
         boolean abandoned;
         synchronized (lock) {
             own = mine;
