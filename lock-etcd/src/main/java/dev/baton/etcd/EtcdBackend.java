@@ -298,13 +298,8 @@ public final class EtcdBackend implements CoordinationBackend {
         Objects.requireNonNull(value, "value must not be null");
         checkOpen();
         ByteSequence k = keys.key(key);
-        TxnResponse response = commit(
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                        .Then(Op.put(k, ByteSequence.from(value), putOption(leaseId, false))),
-                leaseId,
-                "a create-if-absent Txn of " + key);
+        TxnResponse response =
+                commit(ifAbsent(k).Then(createOp(k, value, leaseId)), leaseId, "a create-if-absent Txn of " + key);
         if (!response.isSucceeded()) {
             return Optional.empty();
         }
@@ -335,23 +330,23 @@ public final class EtcdBackend implements CoordinationBackend {
         checkOpen();
         ByteSequence k = keys.key(key);
         TxnResponse response = commit(
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                        .Then(
-                                Op.put(k, ByteSequence.from(value), putOption(leaseId, false)),
-                                Op.get(keys.rangeStart(prefix), listOption(prefix))),
+                ifAbsent(k).Then(createOp(k, value, leaseId), Op.get(keys.rangeStart(prefix), listOption(prefix))),
                 leaseId,
                 "a create-if-absent-and-list Txn of " + key);
         if (!response.isSucceeded()) {
             return Optional.empty();
         }
-        List<KeyValue> kvs = response.getGetResponses().get(0).getKvs();
-        List<Entry> entries = new ArrayList<>(kvs.size());
-        for (KeyValue kv : kvs) {
-            entries.add(entry(kv));
-        }
-        return Optional.of(new Listing(entries, response.getHeader().getRevision()));
+        return Optional.of(listing(
+                response.getGetResponses().get(0).getKvs(), response.getHeader().getRevision()));
+    }
+
+    /** A {@code Txn} whose success branch runs only if {@code k} does not exist. */
+    private io.etcd.jetcd.Txn ifAbsent(ByteSequence k) {
+        return client.getKVClient().txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+    }
+
+    private static Op createOp(ByteSequence k, byte[] value, long leaseId) {
+        return Op.put(k, ByteSequence.from(value), putOption(leaseId, false));
     }
 
     /**
@@ -438,11 +433,16 @@ public final class EtcdBackend implements CoordinationBackend {
                 client.getKVClient().get(keys.rangeStart(prefix), listOption(prefix)),
                 requestTimeout,
                 "a list of " + prefix + "/");
-        List<Entry> entries = new ArrayList<>(response.getKvs().size());
-        for (KeyValue kv : response.getKvs()) {
+        return listing(response.getKvs(), response.getHeader().getRevision());
+    }
+
+    /** The SPI listing of a range read sorted by create revision. */
+    private Listing listing(List<KeyValue> kvs, long revision) {
+        List<Entry> entries = new ArrayList<>(kvs.size());
+        for (KeyValue kv : kvs) {
             entries.add(entry(kv));
         }
-        return new Listing(entries, response.getHeader().getRevision());
+        return new Listing(entries, revision);
     }
 
     /** Everything under {@code prefix + "/"}, oldest creation first. */

@@ -140,14 +140,18 @@ final class QueueAttempt implements SessionKeeper.Member {
             return;
         }
         Listing listing = created.get();
-        Entry mine = null;
-        for (Entry e : listing.entries()) {
-            if (e.key().equals(key)) {
-                mine = e;
-                break;
+        int index = indexOfOwn(listing.entries());
+        startWaiting(index < 0 ? null : listing.entries().get(index), listing);
+    }
+
+    /** The position of this attempt's entry in a listing, or -1 if it is not there. */
+    private int indexOfOwn(List<Entry> entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).key().equals(key)) {
+                return i;
             }
         }
-        startWaiting(mine, listing);
+        return -1;
     }
 
     /** The own entry as the server has it after a failed create, or null if absent, foreign or unreadable. */
@@ -228,13 +232,7 @@ final class QueueAttempt implements SessionKeeper.Member {
             }
         }
         List<Entry> entries = listing.entries();
-        int index = -1;
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).key().equals(key)) {
-                index = i;
-                break;
-            }
-        }
+        int index = indexOfOwn(entries);
         if (index < 0) {
             fail(new LockLostException(
                     lockName,
