@@ -2,6 +2,8 @@ package dev.baton.etcd;
 
 import dev.baton.etcd.internal.EtcdCalls;
 import dev.baton.etcd.internal.EtcdKeys;
+import dev.baton.etcd.internal.EtcdVersions;
+import dev.baton.etcd.internal.LeaderChangeGuard;
 import dev.baton.etcd.internal.ResumableWatch;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.spi.CoordinationBackend;
@@ -13,11 +15,13 @@ import dev.baton.lock.spi.WatchListener;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -26,14 +30,21 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +92,9 @@ public final class EtcdBackend implements CoordinationBackend {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
 
+    /** The longest a leader-change probe waits for the members' status. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
     private final Client client;
     private final boolean ownsClient;
     private final EtcdKeys keys;
@@ -89,8 +103,11 @@ public final class EtcdBackend implements CoordinationBackend {
     private final Duration minimumTtl;
     private final String description;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService probes;
     private final Set<ResumableWatch> watches = ConcurrentHashMap.newKeySet();
     private final Map<Long, Long> grantedTtlSeconds = new ConcurrentHashMap<>();
+    private final LeaderChangeGuard leaderChanges;
+    private volatile List<Member> knownMembers = List.of();
     private volatile boolean closed;
 
     EtcdBackend(
@@ -115,6 +132,13 @@ public final class EtcdBackend implements CoordinationBackend {
             t.setDaemon(true);
             return t;
         });
+        this.probes = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "baton-etcd-leader-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        this.leaderChanges =
+                new LeaderChangeGuard(this::probeMembers, probes, System::nanoTime, LeaderChangeGuard.GRACE);
         log.debug("created a backend for {}", description);
     }
 
@@ -217,7 +241,24 @@ public final class EtcdBackend implements CoordinationBackend {
      */
     @Override
     public void keepAlive(long leaseId) {
+        keepAliveExtendsDeadline(leaseId);
+    }
+
+    /**
+     * Renews a lease as {@link #keepAlive(long)} does and tells whether the renewal may extend the holder's deadline,
+     * by the raft term in the answer's header (see {@code LeaderChangeGuard}): after a leader change, renewals count
+     * again only once the members that may have led the older term are known to have stepped down. Threadsafe.
+     *
+     * @param leaseId the lease
+     * @return whether the deadline may count from this renewal
+     * @throws NoSuchLeaseException if the lease expired or was revoked
+     * @throws BackendUnavailableException if etcd could not be reached or did not answer in time
+     * @throws IllegalStateException if this backend is closed
+     */
+    @Override
+    public boolean keepAliveExtendsDeadline(long leaseId) {
         checkOpen();
+        long sent = System.nanoTime();
         Long ttlSeconds = grantedTtlSeconds.get(leaseId);
         Duration timeout = requestTimeout;
         if (ttlSeconds != null) {
@@ -239,6 +280,104 @@ public final class EtcdBackend implements CoordinationBackend {
         if (answer.getTTL() <= 0) {
             grantedTtlSeconds.remove(leaseId);
             throw new NoSuchLeaseException(leaseId);
+        }
+        return leaderChanges.counts(answer.getHeader().getRaftTerm(), sent);
+    }
+
+    /**
+     * Switches the leader-change rule off or on; off only for the negative control of the fault tests, which show
+     * the violation the rule prevents.
+     */
+    void leaderChangeRule(boolean on) {
+        leaderChanges.enabled(on);
+    }
+
+    /**
+     * Asks every member for its Maintenance status, each within {@link #probeTimeout()}, in parallel. The member list
+     * is read through the client and remembered, so that a probe still knows every member when the list cannot be
+     * read.
+     */
+    private LeaderChangeGuard.ClusterStatus probeMembers() {
+        Duration timeout = probeTimeout();
+        try {
+            List<Member> list = calls.await(client.getClusterClient().listMember(), timeout, "a member list")
+                    .getMembers();
+            if (!list.isEmpty()) {
+                knownMembers = list;
+            }
+        } catch (RuntimeException e) {
+            if (knownMembers.isEmpty()) {
+                throw e;
+            }
+        }
+        List<Member> members = knownMembers;
+        Map<Long, CompletableFuture<StatusResponse>> pending = new HashMap<>();
+        for (Member m : members) {
+            if (!m.getClientURIs().isEmpty()) {
+                pending.put(
+                        m.getId(),
+                        client.getMaintenanceClient()
+                                .statusMember(m.getClientURIs().get(0).toString()));
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Long, LeaderChangeGuard.MemberStatus> answers = new HashMap<>();
+        Set<Long> ids = new HashSet<>();
+        for (Member m : members) {
+            ids.add(m.getId());
+        }
+        for (Map.Entry<Long, CompletableFuture<StatusResponse>> e : pending.entrySet()) {
+            try {
+                StatusResponse status =
+                        e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                answers.put(
+                        e.getKey(),
+                        new LeaderChangeGuard.MemberStatus(
+                                status.getRaftTerm(), status.getLeader(), status.getVersion()));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                e.getValue().cancel(true);
+            } catch (ExecutionException | TimeoutException | RuntimeException failed) {
+                e.getValue().cancel(true);
+            }
+        }
+        return new LeaderChangeGuard.ClusterStatus(ids, answers);
+    }
+
+    /** How long a probe waits for the members: short, as it paces the leader-change rule; at most 1 s. */
+    private Duration probeTimeout() {
+        return requestTimeout.compareTo(PROBE_TIMEOUT) < 0 ? requestTimeout : PROBE_TIMEOUT;
+    }
+
+    /**
+     * Reads every member's status once at connect time: seeds the leader-change rule with the current term and
+     * leader, and logs a warning for each member that runs an etcd version with a known lease-safety bug.
+     */
+    void inspectCluster() {
+        LeaderChangeGuard.ClusterStatus status;
+        try {
+            status = probeMembers();
+        } catch (RuntimeException e) {
+            log.debug("could not read the status of the members of {}: {}", description, e.toString());
+            return;
+        }
+        leaderChanges.seed(status);
+        for (Map.Entry<Long, LeaderChangeGuard.MemberStatus> e :
+                status.answers().entrySet()) {
+            String version = e.getValue().version();
+            if (EtcdVersions.revokesFromStaleLeader(version)) {
+                log.warn(
+                        "{}: member {} runs etcd {}, in which a leader that stalls (CPU starvation, a slow fsync, a"
+                                + " pause) may revoke, when it runs again, leases the new leader kept alive (etcd issues"
+                                + " 12528 and 15247; fixed in 3.4.31 and 3.5.13 by pull request 16822, backported as"
+                                + " 17465 and 17425). Holders stay safe: renewals count only once the old leader is"
+                                + " known to have stepped down, so a leader that stalls for longer than about the"
+                                + " session TTL minus its margin makes holders lose their locks. Upgrade etcd to"
+                                + " 3.5.13 or later.",
+                        description,
+                        Long.toHexString(e.getKey()),
+                        version);
+            }
         }
     }
 
@@ -536,6 +675,7 @@ public final class EtcdBackend implements CoordinationBackend {
         }
         watches.clear();
         scheduler.shutdownNow();
+        probes.shutdownNow();
         if (ownsClient) {
             try {
                 client.close();

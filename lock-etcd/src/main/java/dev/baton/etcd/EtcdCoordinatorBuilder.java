@@ -374,6 +374,7 @@ public final class EtcdCoordinatorBuilder {
         EtcdBackend backend = buildBackend();
         try {
             backend.checkAccess();
+            backend.inspectCluster();
             CoordinatorBuilder builder = Coordinator.builder(backend).closeBackendOnClose(true);
             if (sessionTtl != null) {
                 builder.sessionTtl(sessionTtl);

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
- * Local etcd processes for tests: one node or a cluster, from Debian's {@code etcd-server} binary found on the PATH (or
- * at {@code /usr/bin/etcd}), each member on free loopback ports with a data dir in a fresh temp dir (on tmpfs where
+ * Local etcd processes for tests: one node or a cluster, from the binary named by the system property {@code
+ * baton.etcd.binary} or the environment variable {@code BATON_ETCD_BINARY} (for example etcd 3.5 fetched by {@code
+ * .ci/etcd-3.5}), else Debian's {@code etcd-server} binary found on the PATH (or at {@code /usr/bin/etcd}), each member on free loopback ports with a data dir in a fresh temp dir (on tmpfs where
  * there is one, so fsync is cheap). Members can be killed (SIGKILL), paused (SIGSTOP), resumed (SIGCONT) and
  * restarted on their data dirs, by PID. Everything stops on {@link #close()}, and on JVM exit through a shutdown hook.
  * {@link #startTls(int, TestCertificates)} serves the client URLs over mutual TLS instead of plain http.
@@ -80,6 +81,15 @@ public final class EtcdCluster implements AutoCloseable {
      * BATON_REQUIRE_BACKENDS} names etcd, skips otherwise).
      */
     static Path binary() {
+        String chosen = System.getProperty("baton.etcd.binary", System.getenv("BATON_ETCD_BINARY"));
+        if (chosen != null && !chosen.isBlank()) {
+            Path given = Paths.get(chosen);
+            if (!Files.isRegularFile(given) || !Files.isExecutable(given)) {
+                throw new IllegalStateException("the etcd binary named by BATON_ETCD_BINARY (or -Dbaton.etcd.binary), "
+                        + given + ", is not an executable file; run .ci/etcd-3.5 to fetch etcd 3.5");
+            }
+            return given;
+        }
         String path = System.getenv("PATH");
         List<Path> candidates = new ArrayList<>();
         if (path != null) {

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link Session#isAlive(long)} checks the deadline itself, so even a delayed timer thread cannot make a handle look
  * valid past it.
  *
+ * <p>A backend may answer a renewal as acknowledged but not counting ({@link
+ * CoordinationBackend#keepAliveExtendsDeadline(long)}): the deadline then stays where the last counting renewal put
+ * it, and the keeper renews sooner until a renewal counts again.
+ *
  * <p>After a loss the keeper opens a fresh session in the background; handles of the old session stay lost.
  */
 final class SessionKeeper {
@@ -226,8 +230,9 @@ final class SessionKeeper {
             return;
         }
         long sent = time.nanoTime();
+        boolean counts;
         try {
-            backend.keepAlive(s.leaseId);
+            counts = backend.keepAliveExtendsDeadline(s.leaseId);
         } catch (NoSuchLeaseException gone) {
             lose(s, "the server no longer has the session's lease");
             return;
@@ -249,7 +254,7 @@ final class SessionKeeper {
             // Validity is monotonic: a session whose deadline passed before this answer arrived counts as lost, even
             // though the server renewed it (a handle that once read invalid must never read valid again).
             tooLate = s.lost || time.nanoTime() - s.deadlineNanos >= 0;
-            if (!tooLate && newDeadline - s.deadlineNanos > 0) {
+            if (!tooLate && counts && newDeadline - s.deadlineNanos > 0) {
                 s.deadlineNanos = newDeadline;
             }
         }
@@ -258,7 +263,15 @@ final class SessionKeeper {
             return;
         }
         transition(s, SessionState.CONNECTED);
-        scheduleRenewal(s, renewInterval);
+        if (counts) {
+            scheduleRenewal(s, renewInterval);
+        } else {
+            // The server renewed the lease but the backend cannot yet let the deadline count from it (see
+            // CoordinationBackend.keepAliveExtendsDeadline): renew sooner, so that the first renewal that counts comes
+            // soon after the backend's condition clears, before the unchanged deadline passes.
+            log.debug("session {}: renewal acknowledged but not counted; deadline stays", s.generation);
+            scheduleRenewal(s, renewInterval.dividedBy(4));
+        }
     }
 
     /** Moves the state for session {@code s} if it is still current and alive; returns the previous state. */

@@ -58,6 +58,28 @@ public interface CoordinationBackend extends AutoCloseable {
     void keepAlive(long leaseId);
 
     /**
+     * Renews a lease as {@link #keepAlive(long)} does, and tells whether the caller's local deadline may count from
+     * this renewal. The coordinator's deadline is {@code sendTime(renewal) + ttl - margin}, which is safe only if the
+     * server will not expire the lease before {@code ttl} after it received that renewal. A backend that knows of a
+     * server-side condition under which a renewal the server acknowledged does not protect the lease for that long
+     * (etcd: a stalled former leader that still holds its own, older view of lease expiry and may revoke leases once it
+     * runs again) answers {@code false}: the lease was renewed, but the deadline stays where earlier renewals put it.
+     * The coordinator then renews again sooner, and a later renewal that answers {@code true} moves the deadline on.
+     *
+     * <p>Optional: the default renews with {@link #keepAlive(long)} and answers {@code true}, which keeps the plain
+     * rule for backends without such a condition.
+     *
+     * @param leaseId the lease
+     * @return whether the deadline may count from this renewal's send time
+     * @throws NoSuchLeaseException if the lease expired or was revoked
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    default boolean keepAliveExtendsDeadline(long leaseId) {
+        keepAlive(leaseId);
+        return true;
+    }
+
+    /**
      * Revokes a lease and deletes its keys. Revoking an unknown lease does nothing.
      *
      * @param leaseId the lease

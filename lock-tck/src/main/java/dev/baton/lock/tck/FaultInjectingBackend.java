@@ -218,6 +218,12 @@ public class FaultInjectingBackend extends ForwardingBackend {
     }
 
     @Override
+    public boolean keepAliveExtendsDeadline(long leaseId) {
+        enter(Call.KEEP_ALIVE);
+        return super.keepAliveExtendsDeadline(leaseId);
+    }
+
+    @Override
     public void revokeLease(long leaseId) {
         enter(Call.REVOKE_LEASE);
         super.revokeLease(leaseId);

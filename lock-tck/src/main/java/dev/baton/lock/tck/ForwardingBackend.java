@@ -79,6 +79,11 @@ public abstract class ForwardingBackend implements CoordinationBackend {
     }
 
     @Override
+    public boolean keepAliveExtendsDeadline(long leaseId) {
+        return delegate.keepAliveExtendsDeadline(leaseId);
+    }
+
+    @Override
     public void revokeLease(long leaseId) {
         delegate.revokeLease(leaseId);
     }
