@@ -136,7 +136,8 @@ public final class EtcdCoordinatorBuilder {
      * @param user the user name
      * @param password the password
      * @return this builder
-     * @throws IllegalArgumentException if {@code user} is empty
+     * @throws IllegalArgumentException if {@code user} or {@code password} is empty (jetcd itself refuses to
+     *     authenticate with an empty password, before sending anything)
      * @throws NullPointerException if either is null
      */
     public EtcdCoordinatorBuilder credentials(String user, String password) {
@@ -144,6 +145,11 @@ public final class EtcdCoordinatorBuilder {
         Objects.requireNonNull(password, "password must not be null");
         if (user.isEmpty()) {
             throw new IllegalArgumentException("user must not be empty");
+        }
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("the password of user '" + user + "' is empty: the jetcd client refuses"
+                    + " to authenticate with an empty password (its own check; no request would reach etcd). Give"
+                    + " the user's password, or leave credentials(...) unset for a cluster without auth");
         }
         this.user = user;
         this.password = password.getBytes(StandardCharsets.UTF_8);

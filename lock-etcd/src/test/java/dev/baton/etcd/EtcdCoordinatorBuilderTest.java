@@ -3,7 +3,9 @@ package dev.baton.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.etcd.internal.EtcdCalls;
 import io.etcd.jetcd.Client;
+import io.grpc.Status;
 import java.lang.reflect.Proxy;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -126,5 +128,30 @@ class EtcdCoordinatorBuilderTest {
             assertThat(backend.describe()).contains("user 'app'").doesNotContain("s3cr3t-pw");
             assertThat(backend.toString()).doesNotContain("s3cr3t-pw");
         }
+    }
+
+    @Test
+    void an_empty_password_is_refused_as_the_client_s_own_check_not_the_server_s() {
+        assertThatThrownBy(() -> EtcdCoordinatorBuilder.create().credentials("app", ""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("password of user 'app' is empty")
+                .hasMessageContaining("the jetcd client refuses to authenticate with an empty password")
+                .hasMessageContaining("no request would reach etcd")
+                .hasMessageNotContaining("server refused");
+    }
+
+    @Test
+    void a_jetcd_client_refusing_an_empty_password_is_reported_as_such() {
+        // What jetcd's own credential check fails a call with when a caller-built Client has an empty password.
+        Throwable failure = Status.UNAUTHENTICATED
+                .withDescription("Failed computing credential metadata")
+                .withCause(new IllegalArgumentException("password can not be empty."))
+                .asRuntimeException();
+        EtcdCalls calls = new EtcdCalls("etcd http://127.0.0.1:2379", "app");
+        assertThat(calls.translate(failure, "a get"))
+                .isInstanceOf(EtcdAuthenticationException.class)
+                .hasMessageContaining("the jetcd client refused to authenticate user 'app' with an empty password")
+                .hasMessageContaining("no request reached etcd http://127.0.0.1:2379")
+                .hasMessageNotContaining("refused user");
     }
 }

@@ -123,6 +123,15 @@ public final class EtcdCalls {
         if (handshake != null) {
             return tlsFailure(handshake, cause);
         }
+        if (lower.contains("password can not be empty") || lower.contains("username can not be empty")) {
+            return new EtcdAuthenticationException(
+                    "the jetcd client refused to authenticate " + who() + " with an empty "
+                            + (lower.contains("password can not be empty") ? "password" : "user name")
+                            + ": its own check, so no request reached " + description
+                            + "; give the jetcd Client a non-empty user and password (or none, for a cluster without"
+                            + " auth)",
+                    cause);
+        }
         if (lower.contains("authentication failed")
                 || lower.contains("invalid user id or password")
                 || (code == Status.Code.UNAUTHENTICATED && user != null)) {
