@@ -45,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,12 @@ import org.slf4j.LoggerFactory;
  *       history as {@link WatchListener#onReset(String) onReset} (see {@code ResumableWatch}).
  * </ul>
  *
+ * <p><b>Failover.</b> Idempotent requests ({@link #get}, {@link #list}, {@link #compareAndDelete}, {@link
+ * #revokeLease}) run in attempts of at most a quarter of the request timeout (250 ms to 1 s), each on the next
+ * endpoint of jetcd's round-robin, until the request timeout: a member that was killed, or a stopped leader that
+ * answers nothing, costs one attempt instead of the whole request timeout. Renewals carry the leader-change rule
+ * ({@link #keepAliveExtendsDeadline}).
+ *
  * <p><b>TTLs.</b> etcd counts lease TTLs in whole seconds: a requested TTL is rounded <em>up</em>, so the server never
  * expires a lease before the TTL the coordinator computes its local deadline from. etcd also raises every TTL below
  * its own minimum (1.5 × its election timeout, rounded up to seconds: 2 s with the default 1 s election timeout)
@@ -91,6 +98,10 @@ public final class EtcdBackend implements CoordinationBackend {
     public static final Duration MAXIMUM_TTL = Duration.ofSeconds(9_000_000_000L);
 
     private static final Logger log = LoggerFactory.getLogger(EtcdBackend.class);
+
+    private static final Duration MIN_ATTEMPT = Duration.ofMillis(250);
+    private static final Duration MAX_ATTEMPT = Duration.ofSeconds(1);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
     /** The longest a leader-change probe waits for the members' status. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -392,7 +403,7 @@ public final class EtcdBackend implements CoordinationBackend {
     public void revokeLease(long leaseId) {
         checkOpen();
         try {
-            calls.await(client.getLeaseClient().revoke(leaseId), requestTimeout, "a lease revoke");
+            withFailover(() -> client.getLeaseClient().revoke(leaseId), "a lease revoke");
         } catch (BackendUnavailableException e) {
             if (!EtcdCalls.isLeaseNotFound(e.getCause())) {
                 throw e;
@@ -413,7 +424,7 @@ public final class EtcdBackend implements CoordinationBackend {
     public Optional<Entry> get(String key) {
         checkKey(key);
         checkOpen();
-        GetResponse response = calls.await(client.getKVClient().get(keys.key(key)), requestTimeout, "a get of " + key);
+        GetResponse response = withFailover(() -> client.getKVClient().get(keys.key(key)), "a get of " + key);
         if (response.getKvs().isEmpty()) {
             return Optional.empty();
         }
@@ -543,13 +554,13 @@ public final class EtcdBackend implements CoordinationBackend {
             return false;
         }
         ByteSequence k = keys.key(key);
-        TxnResponse response = calls.await(
-                client.getKVClient()
+        // Idempotent: once the delete took effect, a retry finds another mod revision and answers false.
+        TxnResponse response = withFailover(
+                () -> client.getKVClient()
                         .txn()
                         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion)))
                         .Then(Op.delete(k, DeleteOption.DEFAULT))
                         .commit(),
-                requestTimeout,
                 "a compare-and-delete Txn of " + key);
         return response.isSucceeded()
                 && !response.getDeleteResponses().isEmpty()
@@ -568,9 +579,8 @@ public final class EtcdBackend implements CoordinationBackend {
     public Listing list(String prefix) {
         checkKey(prefix);
         checkOpen();
-        GetResponse response = calls.await(
-                client.getKVClient().get(keys.rangeStart(prefix), listOption(prefix)),
-                requestTimeout,
+        GetResponse response = withFailover(
+                () -> client.getKVClient().get(keys.rangeStart(prefix), listOption(prefix)),
                 "a list of " + prefix + "/");
         return listing(response.getKvs(), response.getHeader().getRevision());
     }
@@ -648,15 +658,14 @@ public final class EtcdBackend implements CoordinationBackend {
      */
     void checkAccess() {
         checkOpen();
-        calls.await(
-                client.getKVClient()
+        withFailover(
+                () -> client.getKVClient()
                         .get(
                                 keys.namespaceStart(),
                                 GetOption.builder()
                                         .withRange(keys.namespaceEnd())
                                         .withCountOnly(true)
                                         .build()),
-                requestTimeout,
                 "a read of the namespace");
     }
 
@@ -688,6 +697,66 @@ public final class EtcdBackend implements CoordinationBackend {
     @Override
     public String toString() {
         return "EtcdBackend{" + description + (closed ? ", closed" : "") + "}";
+    }
+
+    /**
+     * Runs an idempotent request (a read, a revoke, a compare-and-delete) in attempts of at most {@link
+     * #attemptTimeout()} each, within the request timeout. jetcd spreads calls over the endpoints round-robin, so a new
+     * attempt goes to the next member: a request stuck on a stopped member (its sockets stay open, it answers nothing)
+     * or failing on a killed one moves on to a member that can reach the leader, instead of waiting out the whole
+     * request timeout. Credential and permission failures, and "lease not found", are not retried.
+     */
+    private <T> T withFailover(Supplier<CompletableFuture<T>> call, String what) {
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        long attempt = attemptTimeout().toNanos();
+        int attempts = 0;
+        while (true) {
+            long started = System.nanoTime();
+            long left = deadline - started;
+            attempts++;
+            try {
+                return calls.await(call.get(), Duration.ofNanos(Math.min(left, attempt)), what);
+            } catch (EtcdAuthenticationException e) {
+                throw e;
+            } catch (BackendUnavailableException e) {
+                if (EtcdCalls.isLeaseNotFound(e.getCause())
+                        || Thread.currentThread().isInterrupted()
+                        || closed
+                        || deadline - System.nanoTime() <= 0) {
+                    if (attempts > 1 && !EtcdCalls.isLeaseNotFound(e.getCause())) {
+                        throw new BackendUnavailableException(
+                                null,
+                                description + " did not answer " + what + " within " + requestTimeout
+                                        + " (request timeout; " + attempts + " attempts on the client's endpoints);"
+                                        + " check that etcd runs and is reachable",
+                                e);
+                    }
+                    throw e;
+                }
+                long quick = started + RETRY_PAUSE.toNanos() - System.nanoTime();
+                if (quick > 0) {
+                    // A fast failure (connection refused): pause briefly instead of spinning through the endpoints.
+                    try {
+                        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(quick) + 1);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * How long one attempt of an idempotent request may take: a quarter of the request timeout, between 250 ms and
+     * 1 s; long enough for a healthy member under load, short enough to leave room for attempts on other members.
+     */
+    Duration attemptTimeout() {
+        Duration quarter = requestTimeout.dividedBy(4);
+        if (quarter.compareTo(MIN_ATTEMPT) < 0) {
+            return requestTimeout.compareTo(MIN_ATTEMPT) < 0 ? requestTimeout : MIN_ATTEMPT;
+        }
+        return quarter.compareTo(MAX_ATTEMPT) > 0 ? MAX_ATTEMPT : quarter;
     }
 
     private TxnResponse commit(io.etcd.jetcd.Txn txn, long leaseId, String what) {

@@ -124,7 +124,9 @@ class EtcdLeaderPauseIT {
                 SESSION_TTL.toMillis(),
                 violations,
                 losses,
-                rule ? "spurious losses: the new leader kept the lease alive" : "losses by the server");
+                rule
+                        ? "spurious losses: the new leader kept the lease alive"
+                        : "rule off: deadline passed or lease revoked");
         return trials;
     }
 
@@ -190,7 +192,7 @@ class EtcdLeaderPauseIT {
     }
 
     /** Acquires, queueing again when the fault cost C's own session while it waited (the rule applies to it too). */
-    private static LockHandle acquireThroughLosses(Coordinator c, String name) throws InterruptedException {
+    static LockHandle acquireThroughLosses(Coordinator c, String name) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -203,7 +205,7 @@ class EtcdLeaderPauseIT {
         }
     }
 
-    private static Coordinator coordinator(EtcdCluster cluster, boolean rule) {
+    static Coordinator coordinator(EtcdCluster cluster, boolean rule) {
         EtcdBackend backend = cluster.builder("leader-pause-it").buildBackend();
         backend.leaderChangeRule(rule);
         return Coordinator.builder(backend)

@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -25,6 +29,13 @@ import java.util.function.Consumer;
  * ahead. Status moves once, by compare-and-set under the monitor, from HELD to RELEASED or LOST.
  */
 final class HeldLock implements LockHandle, SessionKeeper.Member {
+    /**
+     * How long {@link #close()} waits for the first attempt to remove the lock from the server before it returns and
+     * leaves the rest to the janitor: long enough for a healthy server to answer, so that a quiet release is complete
+     * when close() returns; short enough that a release never blocks on a server that does not answer.
+     */
+    static final Duration RELEASE_WAIT = Duration.ofMillis(250);
+
     enum Kind {
         SESSION,
         FIXED_TTL,
@@ -322,25 +333,44 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
             session.unbind(this);
         }
         onEnd.accept(this, LossReason.RELEASED);
+        // The handle is invalid from here on; the server-side removal goes on in the background, and close() waits
+        // for its first attempt at most RELEASE_WAIT, so that a member that is down or a leader that is stopped
+        // never holds a release up for a whole request timeout.
+        CompletableFuture<Void> firstAttempt;
         if (kind == Kind.SESSION) {
             long v;
             synchronized (this) {
                 v = version;
             }
-            try {
-                // Conditional on this handle's own unique key and version: a lost answer or a retry can never remove
-                // another holder's entry.
-                if (services.backend().compareAndDelete(key, v)) {
-                    Consumer<String> freed = keyFreed;
-                    if (freed != null) {
-                        freed.accept(key);
-                    }
-                }
-            } catch (RuntimeException e) {
-                services.janitor().deleteKey(key);
-            }
+            // Conditional on this handle's own unique key and version: a lost answer or a retry can never remove
+            // another holder's entry.
+            firstAttempt = services.janitor()
+                    .attemptInBackground(
+                            "release " + key,
+                            () -> {
+                                if (services.backend().compareAndDelete(key, v)) {
+                                    Consumer<String> freed = keyFreed;
+                                    if (freed != null) {
+                                        freed.accept(key);
+                                    }
+                                }
+                            },
+                            () -> services.janitor().deleteKey(key));
         } else {
-            revokeOwnLeaseNow();
+            firstAttempt = services.janitor()
+                    .attemptInBackground(
+                            "release lease " + Long.toHexString(leaseId),
+                            () -> services.backend().revokeLease(leaseId),
+                            () -> services.janitor().revokeLease(leaseId));
+        }
+        try {
+            firstAttempt.get(RELEASE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // still trying: the janitor finishes it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // cannot happen: the future is only ever completed normally
         }
     }
 

@@ -6,8 +6,10 @@ import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,32 @@ final class Janitor {
                 throw new StillPending("absent for now; a late write may still land");
             }
         }));
+    }
+
+    /**
+     * Runs {@code attempt} once on the blocking executor and, if it throws, hands the cleanup to {@code retry} (which
+     * submits a retried job): a release's delete goes on in the background, so a release never waits for a server
+     * that does not answer. The returned future completes when the first attempt ended, either way.
+     */
+    CompletableFuture<Void> attemptInBackground(String description, Runnable attempt, Runnable retry) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                attempt.run();
+            } catch (RuntimeException e) {
+                log.debug("'{}' failed, retrying in the background: {}", description, e.toString());
+                retry.run();
+            } finally {
+                done.complete(null);
+            }
+        };
+        try {
+            blocking.execute(task);
+        } catch (RejectedExecutionException e) {
+            retry.run();
+            done.complete(null);
+        }
+        return done;
     }
 
     /** Revokes {@code leaseId} eventually. */
