@@ -98,6 +98,33 @@ class EtcdLeaderPauseIT {
                 .isNotEmpty();
     }
 
+    @Test
+    void connecting_warns_when_the_cluster_runs_an_etcd_with_the_stale_leader_revoke_bug() throws Exception {
+        try (EtcdCluster cluster = EtcdCluster.start(3);
+                Coordinator coordinator = cluster.builder("version-check").build()) {
+            String version;
+            try (io.etcd.jetcd.Client admin = cluster.adminClient()) {
+                version = admin.getMaintenanceClient()
+                        .statusMember(cluster.endpoint(0))
+                        .get(10, TimeUnit.SECONDS)
+                        .getVersion();
+            }
+            java.nio.file.Path testLog = java.nio.file.Paths.get("target", "lock-etcd-tests.log");
+            List<String> warnings = java.nio.file.Files.readAllLines(testLog).stream()
+                    .filter(l -> l.contains("WARN") && l.contains(cluster.endpoint(0)) && l.contains("12528"))
+                    .collect(java.util.stream.Collectors.toList());
+            Figures.print("version warning", "etcd %s: %d warning lines at connect", version, warnings.size());
+            if (dev.baton.etcd.internal.EtcdVersions.revokesFromStaleLeader(version)) {
+                assertThat(warnings)
+                        .as("a warning per member at connect, naming the version and the etcd issues")
+                        .hasSize(3)
+                        .allMatch(l -> l.contains("runs etcd " + version) && l.contains("15247"));
+            } else {
+                assertThat(warnings).as("no warning for etcd " + version).isEmpty();
+            }
+        }
+    }
+
     private static List<Trial> run(boolean rule, Fault fault, int count) throws Exception {
         String label = "leader " + fault.name().toLowerCase() + ", rule " + (rule ? "on" : "off");
         Random random = new Random(SEED);
