@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>Failover.</b> Idempotent requests ({@link #get}, {@link #list}, {@link #compareAndDelete}, {@link
- * #revokeLease}) run in attempts of at most a quarter of the request timeout (250 ms to 1 s), each on the next
+ * #revokeLease}) run in attempts, the first of a quarter of the request timeout (250 ms to 1 s) and each later one
+ * twice as long, each on the next
  * endpoint of jetcd's round-robin, until the request timeout: a member that was killed, or a stopped leader that
  * answers nothing, costs one attempt instead of the whole request timeout. Renewals carry the leader-change rule
  * ({@link #keepAliveExtendsDeadline}).
@@ -658,14 +659,17 @@ public final class EtcdBackend implements CoordinationBackend {
      */
     void checkAccess() {
         checkOpen();
-        withFailover(
-                () -> client.getKVClient()
+        // One request under the whole request timeout, not failover attempts: the first request authenticates, which
+        // can take longer than one attempt (bcrypt on the server), and what matters here is its exact failure.
+        calls.await(
+                client.getKVClient()
                         .get(
                                 keys.namespaceStart(),
                                 GetOption.builder()
                                         .withRange(keys.namespaceEnd())
                                         .withCountOnly(true)
                                         .build()),
+                requestTimeout,
                 "a read of the namespace");
     }
 
@@ -700,8 +704,8 @@ public final class EtcdBackend implements CoordinationBackend {
     }
 
     /**
-     * Runs an idempotent request (a read, a revoke, a compare-and-delete) in attempts of at most {@link
-     * #attemptTimeout()} each, within the request timeout. jetcd spreads calls over the endpoints round-robin, so a new
+     * Runs an idempotent request (a read, a revoke, a compare-and-delete) in attempts within the request timeout, the
+     * first of at most {@link #attemptTimeout()}, each later one twice as long as the one before. jetcd spreads calls over the endpoints round-robin, so a new
      * attempt goes to the next member: a request stuck on a stopped member (its sockets stay open, it answers nothing)
      * or failing on a killed one moves on to a member that can reach the leader, instead of waiting out the whole
      * request timeout. Credential and permission failures, and "lease not found", are not retried.
@@ -723,7 +727,7 @@ public final class EtcdBackend implements CoordinationBackend {
                         || Thread.currentThread().isInterrupted()
                         || closed
                         || deadline - System.nanoTime() <= 0) {
-                    if (attempts > 1 && !EtcdCalls.isLeaseNotFound(e.getCause())) {
+                    if (attempts > 1 && e.getCause() instanceof TimeoutException) {
                         throw new BackendUnavailableException(
                                 null,
                                 description + " did not answer " + what + " within " + requestTimeout
@@ -733,6 +737,9 @@ public final class EtcdBackend implements CoordinationBackend {
                     }
                     throw e;
                 }
+                // Each attempt may take twice as long as the one before: a slow member (a busy machine) gets its
+                // answer in, while a stopped one still costs only the first, short attempt.
+                attempt *= 2;
                 long quick = started + RETRY_PAUSE.toNanos() - System.nanoTime();
                 if (quick > 0) {
                     // A fast failure (connection refused): pause briefly instead of spinning through the endpoints.
