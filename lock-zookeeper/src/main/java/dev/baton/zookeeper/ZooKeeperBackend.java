@@ -705,9 +705,16 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     }
 
     /**
-     * Stops the reaper and every watch (silently), removes the namespace's skeleton nodes if nothing else is left in
-     * them, and closes the Curator client if this backend built it (a client given to the builder stays open). The
-     * server's state (keys and leases) is otherwise left as it is. Idempotent.
+     * Stops the reaper and every watch (silently), removes the session-bound leases that can no longer be renewed,
+     * removes the namespace's skeleton nodes if nothing else is left in them, and closes the Curator client if this
+     * backend built it (a client given to the builder stays open). The server's state (keys and leases) is otherwise
+     * left as it is. Idempotent.
+     *
+     * <p>A lease tied to a ZooKeeper session of this client dies with that session (its entries are ephemeral, and no
+     * other session adopts it), but its node would stay until some other client's reaper expired it, and forever if
+     * no other client runs in the namespace: a revoke that failed earlier (a timeout under load) would leave it. So
+     * close removes, with their entries, the tied leases of sessions that already ended and, when it closes the
+     * Curator client itself, those of the current session; best effort, only while connected.
      */
     @Override
     public void close() {
@@ -724,6 +731,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         try {
             if (curator.getZookeeperClient().isConnected()) {
                 ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+                removeDeadTiedLeases(zk);
                 for (String path : List.of(layout.keysRoot(), layout.leasesRoot(), layout.clock(), layout.root())) {
                     deleteIfEmpty(zk, path);
                 }
@@ -733,6 +741,27 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         }
         if (ownsCurator) {
             curator.close();
+        }
+    }
+
+    /** At close: the tied leases that no session of this client can renew any more (see {@link #close()}). */
+    private void removeDeadTiedLeases(ZooKeeper current) {
+        for (Map.Entry<Long, Tie> tied : tiedLeases.entrySet()) {
+            boolean dead = ownsCurator
+                    || tied.getValue().handle() != current
+                    || tied.getValue().sessionId() != current.getSessionId();
+            if (!dead) {
+                continue;
+            }
+            try {
+                reaper.revoke(tied.getKey());
+                tiedLeases.remove(tied.getKey());
+            } catch (RuntimeException e) {
+                log.debug(
+                        "could not remove lease {} at close; another client's reaper expires it: {}",
+                        Layout.leaseName(tied.getKey()),
+                        e.toString());
+            }
         }
     }
 
