@@ -141,6 +141,12 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * then keeps its parent, and neither the release nor the next acquire pays a round trip for the structure.
      */
     private final Set<String> emptiedParents = ConcurrentHashMap.newKeySet();
+    /**
+     * Leases whose create failed without an answer (connection lost, request timed out, interrupted): it may have
+     * taken effect, and the caller, told of a failure, will never renew or revoke it. Removed with the reaper's rounds
+     * and at close, without waiting for its TTL: then the last client of a namespace leaves none behind either.
+     */
+    private final Set<Long> unacknowledgedGrants = ConcurrentHashMap.newKeySet();
 
     private ZooKeeperBackend(Builder b, CuratorFramework curator, boolean ownsCurator) {
         this.curator = curator;
@@ -291,6 +297,10 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                     continue;
                 } catch (KeeperException.NodeExistsException e) {
                     continue;
+                } catch (KeeperException | InterruptedException e) {
+                    // The create may have taken effect with its answer lost: no caller will ever know this lease.
+                    unacknowledgedGrants.add(id);
+                    throw e;
                 }
                 leaseTtls.put(id, ttlMillis);
                 if (tied) {
@@ -714,7 +724,8 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * other session adopts it), but its node would stay until some other client's reaper expired it, and forever if
      * no other client runs in the namespace: a revoke that failed earlier (a timeout under load) would leave it. So
      * close removes, with their entries, the tied leases of sessions that already ended and, when it closes the
-     * Curator client itself, those of the current session; best effort, only while connected.
+     * Curator client itself, those of the current session; best effort, only while connected. So it does with leases
+     * whose grant failed without an answer (it may have taken effect), which its reaper otherwise removes.
      */
     @Override
     public void close() {
@@ -731,6 +742,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         try {
             if (curator.getZookeeperClient().isConnected()) {
                 ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+                removeUnacknowledgedGrants();
                 removeDeadTiedLeases(zk);
                 for (String path : List.of(layout.keysRoot(), layout.leasesRoot(), layout.clock(), layout.root())) {
                     deleteIfEmpty(zk, path);
@@ -781,7 +793,19 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         } catch (RuntimeException e) {
             log.debug("lease reaper round failed: {}", e.toString());
         }
+        removeUnacknowledgedGrants();
         pruneDeletedEntriesParents();
+    }
+
+    private void removeUnacknowledgedGrants() {
+        for (Long id : unacknowledgedGrants) {
+            try {
+                reaper.revoke(id);
+                unacknowledgedGrants.remove(id);
+            } catch (RuntimeException e) {
+                log.debug("could not yet remove lease {}, granted without an answer: {}", Layout.leaseName(id), e);
+            }
+        }
     }
 
     /**
