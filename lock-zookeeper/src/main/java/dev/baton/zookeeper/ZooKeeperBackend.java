@@ -898,19 +898,21 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         return revision;
     }
 
-    /** The pzxid of the nearest existing ancestor: it changes whenever the missing node is created. */
-    private static long revisionOfAbsent(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+    /**
+     * The pzxid of the nearest existing ancestor under the keys root: it changes whenever the missing node is created.
+     * With no keys root, 0: nothing under it exists, and the namespace root's pzxid would also count the backend's
+     * own skeleton (the clock node a reaper creates, the leases node), resetting watches that missed nothing.
+     */
+    private long revisionOfAbsent(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
         String p = Layout.parent(path);
-        while (true) {
+        while (p.startsWith(layout.keysRoot())) {
             Stat stat = zk.exists(p, false);
             if (stat != null) {
                 return stat.getPzxid();
             }
-            if (p.equals("/")) {
-                return 0;
-            }
             p = Layout.parent(p);
         }
+        return 0;
     }
 
     private CreateMode modeFor(ZooKeeper zk, long leaseId) {
