@@ -18,6 +18,11 @@ public final class LeaseOptions {
         this.ttl = b.ttl;
         this.autoRenew = b.autoRenew;
         this.renewInterval = b.renewInterval == null ? ttl.dividedBy(3) : b.renewInterval;
+        if (renewInterval.isZero()) {
+            throw new IllegalArgumentException("the default renewInterval, a third of the ttl (" + ttl + "), rounds to"
+                    + " zero; use a ttl of at least 3 ns (no backend grants less than a few milliseconds) or set"
+                    + " renewInterval(...) to a positive interval shorter than the ttl");
+        }
         if (renewInterval.compareTo(ttl) >= 0) {
             throw new IllegalArgumentException(
                     "renewInterval (" + renewInterval + ") must be shorter than the ttl (" + ttl + ")");
@@ -29,7 +34,8 @@ public final class LeaseOptions {
      *
      * @param ttl the lease's TTL
      * @return the options
-     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative, or so short that a third of it rounds to
+     *     zero nanoseconds
      * @throws NullPointerException if {@code ttl} is null
      */
     public static LeaseOptions of(Duration ttl) {
@@ -132,7 +138,8 @@ public final class LeaseOptions {
          * Builds the options.
          *
          * @return the options
-         * @throws IllegalArgumentException if the renew interval is not shorter than the TTL
+         * @throws IllegalArgumentException if the renew interval is not shorter than the TTL, or if no renew interval
+         *     was set and a third of the TTL rounds to zero nanoseconds
          */
         public LeaseOptions build() {
             return new LeaseOptions(this);

@@ -42,4 +42,21 @@ class OptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("renewInterval");
     }
+
+    @Test
+    void lease_so_short_that_its_default_renew_interval_rounds_to_zero_is_rejected_when_built() {
+        assertThatThrownBy(() -> LeaseOptions.builder(Duration.ofNanos(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("renewInterval")
+                .hasMessageContaining("rounds to zero");
+        assertThatThrownBy(() -> LeaseOptions.of(Duration.ofNanos(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rounds to zero");
+        assertThat(LeaseOptions.builder(Duration.ofNanos(2))
+                        .renewInterval(Duration.ofNanos(1))
+                        .build()
+                        .renewInterval())
+                .as("an explicit interval shorter than the ttl")
+                .isEqualTo(Duration.ofNanos(1));
+    }
 }

@@ -141,6 +141,12 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * then keeps its parent, and neither the release nor the next acquire pays a round trip for the structure.
      */
     private final Set<String> emptiedParents = ConcurrentHashMap.newKeySet();
+    /**
+     * Leases whose create failed without an answer (connection lost, request timed out, interrupted): it may have
+     * taken effect, and the caller, told of a failure, will never renew or revoke it. Removed with the reaper's rounds
+     * and at close, without waiting for its TTL: then the last client of a namespace leaves none behind either.
+     */
+    private final Set<Long> unacknowledgedGrants = ConcurrentHashMap.newKeySet();
 
     private ZooKeeperBackend(Builder b, CuratorFramework curator, boolean ownsCurator) {
         this.curator = curator;
@@ -291,6 +297,10 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                     continue;
                 } catch (KeeperException.NodeExistsException e) {
                     continue;
+                } catch (KeeperException | InterruptedException e) {
+                    // The create may have taken effect with its answer lost: no caller will ever know this lease.
+                    unacknowledgedGrants.add(id);
+                    throw e;
                 }
                 leaseTtls.put(id, ttlMillis);
                 if (tied) {
@@ -705,9 +715,17 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     }
 
     /**
-     * Stops the reaper and every watch (silently), removes the namespace's skeleton nodes if nothing else is left in
-     * them, and closes the Curator client if this backend built it (a client given to the builder stays open). The
-     * server's state (keys and leases) is otherwise left as it is. Idempotent.
+     * Stops the reaper and every watch (silently), removes the session-bound leases that can no longer be renewed,
+     * removes the namespace's skeleton nodes if nothing else is left in them, and closes the Curator client if this
+     * backend built it (a client given to the builder stays open). The server's state (keys and leases) is otherwise
+     * left as it is. Idempotent.
+     *
+     * <p>A lease tied to a ZooKeeper session of this client dies with that session (its entries are ephemeral, and no
+     * other session adopts it), but its node would stay until some other client's reaper expired it, and forever if
+     * no other client runs in the namespace: a revoke that failed earlier (a timeout under load) would leave it. So
+     * close removes, with their entries, the tied leases of sessions that already ended and, when it closes the
+     * Curator client itself, those of the current session; best effort, only while connected. So it does with leases
+     * whose grant failed without an answer (it may have taken effect), which its reaper otherwise removes.
      */
     @Override
     public void close() {
@@ -724,6 +742,8 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         try {
             if (curator.getZookeeperClient().isConnected()) {
                 ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+                removeUnacknowledgedGrants();
+                removeDeadTiedLeases(zk);
                 for (String path : List.of(layout.keysRoot(), layout.leasesRoot(), layout.clock(), layout.root())) {
                     deleteIfEmpty(zk, path);
                 }
@@ -733,6 +753,27 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         }
         if (ownsCurator) {
             curator.close();
+        }
+    }
+
+    /** At close: the tied leases that no session of this client can renew any more (see {@link #close()}). */
+    private void removeDeadTiedLeases(ZooKeeper current) {
+        for (Map.Entry<Long, Tie> tied : tiedLeases.entrySet()) {
+            boolean dead = ownsCurator
+                    || tied.getValue().handle() != current
+                    || tied.getValue().sessionId() != current.getSessionId();
+            if (!dead) {
+                continue;
+            }
+            try {
+                reaper.revoke(tied.getKey());
+                tiedLeases.remove(tied.getKey());
+            } catch (RuntimeException e) {
+                log.debug(
+                        "could not remove lease {} at close; another client's reaper expires it: {}",
+                        Layout.leaseName(tied.getKey()),
+                        e.toString());
+            }
         }
     }
 
@@ -752,7 +793,19 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         } catch (RuntimeException e) {
             log.debug("lease reaper round failed: {}", e.toString());
         }
+        removeUnacknowledgedGrants();
         pruneDeletedEntriesParents();
+    }
+
+    private void removeUnacknowledgedGrants() {
+        for (Long id : unacknowledgedGrants) {
+            try {
+                reaper.revoke(id);
+                unacknowledgedGrants.remove(id);
+            } catch (RuntimeException e) {
+                log.debug("could not yet remove lease {}, granted without an answer: {}", Layout.leaseName(id), e);
+            }
+        }
     }
 
     /**
@@ -845,19 +898,21 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         return revision;
     }
 
-    /** The pzxid of the nearest existing ancestor: it changes whenever the missing node is created. */
-    private static long revisionOfAbsent(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+    /**
+     * The pzxid of the nearest existing ancestor under the keys root: it changes whenever the missing node is created.
+     * With no keys root, 0: nothing under it exists, and the namespace root's pzxid would also count the backend's
+     * own skeleton (the clock node a reaper creates, the leases node), resetting watches that missed nothing.
+     */
+    private long revisionOfAbsent(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
         String p = Layout.parent(path);
-        while (true) {
+        while (p.startsWith(layout.keysRoot())) {
             Stat stat = zk.exists(p, false);
             if (stat != null) {
                 return stat.getPzxid();
             }
-            if (p.equals("/")) {
-                return 0;
-            }
             p = Layout.parent(p);
         }
+        return 0;
     }
 
     private CreateMode modeFor(ZooKeeper zk, long leaseId) {

@@ -4,16 +4,20 @@ import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.tck.RealTimeTckEnvironment;
 import dev.baton.lock.tck.RequiredBackends;
 import dev.baton.zookeeper.internal.Layout;
+import dev.baton.zookeeper.internal.NodeData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * The conformance kit's view of a fresh namespace on a real ZooKeeper server or ensemble: every backend is a new
@@ -76,10 +80,37 @@ final class ZooKeeperTckEnvironment extends RealTimeTckEnvironment {
         return builder().build();
     }
 
+    /**
+     * Brings the admin client's server up to date with the leader: ZooKeeper serves reads from the server a client is
+     * connected to, which may be a follower that has not yet applied a write another client saw acknowledged (a
+     * coordinator's session lease, granted through another server just before). A sync on the admin's session orders
+     * its next reads after every write the leader had committed when the sync reached it.
+     */
+    void syncWithLeader() throws Exception {
+        CountDownLatch synced = new CountDownLatch(1);
+        AtomicInteger result = new AtomicInteger();
+        admin.getZookeeperClient()
+                .getZooKeeper()
+                .sync(
+                        "/",
+                        (rc, path, ctx) -> {
+                            result.set(rc);
+                            synced.countDown();
+                        },
+                        null);
+        if (!synced.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the admin client's sync with the ZooKeeper leader took over 10 s");
+        }
+        if (result.get() != KeeperException.Code.OK.intValue()) {
+            throw KeeperException.create(KeeperException.Code.get(result.get()), "/");
+        }
+    }
+
     @Override
     public List<String> keysOnServer() {
         List<String> keys = new ArrayList<>();
         try {
+            syncWithLeader();
             collect(layout.keysRoot(), keys);
         } catch (Exception e) {
             throw new IllegalStateException("could not list " + layout.keysRoot(), e);
@@ -89,6 +120,7 @@ final class ZooKeeperTckEnvironment extends RealTimeTckEnvironment {
 
     /** Every node under the namespace, structure included, for the leak checks of the ITs. */
     List<String> allNodes() throws Exception {
+        syncWithLeader();
         List<String> out = new ArrayList<>();
         all(layout.root(), out);
         return out;
@@ -127,12 +159,36 @@ final class ZooKeeperTckEnvironment extends RealTimeTckEnvironment {
     @Override
     public OptionalInt liveLeases() {
         try {
+            syncWithLeader();
             return OptionalInt.of(
                     admin.getChildren().forPath(layout.leasesRoot()).size());
         } catch (KeeperException.NoNodeException e) {
             return OptionalInt.of(0);
         } catch (Exception e) {
             throw new IllegalStateException("could not count leases", e);
+        }
+    }
+
+    /** Each lease node's name, TTL and time since its last renewal, by the server's mtime and this machine's clock. */
+    @Override
+    public String liveLeaseDetails() {
+        try {
+            syncWithLeader();
+            List<String> described = new ArrayList<>();
+            for (String name : admin.getChildren().forPath(layout.leasesRoot())) {
+                Stat stat = new Stat();
+                byte[] data = admin.getData().storingStatIn(stat).forPath(layout.leasesRoot() + "/" + name);
+                String ttl = NodeData.isLease(data) ? NodeData.decodeLeaseTtl(data) + " ms" : "? (not a lease)";
+                described.add(name + " (ttl " + ttl + ", renewed " + (System.currentTimeMillis() - stat.getMtime())
+                        + " ms ago, "
+                        + admin.getChildren()
+                                .forPath(layout.leasesRoot() + "/" + name)
+                                .size()
+                        + " entries)");
+            }
+            return ": " + described;
+        } catch (Exception e) {
+            return " (could not describe them: " + e + ")";
         }
     }
 

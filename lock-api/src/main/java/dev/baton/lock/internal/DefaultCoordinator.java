@@ -175,6 +175,29 @@ public final class DefaultCoordinator implements Coordinator {
         return services.coordinatorId();
     }
 
+    /**
+     * Throws the {@link IllegalStateException} of use after close if the coordinator was closed while {@code handle}
+     * was being acquired, after ending the handle (revoking its own lease); close() sets its flag before it ends the
+     * tracked handles, so a handle tracked before this check is either seen here or ended by close().
+     */
+    void refuseIfClosedDuringAcquire(HeldLock handle, String what) {
+        if (closed.get()) {
+            handle.lose(LossReason.COORDINATOR_CLOSED);
+            throw new IllegalStateException("coordinator was closed while " + what + "; build a new one");
+        }
+    }
+
+    /**
+     * What an acquisition that failed with {@code e} throws: the {@link IllegalStateException} of use after close if
+     * the coordinator closed meanwhile (its close removed what the acquisition was working on), else {@code e}.
+     */
+    RuntimeException failureDuringAcquire(RuntimeException e, String what) {
+        if (closed.get() && !(e instanceof IllegalStateException)) {
+            return new IllegalStateException("coordinator was closed while " + what + "; build a new one", e);
+        }
+        return e;
+    }
+
     void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("coordinator is closed; build a new one");
@@ -323,6 +346,11 @@ public final class DefaultCoordinator implements Coordinator {
             h.lose(LossReason.COORDINATOR_CLOSED);
         }
         keeper.close(new SessionKeeper.SessionLostException("the coordinator was closed"));
+        // An acquisition that granted a lease as this close began keeps it (and is lost above, or below in its own
+        // check) or revokes it: let it finish while the backend is still open, so that no lease is left behind.
+        if (!services.janitor().closeSections(keeper.ttl())) {
+            log.warn("an acquisition still running {} after close began may leave a lease until its TTL", keeper.ttl());
+        }
         services.janitor().closeAfterLastAttempt();
         taskThreads.shutdownNow();
         for (AutoCloseable c : owned) {

@@ -161,7 +161,9 @@ final class ElectionRecipe implements LeaderElection {
         for (ElectionListener l : listeners) {
             services.callbacks().execute(() -> l.onElected(t));
         }
-        if (!held.activate(false, null)) {
+        boolean active = held.activate(false, null);
+        coordinator.refuseIfClosedDuringAcquire(held, "candidate '" + candidateId + "' was elected in '" + name + "'");
+        if (!active) {
             throw new LockLostException(
                     name,
                     LossReason.SESSION_LOST,

@@ -158,11 +158,38 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
     @Override
     public boolean isValid() {
         long now = services.time().nanoTime();
+        LossReason lapsed;
         synchronized (this) {
             if (status != Status.HELD) {
                 return false;
             }
-            return kind == Kind.SESSION ? session.isAlive(now) : now - deadlineNanos < 0;
+            lapsed = lapseLocked(now);
+        }
+        if (lapsed == null) {
+            return true;
+        }
+        declareLapsed(lapsed);
+        return false;
+    }
+
+    /** The loss that a passed deadline means for a handle still HELD, or null while it is valid at {@code now}. */
+    private LossReason lapseLocked(long now) {
+        if (kind == Kind.SESSION) {
+            return session.isAlive(now) ? null : LossReason.SESSION_LOST;
+        }
+        return now - deadlineNanos < 0 ? null : LossReason.EXPIRED;
+    }
+
+    /**
+     * Reports a loss that a caller noticed before the deadline timer ran (a process paused past the deadline wakes up
+     * and asks isValid() or releases first), so that the listeners hear of it, once, whichever comes first. A session's
+     * loss is declared through the keeper, which tells every member of the session and replaces it.
+     */
+    private void declareLapsed(LossReason reason) {
+        if (kind == Kind.SESSION) {
+            services.keeper().lose(session, "the local deadline passed before its timer ran (was the process paused?)");
+        } else {
+            lose(reason);
         }
     }
 
@@ -320,14 +347,26 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
 
     @Override
     public void close() {
+        LossReason lapsed;
         synchronized (this) {
             if (status != Status.HELD) {
                 return;
             }
-            status = Status.RELEASED;
-            lossReason = LossReason.RELEASED;
-            cancelTimersLocked();
-            listeners.clear();
+            lapsed = lapseLocked(services.time().nanoTime());
+            if (lapsed == null) {
+                status = Status.RELEASED;
+                lossReason = LossReason.RELEASED;
+                cancelTimersLocked();
+                listeners.clear();
+            }
+        }
+        if (lapsed != null) {
+            // Lost before it was released: the listeners hear of the loss; a lease the holder is done with goes now.
+            declareLapsed(lapsed);
+            if (kind != Kind.SESSION) {
+                revokeOwnLeaseNow();
+            }
+            return;
         }
         if (session != null) {
             session.unbind(this);

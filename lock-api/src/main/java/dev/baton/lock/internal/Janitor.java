@@ -32,6 +32,10 @@ final class Janitor {
     private final Duration lateWriteWindow;
     private final Set<Job> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Sections running that may leave something for a cleanup (see {@link #enterSection()}); guarded by this. */
+    private int sections;
+    /** Set once the coordinator closes: no section may start after it. Guarded by this. */
+    private boolean closing;
 
     /**
      * @param maxBackoff the longest pause between two attempts of one cleanup
@@ -125,8 +129,62 @@ final class Janitor {
         });
     }
 
+    /**
+     * Starts a section of work that may create something on the server that only a cleanup would remove (a lease
+     * granted for a session or a TTL lock): the coordinator's close lets the sections already running finish before
+     * it closes the backend, so that their cleanups still reach the server. Returns false, starting nothing, once the
+     * coordinator is closing; every true answer must be followed by {@link #exitSection()}.
+     */
+    synchronized boolean enterSection() {
+        if (closing) {
+            return false;
+        }
+        sections++;
+        return true;
+    }
+
+    /** Ends a section started by {@link #enterSection()}. */
+    synchronized void exitSection() {
+        if (--sections == 0) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Refuses new sections and waits, up to {@code bound}, for the running ones to end. Returns whether they all did.
+     */
+    synchronized boolean closeSections(Duration bound) {
+        closing = true;
+        long end = System.nanoTime() + bound.toNanos();
+        boolean interrupted = false;
+        try {
+            while (sections > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private void submit(Job job) {
         if (closed) {
+            // Submitted after the last attempts at close (by a section that ended meanwhile): one try, here and now.
+            try {
+                job.action().run();
+            } catch (RuntimeException e) {
+                log.debug("cleanup '{}' abandoned after close: {}", job.description(), e.toString());
+            }
             return;
         }
         pending.add(job);

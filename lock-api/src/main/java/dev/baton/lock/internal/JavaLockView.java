@@ -3,6 +3,7 @@ package dev.baton.lock.internal;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LockHandle;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -92,6 +93,7 @@ final class JavaLockView implements Lock {
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit must not be null");
         long deadline = System.nanoTime() + unit.toNanos(time);
         if (!local.tryLock(time, unit)) {
             return false;

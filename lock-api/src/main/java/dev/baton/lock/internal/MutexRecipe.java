@@ -132,42 +132,63 @@ final class MutexRecipe implements DistributedLock {
 
     /** Turns a won entry into a handle; for TTL locks and leases, moves the entry onto a lease of its own. */
     private LockHandle toHandle(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
-        HeldLock handle;
         if (kind == HeldLock.Kind.SESSION) {
-            handle = new HeldLock(services, name, won, session, this::ended);
+            HeldLock handle = new HeldLock(services, name, won, session, this::ended);
             handle.onKeyFreed(freedKey::set);
-        } else {
-            long sent = services.time().nanoTime();
-            long leaseId;
-            try {
-                leaseId = services.backend().grantLease(ttl);
-            } catch (RuntimeException e) {
-                attempt.withdraw();
-                throw Failures.translate(name, e);
-            }
-            Optional<Entry> moved;
-            try {
-                byte[] value = new EntryValue(services.coordinatorId(), "").encode();
-                moved = services.backend().compareAndSet(won.key(), won.version(), value, leaseId);
-            } catch (RuntimeException e) {
-                services.janitor().revokeLease(leaseId);
-                services.janitor().deleteKey(won.key());
-                throw Failures.translate(name, e);
-            }
-            if (moved.isEmpty()) {
-                services.janitor().revokeLease(leaseId);
-                throw new LockLostException(
-                        name,
-                        LossReason.ENTRY_REMOVED,
-                        "the entry of '" + name + "' vanished as it was acquired (session expired); try again",
-                        null);
-            }
-            long deadline = sent + ttl.toNanos() - services.marginFor(ttl).toNanos();
-            handle = new HeldLock(services, name, moved.get(), kind, leaseId, ttl, deadline, this::ended);
+            return admit(handle);
         }
+        // A section: a close() racing the grant below lets it finish, so its lease is kept or revoked, never left.
+        if (!services.janitor().enterSection()) {
+            attempt.withdraw();
+            throw new IllegalStateException("coordinator was closed while '" + name + "' was being acquired");
+        }
+        try {
+            return admit(onOwnLease(attempt, won));
+        } catch (RuntimeException e) {
+            throw coordinator.failureDuringAcquire(e, "'" + name + "' was being acquired");
+        } finally {
+            services.janitor().exitSection();
+        }
+    }
+
+    /** Moves a won entry onto a lease of its own (TTL locks and leases). */
+    private HeldLock onOwnLease(QueueAttempt attempt, Entry won) {
+        long sent = services.time().nanoTime();
+        long leaseId;
+        try {
+            leaseId = services.backend().grantLease(ttl);
+        } catch (RuntimeException e) {
+            attempt.withdraw();
+            throw Failures.translate(name, e);
+        }
+        Optional<Entry> moved;
+        try {
+            byte[] value = new EntryValue(services.coordinatorId(), "").encode();
+            moved = services.backend().compareAndSet(won.key(), won.version(), value, leaseId);
+        } catch (RuntimeException e) {
+            services.janitor().revokeLease(leaseId);
+            services.janitor().deleteKey(won.key());
+            throw Failures.translate(name, e);
+        }
+        if (moved.isEmpty()) {
+            services.janitor().revokeLease(leaseId);
+            throw new LockLostException(
+                    name,
+                    LossReason.ENTRY_REMOVED,
+                    "the entry of '" + name + "' vanished as it was acquired (session expired); try again",
+                    null);
+        }
+        long deadline = sent + ttl.toNanos() - services.marginFor(ttl).toNanos();
+        return new HeldLock(services, name, moved.get(), kind, leaseId, ttl, deadline, this::ended);
+    }
+
+    /** Hands out an acquired handle, unless it was lost, or its coordinator closed, as it was acquired. */
+    private LockHandle admit(HeldLock handle) {
         handles.add(handle);
         coordinator.track(handle);
-        if (!handle.activate(autoRenew, renewInterval)) {
+        boolean active = handle.activate(autoRenew, renewInterval);
+        coordinator.refuseIfClosedDuringAcquire(handle, "'" + name + "' was being acquired");
+        if (!active) {
             throw new LockLostException(
                     name,
                     LossReason.SESSION_LOST,

@@ -176,6 +176,19 @@ final class SessionKeeper {
     }
 
     private Session open() {
+        // A section, so that a close() racing this grant waits for the lease to be kept or revoked before the backend
+        // closes, instead of leaving it on the server.
+        if (!janitor.enterSection()) {
+            throw new IllegalStateException("coordinator is closed");
+        }
+        try {
+            return openInSection();
+        } finally {
+            janitor.exitSection();
+        }
+    }
+
+    private Session openInSection() {
         long sent = time.nanoTime();
         long leaseId = backend.grantLease(ttl);
         Session s;

@@ -87,4 +87,17 @@ final class BrokenBackendKitRuns {
             super(UnaryOperator.identity());
         }
     }
+
+    /** The sound backend, read by the kit through {@link LaggingReadsEnvironment}: these runs are meant to pass. */
+    static final class LaggingReadsKitRun extends CoordinatorConformanceSuite {
+        @Override
+        protected TckEnvironment newEnvironment() {
+            return new LaggingReadsEnvironment(InMemoryTckEnvironment.onManualClock());
+        }
+
+        @Override
+        protected Duration awaitTimeout() {
+            return Duration.ofSeconds(2);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.CasIgnoresVersionKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.DeleteKeepsKeyKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.KeyWatchesFireOnSiblingsKitRun;
+import dev.baton.inmemory.tck.BrokenBackendKitRuns.LaggingReadsKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LeasesExpireEarlyKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LeasesNeverExpireKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.ListNewestFirstKitRun;
@@ -58,6 +59,7 @@ class BrokenBackendsAreCaughtTest {
     private static final String EARLY_LOSS_SINGLETON = "early_loss_singleton_task_is_interrupted_before_another_starts";
     private static final String LIVENESS = "liveness_lock_of_a_cut_off_holder_is_free_within_session_ttl_plus_slack";
     private static final String NO_LEAKS = "no_leaks_after_release";
+    private static final String BAD_DURATIONS = "errors_bad_durations_are_rejected_and_nothing_written";
 
     @Test
     void compare_and_set_ignoring_the_version_is_caught() {
@@ -131,6 +133,16 @@ class BrokenBackendsAreCaughtTest {
                 .as("kit tests failing on the sound backend: %s", outcome.messages)
                 .isEmpty();
         assertThat(outcome.succeeded).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    @Test
+    void the_leak_checks_converge_on_reads_of_the_server_that_lag_behind_it() {
+        Set<String> selected = Set.of(CONTROL, NO_LEAKS, BAD_DURATIONS);
+        Outcome outcome = run(LaggingReadsKitRun.class, selected);
+        assertThat(outcome.failed)
+                .as("kit tests failing when the reads of the server lag: %s", outcome.messages)
+                .isEmpty();
+        assertThat(outcome.succeeded).containsExactlyInAnyOrderElementsOf(selected);
     }
 
     /** Runs the control and the given tests over a broken backend; the control must pass, the others fail. */

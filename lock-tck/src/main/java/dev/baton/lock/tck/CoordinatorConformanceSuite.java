@@ -1289,7 +1289,6 @@ public abstract class CoordinatorConformanceSuite {
     @Test
     void no_leaks_after_release() throws Exception {
         Client a = newClient("a");
-        OptionalInt sessions = env.liveLeases();
         Coordinator c = a.coordinator;
         c.lock(name("mutex")).acquire(awaitTimeout()).close();
         c.lock(name("ttl"), LockOptions.ttl(env.shortTtl()))
@@ -1309,9 +1308,9 @@ public abstract class CoordinatorConformanceSuite {
         await("the singleton task to start").until(() -> probe.started.containsKey("a"));
         runner.close();
         assertNoKeysLeft("after every lock, lease, term and runner was released");
-        if (sessions.isPresent()) {
-            assertLiveLeases(sessions.getAsInt(), "after release, with the coordinator still open");
-        }
+        // Exactly the open coordinator's session, not a count read before: a read of the server can be stale (a
+        // ZooKeeper follower behind the leader) or fall between a session's loss and its replacement.
+        assertLiveLeases(1, "after release, with the coordinator still open (its session's lease only)");
         a.close();
         assertNoKeysLeft("after the coordinator closed");
         assertLiveLeases(0, "after the coordinator closed");
@@ -1659,7 +1658,6 @@ public abstract class CoordinatorConformanceSuite {
     void errors_bad_durations_are_rejected_and_nothing_written() throws Exception {
         Client client = newClient("a");
         Coordinator c = client.coordinator;
-        OptionalInt leasesBefore = env.liveLeases();
         DistributedLock lock = c.lock(name("durations"));
         LeaderElection election = c.election(name("durations-election"), "a");
         Duration negative = Duration.ofMillis(-1);
@@ -1708,9 +1706,7 @@ public abstract class CoordinatorConformanceSuite {
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(env.keysOnServer()).as("keys after rejected durations").isEmpty();
-        if (leasesBefore.isPresent()) {
-            assertThat(env.liveLeases()).as("leases after rejected durations").isEqualTo(leasesBefore);
-        }
+        assertLiveLeases(1, "after rejected durations, with one coordinator open (its session's lease only)");
     }
 
     @Test
@@ -2499,7 +2495,9 @@ public abstract class CoordinatorConformanceSuite {
                     },
                     "live leases " + when);
         } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("expected " + expected + " live leases " + when + ", found " + last.get(), e);
+            throw new AssertionError(
+                    "expected " + expected + " live leases " + when + ", found " + last.get() + env.liveLeaseDetails(),
+                    e);
         }
     }
 

@@ -80,6 +80,16 @@ public interface TckEnvironment extends AutoCloseable {
      */
     OptionalInt liveLeases();
 
+    /**
+     * Describes the leases alive on the server (ids, TTLs, ages: whatever the backend can tell), for the message of a
+     * failed leak check; starts with a separator such as {@code ": "} unless empty.
+     *
+     * @return the description, or an empty string (the default) when the backend cannot tell more than the count
+     */
+    default String liveLeaseDetails() {
+        return "";
+    }
+
     /** Stops what the environment started (servers, clocks, threads); idempotent. */
     @Override
     void close();

@@ -33,6 +33,7 @@ public final class TcpProxy implements AutoCloseable {
     private enum Mode {
         FORWARD,
         BLACKHOLE,
+        BLACKHOLE_REPLIES,
         CUT
     }
 
@@ -103,6 +104,17 @@ public final class TcpProxy implements AutoCloseable {
     public void blackhole() {
         synchronized (modeLock) {
             mode = Mode.BLACKHOLE;
+        }
+    }
+
+    /**
+     * Stops forwarding from the server to the client only, keeping every socket open: requests reach the server and
+     * take effect, their answers are held (as when the return path is lost); {@link #heal()} undoes it.
+     */
+    public void blackholeReplies() {
+        synchronized (modeLock) {
+            mode = Mode.BLACKHOLE_REPLIES;
+            modeLock.notifyAll();
         }
     }
 
@@ -179,13 +191,15 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** Blocks while blackholed; returns false when the bytes must not be forwarded (cut or closed). */
-    private boolean awaitForwarding() throws InterruptedException {
+    /**
+     * Blocks while this direction is blackholed; returns false when the bytes must not be forwarded (cut or closed).
+     */
+    private boolean awaitForwarding(boolean reply) throws InterruptedException {
         synchronized (modeLock) {
-            while (mode == Mode.BLACKHOLE && !closed) {
+            while ((mode == Mode.BLACKHOLE || (reply && mode == Mode.BLACKHOLE_REPLIES)) && !closed) {
                 modeLock.wait();
             }
-            return mode == Mode.FORWARD && !closed;
+            return (mode == Mode.FORWARD || mode == Mode.BLACKHOLE_REPLIES) && !closed;
         }
     }
 
@@ -216,15 +230,15 @@ public final class TcpProxy implements AutoCloseable {
 
         void start() {
             String name = "baton-tcp-proxy-" + port() + "-" + client.getPort();
-            Thread up = new Thread(() -> pump(client, server), name + "-up");
-            Thread down = new Thread(() -> pump(server, client), name + "-down");
+            Thread up = new Thread(() -> pump(client, server, false), name + "-up");
+            Thread down = new Thread(() -> pump(server, client, true), name + "-down");
             up.setDaemon(true);
             down.setDaemon(true);
             up.start();
             down.start();
         }
 
-        private void pump(Socket from, Socket to) {
+        private void pump(Socket from, Socket to, boolean reply) {
             byte[] buffer = new byte[16 * 1024];
             try {
                 InputStream in = from.getInputStream();
@@ -232,14 +246,14 @@ public final class TcpProxy implements AutoCloseable {
                 while (true) {
                     // Wait before reading too, so that a blackhole also stops acknowledging at the TCP level once the
                     // kernel's buffers fill, as a real partition would.
-                    if (!awaitForwarding()) {
+                    if (!awaitForwarding(reply)) {
                         break;
                     }
                     int n = in.read(buffer);
                     if (n < 0) {
                         break;
                     }
-                    if (!awaitForwarding()) {
+                    if (!awaitForwarding(reply)) {
                         break;
                     }
                     out.write(buffer, 0, n);
