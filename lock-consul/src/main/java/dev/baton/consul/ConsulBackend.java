@@ -41,7 +41,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>How the SPI maps onto Consul:
  *
  * <ul>
- *   <li>A lease is a Consul session with a TTL (Consul accepts 10 s to 24 h), behaviour {@code delete} (the keys it
+ *   <li>A lease is a Consul session with a TTL (Consul accepts 10 s to 24 h), no health checks (so that only the TTL,
+ *       or its node leaving the cluster, ends it; Consul's default would tie it to the node's {@code serfHealth}
+ *       check), behaviour {@code delete} (the keys it
  *       holds are deleted when it is invalidated) and the configured lock-delay. Renewal is {@code PUT
  *       /v1/session/renew}; a 404 there is {@link NoSuchLeaseException}. Consul counts a TTL as a lower bound and
  *       invalidates a session only 2 &times; TTL after its last renewal, so a holder's lock is free again within twice
@@ -174,7 +176,8 @@ public final class ConsulBackend implements CoordinationBackend {
     }
 
     /**
-     * Creates a session with this TTL, behaviour {@code delete} and the configured lock-delay. Threadsafe.
+     * Creates a session with this TTL, no health checks, behaviour {@code delete} and the configured lock-delay.
+     * Threadsafe.
      *
      * @param ttl the TTL, from 10 s to 24 h
      * @return the lease id

@@ -7,7 +7,6 @@ import com.ecwid.consul.v1.OperationException;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetBinaryValue;
-import com.ecwid.consul.v1.session.model.NewSession;
 import com.ecwid.consul.v1.session.model.Session;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -53,8 +52,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ConsulHttp} over the Ecwid consul-api client (sessions and plain reads), with the JDK's {@link HttpClient}
- * for the three calls consul-api 1.4.5 cannot make: {@code /v1/txn} (it has no transaction API), and blocking queries,
+ * {@link ConsulHttp} over the Ecwid consul-api client (session renewals, destroys, listings and plain reads), with the
+ * JDK's {@link HttpClient} for the calls consul-api 1.4.5 cannot make as needed: session creation with empty checks
+ * (its {@code NewSession} has no {@code NodeChecks}), {@code /v1/txn} (it has no transaction API), and blocking queries,
  * which it can only run synchronously with no way to abort them (a thread blocked per watch for the whole wait);
  * the JDK client sends them asynchronously and aborts them when the future is cancelled. Blocking queries have a JDK
  * client of their own: aborting one closes its connection, and the JDK client (17) may close that connection after it
@@ -177,16 +177,41 @@ public final class ConsulApiHttp implements ConsulHttp {
                 && !(failure instanceof SSLPeerUnverifiedException);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The body is written here, not by consul-api, because it must carry the checks as empty lists: an agent
+     * given no {@code Checks} ties the session to its node's {@code serfHealth} check, and a critical check destroys
+     * the session at once, long before its TTL (agent/session_endpoint.go, {@code SessionCreate}). Consul 1.7 and
+     * later read {@code NodeChecks} and {@code ServiceChecks} and, for compatibility, take an empty {@code Checks} as
+     * "no node checks" ({@code fixupEmptySessionChecks}); older agents know only {@code Checks}, whose empty list
+     * removes the default there too, and ignore the other two fields. consul-api 1.4.5's {@code NewSession} has no
+     * {@code NodeChecks} or {@code ServiceChecks}.
+     */
     @Override
     public String createSession(String name, Duration ttl, Duration lockDelay) {
-        NewSession session = new NewSession();
-        session.setName(name);
-        session.setTtl(ttl.toMillis() + "ms");
-        session.setBehavior(Session.Behavior.DELETE);
-        // consul-api sends LockDelay as a number; Consul reads numbers below 1000 as seconds.
-        session.setLockDelay(lockDelay.toSeconds());
-        return call("create a session", () -> consul.sessionCreate(session, params(), null))
-                .getValue();
+        JsonObject body = new JsonObject();
+        body.addProperty("Name", name);
+        body.addProperty("TTL", ttl.toMillis() + "ms");
+        body.addProperty("Behavior", "delete");
+        // A number below 1000 is read as seconds (agent/session_endpoint.go, FixupLockDelay).
+        body.addProperty("LockDelay", lockDelay.toSeconds());
+        body.add("Checks", new JsonArray());
+        body.add("NodeChecks", new JsonArray());
+        body.add("ServiceChecks", new JsonArray());
+        String what = "create a session";
+        HttpRequest request = request("/v1/session/create", null, requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json")
+                .build();
+        HttpResponse<String> response = send(request, what, new boolean[1]);
+        check(response.statusCode(), response.body(), what);
+        JsonElement id = parseObject(response.body(), what).get("ID");
+        if (id == null || !id.isJsonPrimitive()) {
+            throw new LockException(
+                    null, "Consul at " + base + " created a session but sent no ID: " + response.body(), null);
+        }
+        return id.getAsString();
     }
 
     @Override
@@ -357,7 +382,8 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (status != 200 && status != 409) {
             check(status, response.body(), "run a transaction on " + ops.get(0).key());
         }
-        JsonObject answer = parseObject(response.body());
+        JsonObject answer = parseObject(
+                response.body(), "run a transaction on " + ops.get(0).key());
         List<KvEntry> results = new ArrayList<>();
         JsonElement rs = answer.get("Results");
         if (rs != null && rs.isJsonArray()) {
@@ -585,11 +611,12 @@ public final class ConsulApiHttp implements ConsulHttp {
         }
     }
 
-    private JsonObject parseObject(String body) {
+    private JsonObject parseObject(String body, String what) {
         try {
             return new JsonParser().parse(body).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new LockException(null, "Consul at " + base + " sent a transaction answer that is not JSON: " + e, e);
+            throw new LockException(
+                    null, "Consul at " + base + " sent an answer to " + what + " that is not a JSON object: " + e, e);
         }
     }
 

@@ -55,6 +55,10 @@ public final class ConsulEmulator implements AutoCloseable {
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
     private static final AtomicInteger SERVERS = new AtomicInteger();
+    /** The node of the agent at {@link #address()}. */
+    public static final String PRIMARY_NODE = "emulator";
+    /** Consul's {@code structs.SerfCheckID}: the node's gossip health check, every session's default check. */
+    public static final String SERF_CHECK = "serfHealth";
 
     private final Object monitor = new Object();
     private final TreeMap<String, Kv> kvs = new TreeMap<>();
@@ -63,6 +67,10 @@ public final class ConsulEmulator implements AutoCloseable {
     private final Map<String, Long> lockDelays = new HashMap<>();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     private final HttpServer server;
+    private final List<HttpServer> otherAgents = new ArrayList<>();
+    /** Node name -> whether its serfHealth check is critical (the node failed by gossip). */
+    private final Map<String, Boolean> nodeFailed = new HashMap<>();
+
     private final ExecutorService handlers;
     private final ScheduledExecutorService timers;
     private final String datacenter = "dc1";
@@ -85,8 +93,9 @@ public final class ConsulEmulator implements AutoCloseable {
             return t;
         });
         server.setExecutor(handlers);
-        server.createContext("/", this::handle);
+        server.createContext("/", ex -> handle(ex, PRIMARY_NODE));
         server.start();
+        nodeFailed.put(PRIMARY_NODE, false);
     }
 
     /**
@@ -123,6 +132,95 @@ public final class ConsulEmulator implements AutoCloseable {
      */
     public String address() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * Starts one more agent of the same cluster, on a node of its own, and returns its address. Sessions created
+     * through an agent belong to its node (Consul's {@code SessionCreate} defaults {@code Node} to the agent's node),
+     * so {@link #failNode} and {@link #nodeLeft} can end one client's sessions and not another's.
+     *
+     * @param node the node's name
+     * @return the agent's address, {@code http://127.0.0.1:port}
+     */
+    public String addAgent(String node) {
+        try {
+            HttpServer agent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            agent.setExecutor(handlers);
+            agent.createContext("/", ex -> handle(ex, node));
+            agent.start();
+            synchronized (monitor) {
+                otherAgents.add(agent);
+                nodeFailed.put(node, false);
+            }
+            return "http://127.0.0.1:" + agent.getAddress().getPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start another agent of the Consul emulator", e);
+        }
+    }
+
+    /**
+     * A node fails by gossip: its {@code serfHealth} check turns critical, which destroys at once every session that
+     * has that check (Consul's state store, {@code agent/consul/state/catalog.go} {@code ensureCheckTxn}: "Delete any
+     * sessions for this check if the health is critical"), whatever their TTL; sessions created with no checks are
+     * kept. New sessions with that check are refused ({@code Check 'serfHealth' is in critical state}) until {@link
+     * #recoverNode}. The node's agent is down with it: requests to it are held unanswered, as by a dead host, until
+     * {@link #recoverNode}.
+     *
+     * @param node the node, {@link #PRIMARY_NODE} or one of {@link #addAgent}
+     */
+    public void failNode(String node) {
+        synchronized (monitor) {
+            nodeFailed.put(node, true);
+            for (Session s : new ArrayList<>(sessions.values())) {
+                if (s.node.equals(node) && s.checks().contains(SERF_CHECK)) {
+                    invalidate(s.id);
+                }
+            }
+        }
+    }
+
+    /**
+     * The node is healthy again: its {@code serfHealth} check passes and its agent answers (held requests too).
+     *
+     * @param node the node
+     */
+    public void recoverNode(String node) {
+        synchronized (monitor) {
+            nodeFailed.put(node, false);
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * A node leaves the cluster (an agent's {@code consul leave}, or a failed node reaped): the catalog deregisters it,
+     * which invalidates every session on it, with checks or without (Consul's {@code agent/consul/state/catalog.go}
+     * {@code deleteNodeTxn}: "Invalidate any sessions for this node"). The agent then joins again at once, as one that
+     * restarted, and creates new sessions.
+     *
+     * @param node the node
+     */
+    public void nodeLeft(String node) {
+        synchronized (monitor) {
+            for (Session s : new ArrayList<>(sessions.values())) {
+                if (s.node.equals(node)) {
+                    invalidate(s.id);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns the checks a live session is tied to ({@code NodeChecks}, {@code ServiceChecks} and the deprecated
+     * {@code Checks}, after Consul's defaults), or null for no such session.
+     *
+     * @param id the session
+     * @return the check ids
+     */
+    public List<String> sessionChecks(String id) {
+        synchronized (monitor) {
+            Session s = sessions.get(id);
+            return s == null ? null : s.checks();
+        }
     }
 
     /**
@@ -203,8 +301,14 @@ public final class ConsulEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (monitor) {
+            nodeFailed.replaceAll((node, failed) -> false);
+        }
         resumeAnswering();
         server.stop(0);
+        synchronized (monitor) {
+            otherAgents.forEach(a -> a.stop(0));
+        }
         timers.shutdownNow();
         handlers.shutdownNow();
     }
@@ -212,15 +316,15 @@ public final class ConsulEmulator implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------------
     // HTTP
 
-    private void handle(HttpExchange ex) throws IOException {
+    private void handle(HttpExchange ex, String node) throws IOException {
         try (ex) {
-            route(ex);
+            route(ex, node);
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    private void route(HttpExchange ex, String node) throws IOException {
         try {
-            waitUntilAnswering(ex.getRequestURI().getPath());
+            waitUntilAnswering(ex.getRequestURI().getPath(), node);
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             String required = aclToken;
             if (required != null) {
@@ -255,7 +359,7 @@ public final class ConsulEmulator implements AutoCloseable {
             } else if (path.equals("/v1/txn") && method.equals("PUT")) {
                 txn(ex, body);
             } else if (path.equals("/v1/session/create") && method.equals("PUT")) {
-                sessionCreate(ex, body);
+                sessionCreate(ex, body, node);
             } else if (path.startsWith("/v1/session/renew/") && method.equals("PUT")) {
                 sessionRenew(ex, path.substring("/v1/session/renew/".length()));
             } else if (path.startsWith("/v1/session/destroy/") && method.equals("PUT")) {
@@ -285,9 +389,11 @@ public final class ConsulEmulator implements AutoCloseable {
         }
     }
 
-    private void waitUntilAnswering(String path) throws InterruptedException {
+    private void waitUntilAnswering(String path, String node) throws InterruptedException {
         synchronized (monitor) {
-            while (!answering || (silenced != null && path.startsWith(silenced))) {
+            while (!answering
+                    || (silenced != null && path.startsWith(silenced))
+                    || nodeFailed.getOrDefault(node, false)) {
                 monitor.wait();
             }
         }
@@ -681,7 +787,7 @@ public final class ConsulEmulator implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------------
     // Sessions
 
-    private void sessionCreate(HttpExchange ex, byte[] body) throws IOException {
+    private void sessionCreate(HttpExchange ex, byte[] body, String node) throws IOException {
         JsonObject req = body.length == 0
                 ? new JsonObject()
                 : new JsonParser()
@@ -689,6 +795,8 @@ public final class ConsulEmulator implements AutoCloseable {
                         .getAsJsonObject();
         Session s = new Session();
         s.id = UUID.randomUUID().toString();
+        s.node = node;
+        sessionChecks(s, req);
         s.name = req.has("Name") ? req.get("Name").getAsString() : "";
         s.behavior = req.has("Behavior") ? req.get("Behavior").getAsString() : "release";
         if (!s.behavior.equals("release") && !s.behavior.equals("delete")) {
@@ -718,6 +826,16 @@ public final class ConsulEmulator implements AutoCloseable {
             s.ttlText = ttl;
         }
         synchronized (monitor) {
+            for (String check : s.checks()) {
+                // Session.Apply validates the checks in the state store (agent/consul/state/session.go
+                // sessionCreateTxn): a critical one refuses the session.
+                if (!check.equals(SERF_CHECK)) {
+                    throw new BadRequest(500, "Missing check '" + check + "' registration");
+                }
+                if (nodeFailed.getOrDefault(node, false)) {
+                    throw new BadRequest(500, "Check '" + check + "' is in critical state");
+                }
+            }
             s.createIndex = ++index;
             s.modifyIndex = s.createIndex;
             sessions.put(s.id, s);
@@ -726,6 +844,37 @@ public final class ConsulEmulator implements AutoCloseable {
         JsonObject answer = new JsonObject();
         answer.addProperty("ID", s.id);
         respondJson(ex, 200, answer.toString(), 0);
+    }
+
+    /**
+     * The session's checks as Consul's agent decides them (agent/session_endpoint.go, SessionCreate and
+     * fixupEmptySessionChecks, Consul 1.7 and later): {@code NodeChecks} and the deprecated {@code Checks} both
+     * default to {@code [serfHealth]}; a {@code Checks} sent empty empties {@code NodeChecks} too; a {@code Checks}
+     * left at the default is dropped in favour of {@code NodeChecks}; a {@code NodeChecks} sent empty drops the
+     * default {@code Checks}. Before 1.7 only {@code Checks} existed, defaulted the same way and could be sent empty.
+     */
+    private static void sessionChecks(Session s, JsonObject req) {
+        List<String> nodeChecks = req.has("NodeChecks") ? strings(req.get("NodeChecks")) : List.of(SERF_CHECK);
+        List<String> checks = req.has("Checks") ? strings(req.get("Checks")) : List.of(SERF_CHECK);
+        List<String> serviceChecks = req.has("ServiceChecks") ? strings(req.get("ServiceChecks")) : List.of();
+        if (checks.isEmpty()) {
+            nodeChecks = List.of();
+        } else if (checks.equals(List.of(SERF_CHECK)) || nodeChecks.isEmpty()) {
+            checks = List.of();
+        }
+        s.nodeChecks = nodeChecks;
+        s.legacyChecks = checks;
+        s.serviceChecks = serviceChecks;
+    }
+
+    private static List<String> strings(JsonElement e) {
+        List<String> out = new ArrayList<>();
+        if (e != null && e.isJsonArray()) {
+            for (JsonElement x : e.getAsJsonArray()) {
+                out.add(x.isJsonObject() ? x.getAsJsonObject().get("ID").getAsString() : x.getAsString());
+            }
+        }
+        return out;
     }
 
     private void sessionRenew(HttpExchange ex, String id) throws IOException {
@@ -917,6 +1066,10 @@ public final class ConsulEmulator implements AutoCloseable {
     private static final class Session {
         String id;
         String name;
+        String node;
+        List<String> nodeChecks = List.of();
+        List<String> legacyChecks = List.of();
+        List<String> serviceChecks = List.of();
         String behavior;
         Duration lockDelay;
         Duration ttl;
@@ -925,15 +1078,30 @@ public final class ConsulEmulator implements AutoCloseable {
         long modifyIndex;
         ScheduledFuture<?> timer;
 
+        List<String> checks() {
+            List<String> all = new ArrayList<>(nodeChecks);
+            all.addAll(serviceChecks);
+            legacyChecks.stream().filter(c -> !all.contains(c)).forEach(all::add);
+            return all;
+        }
+
+        private static JsonArray array(List<String> ids) {
+            JsonArray a = new JsonArray();
+            ids.forEach(a::add);
+            return a;
+        }
+
         JsonObject json() {
             JsonObject o = new JsonObject();
             o.addProperty("ID", id);
             o.addProperty("Name", name);
-            o.addProperty("Node", "emulator");
+            o.addProperty("Node", node);
             o.addProperty("LockDelay", lockDelay.toNanos());
             o.addProperty("Behavior", behavior);
             o.addProperty("TTL", ttlText);
-            o.add("NodeChecks", new JsonArray());
+            o.add("NodeChecks", array(nodeChecks));
+            o.add("ServiceChecks", array(serviceChecks));
+            o.add("Checks", array(legacyChecks));
             o.addProperty("CreateIndex", createIndex);
             o.addProperty("ModifyIndex", modifyIndex);
             return o;

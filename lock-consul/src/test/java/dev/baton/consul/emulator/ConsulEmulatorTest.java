@@ -102,6 +102,62 @@ class ConsulEmulatorTest {
     }
 
     @Test
+    @DisplayName("a session gets its node's serfHealth check unless its checks are sent empty; a critical serfHealth"
+            + " destroys the sessions tied to it at once, a node that leaves destroys all of its sessions ("
+            + SESSION_API_DOC + ", NodeChecks/Checks; agent/session_endpoint.go fixupEmptySessionChecks;"
+            + " agent/consul/state/catalog.go ensureCheckTxn and deleteNodeTxn)")
+    void session_checks_node_failure_and_node_leave() throws Exception {
+        String nodeB = consul.addAgent("node-b");
+        String body = "\"TTL\":\"60s\",\"Behavior\":\"delete\",\"LockDelay\":\"0s\"";
+        String byDefault = sessionAt(nodeB, "{" + body + "}");
+        String emptyChecks = sessionAt(nodeB, "{" + body + ",\"Checks\":[]}");
+        String emptyNodeChecks = sessionAt(nodeB, "{" + body + ",\"NodeChecks\":[]}");
+        String allEmpty = sessionAt(nodeB, "{" + body + ",\"Checks\":[],\"NodeChecks\":[],\"ServiceChecks\":[]}");
+        String onPrimary = session("{" + body + "}");
+        assertThat(consul.sessionChecks(byDefault)).containsExactly(ConsulEmulator.SERF_CHECK);
+        assertThat(consul.sessionChecks(emptyChecks)).isEmpty();
+        assertThat(consul.sessionChecks(emptyNodeChecks)).isEmpty();
+        assertThat(consul.sessionChecks(allEmpty)).isEmpty();
+        JsonObject info = new JsonParser()
+                .parse(call("GET", "/v1/session/info/" + byDefault, null).body())
+                .getAsJsonArray()
+                .get(0)
+                .getAsJsonObject();
+        assertThat(info.get("Node").getAsString()).isEqualTo("node-b");
+        assertThat(info.getAsJsonArray("NodeChecks").toString()).isEqualTo("[\"serfHealth\"]");
+        assertThat(put("/v1/kv/n/default?acquire=" + byDefault, "1")).isEqualTo("true");
+        assertThat(put("/v1/kv/n/empty?acquire=" + allEmpty, "2")).isEqualTo("true");
+
+        consul.failNode("node-b");
+        assertThat(consul.sessionChecks(byDefault))
+                .as("session with serfHealth after its node failed")
+                .isNull();
+        assertThat(call("GET", "/v1/kv/n/default", null).statusCode())
+                .as("key of that session (behaviour delete)")
+                .isEqualTo(404);
+        assertThat(consul.sessionChecks(emptyChecks))
+                .as("session without checks")
+                .isNotNull();
+        assertThat(consul.sessionChecks(emptyNodeChecks)).isNotNull();
+        assertThat(consul.sessionChecks(allEmpty)).isNotNull();
+        assertThat(consul.sessionChecks(onPrimary))
+                .as("session on another node")
+                .isNotNull();
+        assertThat(call("GET", "/v1/kv/n/empty", null).statusCode()).isEqualTo(200);
+
+        consul.recoverNode("node-b");
+        consul.nodeLeft("node-b");
+        assertThat(consul.sessionChecks(emptyChecks))
+                .as("session without checks after its node left")
+                .isNull();
+        assertThat(consul.sessionChecks(allEmpty)).isNull();
+        assertThat(call("GET", "/v1/kv/n/empty", null).statusCode()).isEqualTo(404);
+        assertThat(consul.sessionChecks(onPrimary))
+                .as("session on another node")
+                .isNotNull();
+    }
+
+    @Test
     @DisplayName("behavior release keeps the keys and clears their session; delete removes them (" + SESSIONS_DOC + ")")
     void session_behaviors() throws Exception {
         String release = session("{\"Behavior\":\"release\",\"LockDelay\":\"0s\"}");
@@ -314,6 +370,17 @@ class ConsulEmulatorTest {
 
     private String session(String body) throws Exception {
         HttpResponse<String> r = call("PUT", "/v1/session/create", body);
+        assertThat(r.statusCode()).as("session create: %s", r.body()).isEqualTo(200);
+        return new JsonParser().parse(r.body()).getAsJsonObject().get("ID").getAsString();
+    }
+
+    private String sessionAt(String agent, String body) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(agent + "/v1/session/create"))
+                        .timeout(Duration.ofSeconds(10))
+                        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("session create: %s", r.body()).isEqualTo(200);
         return new JsonParser().parse(r.body()).getAsJsonObject().get("ID").getAsString();
     }
