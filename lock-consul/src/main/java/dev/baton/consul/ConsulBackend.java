@@ -280,7 +280,7 @@ public final class ConsulBackend implements CoordinationBackend {
             ops.add(TxnOp.check("check-not-exists", k, 0));
             ops.add(new TxnOp("lock", k, value, tag, 0, session));
         }
-        TxnResult result = http.txn(ops);
+        TxnResult result = txn(ops);
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
@@ -339,7 +339,7 @@ public final class ConsulBackend implements CoordinationBackend {
         } else if (holder == null) {
             ops.add(new TxnOp("set", k, value, tag, 0, null));
         }
-        TxnResult result = http.txn(ops);
+        TxnResult result = txn(ops);
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
@@ -376,8 +376,7 @@ public final class ConsulBackend implements CoordinationBackend {
         checkKey("key", key);
         checkOpen();
         String k = full(key);
-        TxnResult result =
-                http.txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
+        TxnResult result = txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
         if (!result.committed()) {
             // Sent twice (see ownWrite): the index check fails on an absent key, which is what this call's own first
             // sending would leave. A delete leaves no trace to recognise it by, so an absent key counts as deleted
@@ -504,6 +503,32 @@ public final class ConsulBackend implements CoordinationBackend {
         for (ConsulWatch w : watches) {
             w.local(type, key, entry, revision);
         }
+    }
+
+    /**
+     * Runs a transaction. A refused ACL check comes back, as Consul's {@code Txn.Apply} pre-check reports it, as a 409
+     * with a {@code Permission denied} error per operation the token may not run, before any operation is applied:
+     * that is neither "key exists" nor "changed", and is thrown as {@link ConsulAccessDeniedException} naming the rule
+     * the token lacks.
+     */
+    private TxnResult txn(List<TxnOp> ops) {
+        TxnResult result = http.txn(ops);
+        if (!result.committed()) {
+            for (TxnResult.TxnError e : result.errors()) {
+                String what = e.what().toLowerCase(java.util.Locale.ROOT);
+                if (what.contains("permission denied") || what.contains("acl not found")) {
+                    TxnOp op = ops.get(Math.min(Math.max(e.opIndex(), 0), ops.size() - 1));
+                    String access = what.contains("key:read") ? "read" : "write";
+                    throw new ConsulAccessDeniedException("Consul refused the transaction's " + op.verb() + " of "
+                            + op.key() + " (operation " + e.opIndex() + ": " + e.what() + "): the ACL token set with"
+                            + " ConsulBackend.builder().aclToken(...) needs key_prefix \"" + keyPrefix
+                            + "/\" { policy ="
+                            + " \"" + access + "\" } (key:" + access + " on the backend's key prefix; the backend needs"
+                            + " key:write there, and session:write)");
+                }
+            }
+        }
+        return result;
     }
 
     /**

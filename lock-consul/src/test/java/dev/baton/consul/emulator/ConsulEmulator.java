@@ -75,7 +75,9 @@ public final class ConsulEmulator implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final String datacenter = "dc1";
     private long index = 10;
-    private volatile String aclToken;
+    private volatile boolean aclsEnabled;
+    private final Map<String, AclPolicy> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile AclPolicy anonymous = AclPolicy.denyAll();
     private volatile boolean answering = true;
     private String silenced;
 
@@ -224,12 +226,38 @@ public final class ConsulEmulator implements AutoCloseable {
     }
 
     /**
-     * Turns ACLs on with one token that may do everything (default policy deny), or off with null.
+     * Turns ACLs on with one token that may do everything and an anonymous token that may do nothing (default policy
+     * deny), or off with null.
      *
      * @param token the token, or null
      */
     public void requireToken(String token) {
-        this.aclToken = token;
+        tokens.clear();
+        anonymous = AclPolicy.denyAll();
+        if (token != null) {
+            tokens.put(token, AclPolicy.denyAll().key("", Access.WRITE).session(Access.WRITE));
+        }
+        aclsEnabled = token != null;
+    }
+
+    /**
+     * Turns ACLs on (if they were not) and adds a token with a policy of its own.
+     *
+     * @param token the token's secret
+     * @param policy what it may do
+     */
+    public void addToken(String token, AclPolicy policy) {
+        tokens.put(token, policy);
+        aclsEnabled = true;
+    }
+
+    /**
+     * Sets what a request without a token may do while ACLs are on (the anonymous token's policy; default: nothing).
+     *
+     * @param policy the anonymous token's policy
+     */
+    public void anonymousPolicy(AclPolicy policy) {
+        anonymous = policy;
     }
 
     /** Stops answering: requests are accepted and then held without an answer until {@link #resumeAnswering()}. */
@@ -326,20 +354,16 @@ public final class ConsulEmulator implements AutoCloseable {
         try {
             waitUntilAnswering(ex.getRequestURI().getPath(), node);
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            String required = aclToken;
-            if (required != null) {
-                String token = ex.getRequestHeaders().getFirst("X-Consul-Token");
-                if (token == null) {
-                    token = q.get("token");
-                }
-                if (token == null || token.isEmpty()) {
-                    respond(ex, 403, "Permission denied: anonymous token lacks permission");
-                    return;
-                }
-                if (!token.equals(required)) {
-                    respond(ex, 403, "ACL not found");
-                    return;
-                }
+            Caller caller = caller(ex, q);
+            if (caller == null) {
+                respond(ex, 403, "ACL not found");
+                return;
+            }
+            String denied =
+                    denial(caller, ex.getRequestMethod(), ex.getRequestURI().getPath(), q);
+            if (denied != null) {
+                respond(ex, 403, denied);
+                return;
             }
             if (q.containsKey("dc") && !q.get("dc").equals(datacenter)) {
                 respond(ex, 500, "No path to datacenter");
@@ -357,7 +381,7 @@ public final class ConsulEmulator implements AutoCloseable {
                     default -> respond(ex, 405, "method not allowed");
                 }
             } else if (path.equals("/v1/txn") && method.equals("PUT")) {
-                txn(ex, body);
+                txn(ex, body, caller);
             } else if (path.equals("/v1/session/create") && method.equals("PUT")) {
                 sessionCreate(ex, body, node);
             } else if (path.startsWith("/v1/session/renew/") && method.equals("PUT")) {
@@ -386,6 +410,167 @@ public final class ConsulEmulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             respond(ex, 500, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // ACLs
+
+    /** Who sent a request, by its token: null for a token the emulator does not know ("ACL not found"). */
+    private Caller caller(HttpExchange ex, Map<String, String> q) {
+        if (!aclsEnabled) {
+            return new Caller("", null);
+        }
+        String token = ex.getRequestHeaders().getFirst("X-Consul-Token");
+        if (token == null) {
+            token = q.get("token");
+        }
+        if (token == null || token.isEmpty()) {
+            return new Caller(null, anonymous);
+        }
+        AclPolicy policy = tokens.get(token);
+        return policy == null ? null : new Caller(accessorOf(token), policy);
+    }
+
+    /** An accessor id for a token: Consul shows it, never the secret, in a denial. */
+    private static String accessorOf(String token) {
+        return UUID.nameUUIDFromBytes(token.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The HTTP endpoints' ACL checks: 403 with Consul's {@code acl.PermissionDeniedByACL} text when the caller lacks
+     * {@code key:read} (KV reads), {@code key:write} (KV writes), {@code session:write} (session create, renew,
+     * destroy) or {@code session:read} (session info, list). Transactions are checked per operation by {@link
+     * #txnPreCheck} instead. Returns the denial, or null.
+     */
+    private static String denial(Caller caller, String method, String path, Map<String, String> q) {
+        if (caller.policy == null) {
+            return null;
+        }
+        if (path.startsWith("/v1/kv/")) {
+            String key = path.substring("/v1/kv/".length());
+            Access need = method.equals("GET") ? Access.READ : Access.WRITE;
+            return caller.policy.key(key).allows(need) ? null : caller.denied("key", need, key);
+        }
+        if (path.startsWith("/v1/session/")) {
+            boolean read = path.startsWith("/v1/session/info/") || path.startsWith("/v1/session/list");
+            Access need = read ? Access.READ : Access.WRITE;
+            return caller.policy.session.allows(need) ? null : caller.denied("session", need, "emulator");
+        }
+        return null;
+    }
+
+    /**
+     * Txn.Apply's preCheck (agent/consul/txn_endpoint.go, with kvsPreApply of kvs_endpoint.go): before any state
+     * operation, every KV operation is checked against the token, {@code key:write} for writes and {@code key:read}
+     * for reads and checks; each refused one becomes an error of its own ({@code OpIndex}, {@code What}) and the
+     * transaction answers 409 with them, applying nothing. A 403 comes only from resolving the token (unknown:
+     * {@code ACL not found}).
+     */
+    private static JsonArray txnPreCheck(JsonArray ops, Caller caller) {
+        JsonArray errors = new JsonArray();
+        if (caller.policy == null) {
+            return errors;
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            JsonObject kv = ops.get(i).getAsJsonObject().getAsJsonObject("KV");
+            if (kv == null) {
+                continue;
+            }
+            String verb = kv.get("Verb").getAsString();
+            String key = kv.get("Key").getAsString();
+            Access need = verb.equals("get") || verb.equals("get-tree") || verb.startsWith("check-")
+                    ? Access.READ
+                    : Access.WRITE;
+            if (!caller.policy.key(key).allows(need)) {
+                JsonObject err = new JsonObject();
+                err.addProperty("OpIndex", i);
+                err.addProperty("What", caller.denied("key", need, key));
+                errors.add(err);
+            }
+        }
+        return errors;
+    }
+
+    /** What a policy grants: nothing, reading, or reading and writing. */
+    public enum Access {
+        /** Nothing. */
+        DENY,
+        /** Read (and list). */
+        READ,
+        /** Read and write. */
+        WRITE;
+
+        boolean allows(Access need) {
+            return compareTo(need) >= 0;
+        }
+    }
+
+    /**
+     * An ACL policy: {@code key_prefix} rules (the longest matching prefix decides, as in Consul's radix-tree
+     * policy lookup; no rule: deny, the default policy) and one {@code session_prefix ""} rule. Immutable.
+     */
+    public static final class AclPolicy {
+        private final TreeMap<String, Access> keyPrefixes;
+        private final Access session;
+
+        private AclPolicy(TreeMap<String, Access> keyPrefixes, Access session) {
+            this.keyPrefixes = keyPrefixes;
+            this.session = session;
+        }
+
+        /**
+         * A policy that allows nothing.
+         *
+         * @return the policy
+         */
+        public static AclPolicy denyAll() {
+            return new AclPolicy(new TreeMap<>(), Access.DENY);
+        }
+
+        /**
+         * Adds {@code key_prefix "<prefix>" { policy = "<access>" }}.
+         *
+         * @param prefix the key prefix ("" for every key)
+         * @param access the access
+         * @return a new policy
+         */
+        public AclPolicy key(String prefix, Access access) {
+            TreeMap<String, Access> k = new TreeMap<>(keyPrefixes);
+            k.put(prefix, access);
+            return new AclPolicy(k, session);
+        }
+
+        /**
+         * Sets {@code session_prefix "" { policy = "<access>" }}.
+         *
+         * @param access the access
+         * @return a new policy
+         */
+        public AclPolicy session(Access access) {
+            return new AclPolicy(keyPrefixes, access);
+        }
+
+        Access key(String key) {
+            Access best = Access.DENY;
+            int bestLength = -1;
+            for (Map.Entry<String, Access> e : keyPrefixes.entrySet()) {
+                if (key.startsWith(e.getKey()) && e.getKey().length() > bestLength) {
+                    best = e.getValue();
+                    bestLength = e.getKey().length();
+                }
+            }
+            return best;
+        }
+    }
+
+    /** A request's token: its accessor id (null: anonymous) and policy (null: ACLs off). */
+    private record Caller(String accessor, AclPolicy policy) {
+        /** acl.PermissionDeniedByACL's text (acl/errors.go). */
+        String denied(String resource, Access need, String on) {
+            String who = accessor == null ? "anonymous token" : "token with AccessorID '" + accessor + "'";
+            return "Permission denied: " + who + " lacks permission '" + resource + ":"
+                    + need.name().toLowerCase(java.util.Locale.ROOT) + "' on \"" + on + "\"";
         }
     }
 
@@ -565,11 +750,19 @@ public final class ConsulEmulator implements AutoCloseable {
         }
     }
 
-    private void txn(HttpExchange ex, byte[] body) throws IOException {
+    private void txn(HttpExchange ex, byte[] body, Caller caller) throws IOException {
         JsonArray ops =
                 new JsonParser().parse(new String(body, StandardCharsets.UTF_8)).getAsJsonArray();
         if (ops.size() > 128) {
             throw new BadRequest(413, "Transaction contains too many operations (" + ops.size() + " > 128)");
+        }
+        JsonArray denials = txnPreCheck(ops, caller);
+        if (denials.size() > 0) {
+            JsonObject answer = new JsonObject();
+            answer.add("Results", null);
+            answer.add("Errors", denials);
+            respondJson(ex, 409, answer.toString(), 0);
+            return;
         }
         JsonArray results = new JsonArray();
         JsonArray errors = new JsonArray();

@@ -362,6 +362,69 @@ class ConsulEmulatorTest {
         assertThat(right.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    @DisplayName(
+            "ACL policies: per-prefix key rules for limited and anonymous tokens; a txn op the token may not run is"
+                    + " a 409 with a Permission denied error per op, from a pre-check before any op applies; 403 only for an"
+                    + " unknown token or outside /v1/txn (" + TXN_DOC + "; agent/consul/txn_endpoint.go preCheck;"
+                    + " https://developer.hashicorp.com/consul/docs/security/acl/acl-rules)")
+    void acl_policies_and_txn_denials() throws Exception {
+        consul.addToken(
+                "limited",
+                ConsulEmulator.AclPolicy.denyAll()
+                        .session(ConsulEmulator.Access.WRITE)
+                        .key("app/", ConsulEmulator.Access.READ)
+                        .key("app/mine/", ConsulEmulator.Access.WRITE));
+        consul.anonymousPolicy(ConsulEmulator.AclPolicy.denyAll().key("public/", ConsulEmulator.Access.READ));
+        HttpResponse<String> created = send(
+                request("PUT", "/v1/session/create", "{\"LockDelay\":\"0s\"}").header("X-Consul-Token", "limited"));
+        assertThat(created.statusCode()).isEqualTo(200);
+        String s = new JsonParser()
+                .parse(created.body())
+                .getAsJsonObject()
+                .get("ID")
+                .getAsString();
+        String txn = "[{\"KV\":{\"Verb\":\"set\",\"Key\":\"app/mine/a\",\"Value\":\"\"}},"
+                + "{\"KV\":{\"Verb\":\"check-not-exists\",\"Key\":\"app/other\"}},"
+                + "{\"KV\":{\"Verb\":\"lock\",\"Key\":\"app/other\",\"Value\":\"\",\"Session\":\"" + s + "\"}}]";
+        HttpResponse<String> denied = send(request("PUT", "/v1/txn", txn).header("X-Consul-Token", "limited"));
+        assertThat(denied.statusCode())
+                .as("txn with an op the token may not run")
+                .isEqualTo(409);
+        JsonArray errors =
+                new JsonParser().parse(denied.body()).getAsJsonObject().getAsJsonArray("Errors");
+        assertThat(errors.size()).as("errors: %s", errors).isEqualTo(1);
+        assertThat(errors.get(0).getAsJsonObject().get("OpIndex").getAsInt()).isEqualTo(2);
+        assertThat(errors.get(0).getAsJsonObject().get("What").getAsString())
+                .startsWith("Permission denied")
+                .contains("key:write")
+                .doesNotContain("limited");
+        consul.requireToken(null);
+        assertThat(call("GET", "/v1/kv/app/mine/a", null).statusCode())
+                .as("the allowed op of the denied txn (nothing applied)")
+                .isEqualTo(404);
+        consul.addToken(
+                "limited",
+                ConsulEmulator.AclPolicy.denyAll()
+                        .session(ConsulEmulator.Access.WRITE)
+                        .key("app/mine/", ConsulEmulator.Access.WRITE));
+        consul.anonymousPolicy(ConsulEmulator.AclPolicy.denyAll().key("public/", ConsulEmulator.Access.READ));
+        HttpResponse<String> unknown = send(request("PUT", "/v1/txn", txn).header("X-Consul-Token", "unknown"));
+        assertThat(unknown.statusCode()).as("txn with an unknown token").isEqualTo(403);
+        assertThat(unknown.body()).contains("ACL not found");
+        assertThat(call("GET", "/v1/kv/public/x", null).statusCode())
+                .as("anonymous read allowed")
+                .isEqualTo(404);
+        HttpResponse<String> write = call("PUT", "/v1/kv/public/x", "v");
+        assertThat(write.statusCode())
+                .as("anonymous write outside the txn endpoint")
+                .isEqualTo(403);
+        assertThat(write.body()).contains("Permission denied: anonymous token lacks permission 'key:write'");
+        assertThat(send(request("PUT", "/v1/kv/app/mine/b", "v").header("X-Consul-Token", "limited"))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------------------------------------------------
 
     private static final class UUIDS {
