@@ -71,9 +71,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       events.
  * </ul>
  *
- * <p>Threadsafe. Every call is at most two HTTP requests (compare-and-set reads before it writes; a delete seen by a
- * watch of this client reads the index after it) and throws {@link BackendUnavailableException} when the agent cannot
- * be reached within the request timeout, and {@link ConsulAccessDeniedException} when Consul refuses the ACL token.
+ * <p>Threadsafe. Every call is one or two HTTP requests (compare-and-set reads before it writes; a delete seen by a
+ * watch of this client reads the index after it; a write that fails as unavailable reads the key once to learn whether
+ * it was applied all the same), each sent again after a growing pause while Consul answers 429 or 5xx (no leader, a
+ * Raft apply that failed after it may have committed) within the request timeout. A call throws {@link
+ * BackendUnavailableException} when the agent cannot be reached or does not serve it within the request timeout (the
+ * read after a failed write has a request timeout of its own), and {@link ConsulAccessDeniedException} when Consul
+ * refuses the ACL token.
  * After {@link #close()} every call except {@link #describe()}, the TTL limits and {@code close} throws {@link
  * IllegalStateException}.
  */
@@ -280,7 +284,12 @@ public final class ConsulBackend implements CoordinationBackend {
             ops.add(TxnOp.check("check-not-exists", k, 0));
             ops.add(new TxnOp("lock", k, value, tag, 0, session));
         }
-        TxnResult result = txn(ops);
+        TxnResult result;
+        try {
+            result = txn(ops);
+        } catch (BackendUnavailableException e) {
+            return ownWriteAfter(e, key, k, value, tag, session, leaseId);
+        }
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
@@ -339,7 +348,12 @@ public final class ConsulBackend implements CoordinationBackend {
         } else if (holder == null) {
             ops.add(new TxnOp("set", k, value, tag, 0, null));
         }
-        TxnResult result = txn(ops);
+        TxnResult result;
+        try {
+            result = txn(ops);
+        } catch (BackendUnavailableException e) {
+            return ownWriteAfter(e, key, k, value, tag, session, leaseId);
+        }
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
@@ -376,8 +390,18 @@ public final class ConsulBackend implements CoordinationBackend {
         checkKey("key", key);
         checkOpen();
         String k = full(key);
-        TxnResult result = txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
-        if (!result.committed()) {
+        TxnResult result;
+        try {
+            result = txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
+        } catch (BackendUnavailableException e) {
+            // The delete may have been applied (a 500 after the Raft apply, or an answer that came too late); a read
+            // tells: an absent key counts as deleted by this call, as for a second sending below.
+            if (!absentAfter(e, k)) {
+                throw e;
+            }
+            result = null;
+        }
+        if (result != null && !result.committed()) {
             // Sent twice (see ownWrite): the index check fails on an absent key, which is what this call's own first
             // sending would leave. A delete leaves no trace to recognise it by, so an absent key counts as deleted
             // by this call: the key at that version is gone, as the caller asked. The only other ways it goes are its
@@ -547,6 +571,45 @@ public final class ConsulBackend implements CoordinationBackend {
             return Optional.empty();
         }
         return Optional.of(new Entry(key, value, kv.modifyIndex(), kv.createIndex(), leaseId));
+    }
+
+    /**
+     * After a write that failed as unavailable, whatever the reason (every sending answered 5xx or 429 until the request
+     * timeout, or the answer never came in time), which may have been applied all the same: reads the key once and
+     * returns the entry as written if it holds this write (see {@link #ownWrite}); otherwise throws {@code failure}
+     * (with a failed read added to it), as the outcome is still unknown: the write may not have been applied, or may
+     * yet be (a request held by a server waiting for a leader).
+     */
+    private Optional<Entry> ownWriteAfter(
+            BackendUnavailableException failure,
+            String key,
+            String fullKey,
+            byte[] value,
+            long tag,
+            String session,
+            long leaseId) {
+        Optional<Entry> own;
+        try {
+            own = ownWrite(key, fullKey, value, tag, session, leaseId);
+        } catch (RuntimeException readFailed) {
+            failure.addSuppressed(readFailed);
+            throw failure;
+        }
+        if (own.isEmpty()) {
+            throw failure;
+        }
+        publish(WatchEvent.Type.PUT, key, own.get(), own.get().version());
+        return own;
+    }
+
+    /** Whether a read finds the key absent, after {@code failure}; a failed read is added to it and counts as no. */
+    private boolean absentAfter(BackendUnavailableException failure, String fullKey) {
+        try {
+            return http.get(fullKey).entries().isEmpty();
+        } catch (RuntimeException readFailed) {
+            failure.addSuppressed(readFailed);
+            return false;
+        }
     }
 
     /** A write's tag: random, positive (Consul's flags are unsigned), never 0 (no flags). */

@@ -38,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -82,6 +84,13 @@ import org.slf4j.LoggerFactory;
  *       backend reads the key to tell its own write from someone else's (see {@code ConsulBackend}).
  * </ul>
  *
+ * <p><b>429 and 5xx are sent again after a pause, within the request timeout.</b> Consul answers 500 while it has no
+ * leader ({@code No cluster leader}), when a Raft apply fails on leadership loss or timeout (possibly after the entry
+ * committed), and on RPC errors while forwarding; 429 when the agent's rate or connection limits are hit. Such a
+ * request is sent again after 50 ms, doubling to 1 s, with jitter, while the request timeout leaves time for it; the
+ * last answer counts. The same reasoning as above makes every request safe to repeat, and a transaction sent again so
+ * is marked {@link TxnResult#retried()}. Blocking queries are not retried here: the watch resumes them.
+ *
  * <p>The ACL token goes in the {@code X-Consul-Token} header of both clients, never in a URL, and is never logged.
  * Threadsafe.
  */
@@ -92,6 +101,9 @@ public final class ConsulApiHttp implements ConsulHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulApiHttp.class);
     private static final String TOKEN_HEADER = "X-Consul-Token";
     private static final AtomicLong RESENT = new AtomicLong();
+    private static final AtomicLong RETRIED = new AtomicLong();
+    /** No sending is started with less than this left of the request timeout. */
+    private static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final URI base;
     private final String token;
@@ -157,6 +169,16 @@ public final class ConsulApiHttp implements ConsulHttp {
      */
     public static long resentRequests() {
         return RESENT.get();
+    }
+
+    /**
+     * Counts the requests that every client of this JVM sent again after Consul answered 429 or 5xx; for tests and
+     * diagnostics.
+     *
+     * @return the count since the JVM started
+     */
+    public static long retriedRequests() {
+        return RETRIED.get();
     }
 
     /**
@@ -434,8 +456,10 @@ public final class ConsulApiHttp implements ConsulHttp {
     }
 
     /**
-     * Sends a request, and once more at once if it failed on its connection and time is left of the request timeout;
-     * sets {@code resent[0]} when it did.
+     * Sends a request, and again while time is left of the request timeout: once more at once if it failed on its
+     * connection, and after a growing pause while Consul answers 429 or 5xx (see {@link #retryableStatus}); sets
+     * {@code resent[0]} when it sent the request more than once (the first sending may have been applied). Returns the
+     * last answer, whatever its status, when no time is left for another sending.
      */
     private HttpResponse<String> send(HttpRequest request, String what, boolean[] resent) {
         if (closed) {
@@ -444,12 +468,25 @@ public final class ConsulApiHttp implements ConsulHttp {
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpRequest attempt = request;
         IOException first = null;
+        int connectionFailures = 0;
         for (int n = 1; ; n++) {
             try {
-                return jdk.send(attempt, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> answer =
+                        jdk.send(attempt, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                long pause = backoff(n);
+                long left = deadline - System.nanoTime() - pause;
+                if (!retryableStatus(answer.statusCode()) || closed || left <= MIN_ATTEMPT_NANOS) {
+                    return answer;
+                }
+                retrying(what, answer.statusCode(), answer.body(), pause);
+                pause(pause, what);
+                resent[0] = true;
+                attempt = HttpRequest.newBuilder(request, (name, value) -> true)
+                        .timeout(Duration.ofNanos(left))
+                        .build();
             } catch (IOException e) {
                 long left = deadline - System.nanoTime();
-                if (n >= ATTEMPTS || closed || left <= 0 || !resendable(e)) {
+                if (++connectionFailures >= ATTEMPTS || closed || left <= 0 || !resendable(e)) {
                     if (first != null) {
                         e.addSuppressed(first);
                     }
@@ -468,6 +505,40 @@ public final class ConsulApiHttp implements ConsulHttp {
         }
     }
 
+    /**
+     * Whether an answer with this status is worth sending again after a pause: 429 (the agent's rate or connection
+     * limits) and 5xx (no cluster leader, a Raft apply that failed on leadership loss or timeout, an RPC error while
+     * forwarding to the servers): the server may serve it a moment later.
+     */
+    static boolean retryableStatus(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    /** The pause before the n-th sending's successor: 50 ms doubling to at most 1 s, with up to half of it jitter. */
+    static long backoff(int n) {
+        long base = TimeUnit.MILLISECONDS.toNanos(Math.min(1000, 50L << Math.min(n - 1, 5)));
+        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    }
+
+    private void pause(long nanos, String what) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException(null, "interrupted while waiting to " + what + " again", e);
+        }
+    }
+
+    private void retrying(String what, int status, String body, long pauseNanos) {
+        RETRIED.incrementAndGet();
+        LOG.debug(
+                "Consul answered {} to {} ({}); sending it again in {} ms",
+                status,
+                what,
+                body == null ? "" : body.strip(),
+                TimeUnit.NANOSECONDS.toMillis(pauseNanos));
+    }
+
     private void resending(String what, Throwable failure) {
         RESENT.incrementAndGet();
         LOG.debug("the request to {} failed on its connection ({}); sending it once more", what, failure.toString());
@@ -481,7 +552,7 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (status == 403) {
             throw accessDenied(what, text);
         }
-        if (status >= 500) {
+        if (retryableStatus(status)) {
             throw new BackendUnavailableException(
                     null, "Consul at " + base + " could not " + what + ": HTTP " + status + " " + text, null);
         }
@@ -523,16 +594,26 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (closed) {
             throw new IllegalStateException("the Consul client is closed");
         }
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        int connectionFailures = 0;
         for (int n = 1; ; n++) {
             try {
                 return request.get();
             } catch (TransportException e) {
-                if (n < ATTEMPTS && !closed && resendable(e.getCause())) {
+                if (++connectionFailures < ATTEMPTS && !closed && resendable(e.getCause())) {
                     resending(what, e.getCause());
                     continue;
                 }
                 throw unreachable(what, e);
             } catch (OperationException e) {
+                long pause = backoff(n);
+                if (retryableStatus(e.getStatusCode())
+                        && !closed
+                        && deadline - System.nanoTime() - pause > MIN_ATTEMPT_NANOS) {
+                    retrying(what, e.getStatusCode(), e.getStatusContent(), pause);
+                    pause(pause, what);
+                    continue;
+                }
                 throw refused(what, e);
             }
         }
@@ -546,7 +627,7 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (e.getStatusCode() == 403) {
             return accessDenied(what, text);
         }
-        if (e.getStatusCode() >= 500) {
+        if (retryableStatus(e.getStatusCode())) {
             return new BackendUnavailableException(
                     null,
                     "Consul at " + base + " could not " + what + ": HTTP " + e.getStatusCode() + " " + text,

@@ -79,6 +79,9 @@ public final class ConsulEmulator implements AutoCloseable {
     private final Map<String, AclPolicy> tokens = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile AclPolicy anonymous = AclPolicy.denyAll();
     private volatile boolean answering = true;
+    private final AtomicInteger applyThenFail = new AtomicInteger();
+    private volatile long noLeaderUntil;
+    private volatile Duration forwardingDelay = Duration.ZERO;
     private String silenced;
 
     private ConsulEmulator() throws IOException {
@@ -260,6 +263,40 @@ public final class ConsulEmulator implements AutoCloseable {
         anonymous = policy;
     }
 
+    /**
+     * Leader loss during a write: the next {@code writes} writes ({@code /v1/txn} and KV {@code PUT}/{@code DELETE})
+     * are applied and then answered 500 {@code leadership lost while committing log}, as when the leader's Raft apply
+     * returns {@code raft.ErrLeadershipLost} after the entry was committed (agent/consul/rpc.go raftApply; the HTTP
+     * layer turns any RPC error into a 500): the client cannot tell whether its write happened.
+     *
+     * @param writes how many writes fail so
+     */
+    public void applyThenFail(int writes) {
+        applyThenFail.set(writes);
+    }
+
+    /**
+     * No leader for a while: every request, on every endpoint, answers 500 {@code No cluster leader} (structs.ErrNoLeader)
+     * for {@code duration}, as during an election that takes that long.
+     *
+     * @param duration how long
+     */
+    public void noLeaderFor(Duration duration) {
+        noLeaderUntil = System.nanoTime() + duration.toNanos();
+    }
+
+    /**
+     * A forwarding delay: every request is held this long before it is served, as an agent or follower holds an RPC
+     * while no leader is known, for up to {@code rpc_hold_timeout} (7 s by default; agent/consul/rpc.go
+     * canRetry/forward, https://developer.hashicorp.com/consul/docs/agent/config/config-files#rpc_hold_timeout). A
+     * request held longer than the client waits is still applied when it is served. Zero turns it off.
+     *
+     * @param delay the delay
+     */
+    public void forwardingDelay(Duration delay) {
+        forwardingDelay = delay;
+    }
+
     /** Stops answering: requests are accepted and then held without an answer until {@link #resumeAnswering()}. */
     public void stopAnswering() {
         answering = false;
@@ -353,6 +390,14 @@ public final class ConsulEmulator implements AutoCloseable {
     private void route(HttpExchange ex, String node) throws IOException {
         try {
             waitUntilAnswering(ex.getRequestURI().getPath(), node);
+            Duration hold = forwardingDelay;
+            if (!hold.isZero()) {
+                Thread.sleep(hold.toMillis());
+            }
+            if (noLeaderUntil - System.nanoTime() > 0) {
+                respond(ex, 500, "No cluster leader");
+                return;
+            }
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             Caller caller = caller(ex, q);
             if (caller == null) {
@@ -376,8 +421,8 @@ public final class ConsulEmulator implements AutoCloseable {
                 String key = path.substring("/v1/kv/".length());
                 switch (method) {
                     case "GET" -> kvGet(ex, key, q);
-                    case "PUT" -> respondJson(ex, 200, String.valueOf(kvPut(key, q, body)), 0);
-                    case "DELETE" -> respondJson(ex, 200, String.valueOf(kvDelete(key, q)), 0);
+                    case "PUT" -> respondWrite(ex, String.valueOf(kvPut(key, q, body)));
+                    case "DELETE" -> respondWrite(ex, String.valueOf(kvDelete(key, q)));
                     default -> respond(ex, 405, "method not allowed");
                 }
             } else if (path.equals("/v1/txn") && method.equals("PUT")) {
@@ -758,10 +803,7 @@ public final class ConsulEmulator implements AutoCloseable {
         }
         JsonArray denials = txnPreCheck(ops, caller);
         if (denials.size() > 0) {
-            JsonObject answer = new JsonObject();
-            answer.add("Results", null);
-            answer.add("Errors", denials);
-            respondJson(ex, 409, answer.toString(), 0);
+            respondTxnErrors(ex, denials);
             return;
         }
         JsonArray results = new JsonArray();
@@ -881,10 +923,7 @@ public final class ConsulEmulator implements AutoCloseable {
                 }
             }
             if (errors.size() > 0) {
-                JsonObject answer = new JsonObject();
-                answer.add("Results", null);
-                answer.add("Errors", errors);
-                respondJson(ex, 409, answer.toString(), 0);
+                respondTxnErrors(ex, errors);
                 return;
             }
             if (!changed.isEmpty()) {
@@ -898,7 +937,24 @@ public final class ConsulEmulator implements AutoCloseable {
         JsonObject answer = new JsonObject();
         answer.add("Results", results);
         answer.add("Errors", null);
-        respondJson(ex, 200, answer.toString(), 0);
+        respondWrite(ex, answer.toString());
+    }
+
+    /** Answers an applied write: 200, or 500 after all if {@link #applyThenFail} is armed. */
+    private void respondWrite(HttpExchange ex, String json) throws IOException {
+        if (applyThenFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            respond(ex, 500, "leadership lost while committing log");
+            return;
+        }
+        respondJson(ex, 200, json, 0);
+    }
+
+    /** A transaction that failed: 409, no results, its errors (agent/txn_endpoint.go). */
+    private static void respondTxnErrors(HttpExchange ex, JsonArray errors) throws IOException {
+        JsonObject answer = new JsonObject();
+        answer.add("Results", null);
+        answer.add("Errors", errors);
+        respondJson(ex, 409, answer.toString(), 0);
     }
 
     /** kvsSetTxn: keeps CreateIndex and the existing session. */
