@@ -99,6 +99,7 @@ public final class ConsulBackend implements CoordinationBackend {
      */
     public static final Duration DEFAULT_LOCK_DELAY = Duration.ZERO;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsulBackend.class);
     private static final Duration WATCH_WAIT = Duration.ofSeconds(30);
     private static final int LISTINGS_KEPT = 256;
 
@@ -110,14 +111,12 @@ public final class ConsulBackend implements CoordinationBackend {
     private final String datacenter;
     private final Map<Long, String> sessions = new ConcurrentHashMap<>();
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
-    private final Map<String, Listing> listings = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final Map<String, Listing> listings = lru();
+    /** Per listed prefix, the highest creation sequence seen at the head of a listing (a holder's fencing token). */
+    private final Map<String, Long> highestHead = lru();
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
-            return size() > LISTINGS_KEPT;
-        }
-    };
+    private final java.util.concurrent.atomic.AtomicLong fencingRegressions =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private ConsulBackend(Builder b) {
@@ -446,6 +445,7 @@ public final class ConsulBackend implements CoordinationBackend {
             }
         }
         entries.sort(Comparator.comparingLong(Entry::createSequence));
+        checkHead(prefix, entries);
         Listing listing = new Listing(entries, read.index());
         synchronized (listings) {
             listings.put(prefix + "@" + read.index(), listing);
@@ -507,6 +507,59 @@ public final class ConsulBackend implements CoordinationBackend {
     @Override
     public String toString() {
         return "ConsulBackend{" + describe() + (closed ? ", closed" : "") + "}";
+    }
+
+    /** A map that keeps the {@link #LISTINGS_KEPT} entries used last. Not threadsafe. */
+    private static <V> Map<String, V> lru() {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > LISTINGS_KEPT;
+            }
+        };
+    }
+
+    /**
+     * Counts the listings in which the first entry (the queue's head: the holder, whose creation sequence is its
+     * fencing token) had a lower creation sequence than a head this backend listed under the same prefix before. That
+     * happens only when Consul's state went back: a snapshot restore brings keys back with their old {@code
+     * CreateIndex}, so a waiter whose key was restored can hold the lock with a token lower than one already handed
+     * out. Each one is also logged as an error. Threadsafe.
+     *
+     * @return the count since this backend was built
+     */
+    public long fencingTokenRegressions() {
+        return fencingRegressions.get();
+    }
+
+    private void checkHead(String prefix, List<Entry> sorted) {
+        if (sorted.isEmpty()) {
+            return;
+        }
+        Entry head = sorted.get(0);
+        long before;
+        synchronized (highestHead) {
+            before = highestHead.getOrDefault(prefix, 0L);
+            if (head.createSequence() > before) {
+                highestHead.put(prefix, head.createSequence());
+                return;
+            }
+        }
+        if (head.createSequence() < before) {
+            fencingRegressions.incrementAndGet();
+            LOG.error(
+                    "fencing tokens under {}/{} went backwards: the first entry, {}, has creation sequence {}, lower"
+                            + " than {} seen first there before; Consul's state went back (a snapshot restore brings"
+                            + " keys back with their old CreateIndex). A store that checks fencing tokens will refuse"
+                            + " the holder's writes; release and acquire the lock again to get a new token",
+                    keyPrefix,
+                    prefix,
+                    head.key(),
+                    head.createSequence(),
+                    before);
+        }
     }
 
     private Listing baselineFor(String keyOrPrefix, long revision) {

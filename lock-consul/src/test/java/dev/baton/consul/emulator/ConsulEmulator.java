@@ -75,10 +75,17 @@ public final class ConsulEmulator implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final String datacenter = "dc1";
     private long index = 10;
+    /** The highest index ever used; above {@link #index} after a snapshot restore took the state back. */
+    private long raftIndex;
+
     private volatile boolean aclsEnabled;
     private final Map<String, AclPolicy> tokens = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile AclPolicy anonymous = AclPolicy.denyAll();
     private volatile boolean answering = true;
+    private volatile boolean spuriousWakeups;
+    /** Bumped when the state store is replaced (snapshot restore): every blocking query answers at once. */
+    private long abandoned;
+
     private final AtomicInteger applyThenFail = new AtomicInteger();
     private volatile long noLeaderUntil;
     private volatile Duration forwardingDelay = Duration.ZERO;
@@ -295,6 +302,86 @@ public final class ConsulEmulator implements AutoCloseable {
      */
     public void forwardingDelay(Duration delay) {
         forwardingDelay = delay;
+    }
+
+    /**
+     * Tombstone reaping: forgets the tombstones of deleted keys, as Consul's leader does after {@code
+     * tombstone_ttl}-like GC (agent/consul/state/tombstone_gc.go, kvs.go ReapTombstones). A prefix's index
+     * (KVS.List: the highest ModifyIndex or tombstone under it) can then go backwards; the blocking queries on it wake
+     * (the tombstones they watch changed) and, as in Consul's blockingQuery, go on waiting while the index is not past
+     * theirs, then answer the lower index at the end of their wait
+     * (https://developer.hashicorp.com/consul/api-docs/features/blocking: "reset the index if it goes backwards").
+     */
+    public void reapTombstones() {
+        synchronized (monitor) {
+            for (String k : tombstones.keySet()) {
+                touched.put(k, touched.getOrDefault(k, 0L) + 1);
+            }
+            tombstones.clear();
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Takes a snapshot of the state (KV, tombstones, sessions, index), as {@code consul snapshot save}.
+     *
+     * @return the snapshot
+     */
+    public Object snapshot() {
+        synchronized (monitor) {
+            TreeMap<String, Kv> k = new TreeMap<>();
+            kvs.forEach((key, v) -> k.put(key, v.copy()));
+            List<Session> s = new ArrayList<>();
+            sessions.values().forEach(x -> s.add(x.copy()));
+            return new Snapshot(k, new TreeMap<>(tombstones), s, index);
+        }
+    }
+
+    /**
+     * Restores a snapshot, as {@code consul snapshot restore}: the KV store, tombstones, sessions and their indexes go
+     * back to what they were, so {@code X-Consul-Index} goes backwards and keys come back with their old {@code
+     * CreateIndex}; sessions created since are gone, restored sessions get fresh TTL timers (the leader re-arms every
+     * session's timer, agent/consul/leader.go initializeSessionTimers). Every blocking query answers at once with the
+     * restored state (the state store abandons its watches on restore, agent/consul/state/state_store.go Abandon).
+     * New writes continue from the highest index ever used: Raft's log index does not go back
+     * (agent/consul/fsm/fsm.go Restore; https://developer.hashicorp.com/consul/commands/snapshot/restore).
+     *
+     * @param snapshot what {@link #snapshot} returned
+     */
+    public void restore(Object snapshot) {
+        Snapshot snap = (Snapshot) snapshot;
+        synchronized (monitor) {
+            for (Session s : sessions.values()) {
+                if (s.timer != null) {
+                    s.timer.cancel(false);
+                }
+            }
+            raftIndex = Math.max(raftIndex, index);
+            kvs.clear();
+            snap.kvs.forEach((k, v) -> kvs.put(k, v.copy()));
+            tombstones.clear();
+            tombstones.putAll(snap.tombstones);
+            sessions.clear();
+            for (Session s : snap.sessions) {
+                Session c = s.copy();
+                sessions.put(c.id, c);
+                arm(c);
+            }
+            index = snap.index;
+            abandoned++;
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Spurious wake-ups: blocking queries answer within about 100 ms with nothing changed, at the same index, as Consul
+     * allows (https://developer.hashicorp.com/consul/api-docs/features/blocking: "a blocking query may return before
+     * the wait time with no change; clients must handle that").
+     *
+     * @param on whether to wake queries early
+     */
+    public void spuriousWakeups(boolean on) {
+        spuriousWakeups = on;
     }
 
     /** Stops answering: requests are accepted and then held without an answer until {@link #resumeAnswering()}. */
@@ -653,12 +740,16 @@ public final class ConsulEmulator implements AutoCloseable {
                 }
                 // Sleep until what the query reads changes (as Consul's memdb watch set fires), or the wait ends.
                 long touchedBefore = lastTouch(key, recurse);
+                long abandonedBefore = abandoned;
+                if (spuriousWakeups) {
+                    deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+                }
                 long remaining = deadline - System.nanoTime();
-                while (remaining > 0 && lastTouch(key, recurse) == touchedBefore) {
+                while (remaining > 0 && lastTouch(key, recurse) == touchedBefore && abandoned == abandonedBefore) {
                     TimeUnit.NANOSECONDS.timedWait(monitor, remaining);
                     remaining = deadline - System.nanoTime();
                 }
-                if (remaining <= 0) {
+                if (remaining <= 0 || abandoned != abandonedBefore) {
                     found = recurse ? list(key) : single(key);
                     at = recurse ? prefixIndex(key, found) : singleIndex(found);
                     break;
@@ -736,7 +827,7 @@ public final class ConsulEmulator implements AutoCloseable {
                 op = "unlock";
                 session = q.get("release");
             }
-            long idx = index + 1;
+            long idx = nextIndex();
             boolean ok;
             switch (op) {
                 case "cas" -> ok = setCas(idx, entry, cas, kvs);
@@ -761,7 +852,7 @@ public final class ConsulEmulator implements AutoCloseable {
 
     private boolean kvDelete(String key, Map<String, String> q) {
         synchronized (monitor) {
-            long idx = index + 1;
+            long idx = nextIndex();
             List<String> changed = new ArrayList<>();
             if (q.containsKey("recurse")) {
                 for (String k : new ArrayList<>(
@@ -812,7 +903,7 @@ public final class ConsulEmulator implements AutoCloseable {
             TreeMap<String, Kv> draft = new TreeMap<>();
             kvs.forEach((k, v) -> draft.put(k, v.copy()));
             TreeMap<String, Long> draftTombs = new TreeMap<>(tombstones);
-            long idx = index + 1;
+            long idx = nextIndex();
             List<String> changed = new ArrayList<>();
             for (int i = 0; i < ops.size(); i++) {
                 JsonObject kv = ops.get(i).getAsJsonObject().getAsJsonObject("KV");
@@ -1024,6 +1115,11 @@ public final class ConsulEmulator implements AutoCloseable {
         return until != null && until - System.nanoTime() > 0;
     }
 
+    /** The index of the next write: after the highest ever used, as Raft's log index never goes back. */
+    private long nextIndex() {
+        return Math.max(index, raftIndex) + 1;
+    }
+
     /** Applies a write at {@code idx}: advances the index and wakes the blocking queries on what changed. */
     private void commit(long idx, List<String> changedKeys) {
         index = idx;
@@ -1085,7 +1181,8 @@ public final class ConsulEmulator implements AutoCloseable {
                     throw new BadRequest(500, "Check '" + check + "' is in critical state");
                 }
             }
-            s.createIndex = ++index;
+            s.createIndex = nextIndex();
+            index = s.createIndex;
             s.modifyIndex = s.createIndex;
             sessions.put(s.id, s);
             arm(s);
@@ -1186,7 +1283,7 @@ public final class ConsulEmulator implements AutoCloseable {
         if (s.timer != null) {
             s.timer.cancel(false);
         }
-        long idx = index + 1;
+        long idx = nextIndex();
         List<String> changed = new ArrayList<>();
         for (Kv kv : new ArrayList<>(kvs.values())) {
             if (!id.equals(kv.session)) {
@@ -1327,6 +1424,23 @@ public final class ConsulEmulator implements AutoCloseable {
         long modifyIndex;
         ScheduledFuture<?> timer;
 
+        Session copy() {
+            Session c = new Session();
+            c.id = id;
+            c.name = name;
+            c.node = node;
+            c.nodeChecks = nodeChecks;
+            c.legacyChecks = legacyChecks;
+            c.serviceChecks = serviceChecks;
+            c.behavior = behavior;
+            c.lockDelay = lockDelay;
+            c.ttl = ttl;
+            c.ttlText = ttlText;
+            c.createIndex = createIndex;
+            c.modifyIndex = modifyIndex;
+            return c;
+        }
+
         List<String> checks() {
             List<String> all = new ArrayList<>(nodeChecks);
             all.addAll(serviceChecks);
@@ -1356,6 +1470,9 @@ public final class ConsulEmulator implements AutoCloseable {
             return o;
         }
     }
+
+    private record Snapshot(
+            TreeMap<String, Kv> kvs, TreeMap<String, Long> tombstones, List<Session> sessions, long index) {}
 
     private static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;
