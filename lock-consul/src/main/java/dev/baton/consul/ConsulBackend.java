@@ -184,7 +184,8 @@ public final class ConsulBackend implements CoordinationBackend {
      *
      * @param ttl the TTL, from 10 s to 24 h
      * @return the lease id
-     * @throws IllegalArgumentException if {@code ttl} is outside Consul's limits
+     * @throws IllegalArgumentException if {@code ttl} is outside Consul's limits, or below the servers' {@code
+     *     session_ttl_min} setting (Consul answers that with a 500, which is not retried)
      * @throws BackendUnavailableException if Consul cannot be reached
      * @throws ConsulAccessDeniedException if Consul refuses the token
      * @throws IllegalStateException if closed

@@ -102,6 +102,7 @@ public final class ConsulApiHttp implements ConsulHttp {
     private static final String TOKEN_HEADER = "X-Consul-Token";
     private static final AtomicLong RESENT = new AtomicLong();
     private static final AtomicLong RETRIED = new AtomicLong();
+    private static final String INVALID_TTL = "Invalid Session TTL";
     /** No sending is started with less than this left of the request timeout. */
     private static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -227,6 +228,12 @@ public final class ConsulApiHttp implements ConsulHttp {
                 .header("Content-Type", "application/json")
                 .build();
         HttpResponse<String> response = send(request, what, new boolean[1]);
+        if (response.statusCode() != 200 && permanent(response.body())) {
+            throw new IllegalArgumentException("Consul at " + base + " refused the session TTL of " + ttl + " ("
+                    + response.body().strip() + "): the Consul servers' session_ttl_min setting (a server"
+                    + " configuration setting, 10 s by default) is higher; use a TTL at least that long (sessionTtl,"
+                    + " or the TTL of a TTL lock or lease) or lower session_ttl_min on the servers");
+        }
         check(response.statusCode(), response.body(), what);
         JsonElement id = parseObject(response.body(), what).get("ID");
         if (id == null || !id.isJsonPrimitive()) {
@@ -475,7 +482,10 @@ public final class ConsulApiHttp implements ConsulHttp {
                         jdk.send(attempt, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 long pause = backoff(n);
                 long left = deadline - System.nanoTime() - pause;
-                if (!retryableStatus(answer.statusCode()) || closed || left <= MIN_ATTEMPT_NANOS) {
+                if (!retryableStatus(answer.statusCode())
+                        || permanent(answer.body())
+                        || closed
+                        || left <= MIN_ATTEMPT_NANOS) {
                     return answer;
                 }
                 retrying(what, answer.statusCode(), answer.body(), pause);
@@ -512,6 +522,14 @@ public final class ConsulApiHttp implements ConsulHttp {
      */
     static boolean retryableStatus(int status) {
         return status == 429 || status >= 500;
+    }
+
+    /**
+     * Whether a 5xx answer reports a request the server will never accept, so that sending it again is pointless:
+     * Consul answers a session TTL outside its limits with 500 {@code Invalid Session TTL}.
+     */
+    static boolean permanent(String body) {
+        return body != null && body.contains(INVALID_TTL);
     }
 
     /** The pause before the n-th sending's successor: 50 ms doubling to at most 1 s, with up to half of it jitter. */

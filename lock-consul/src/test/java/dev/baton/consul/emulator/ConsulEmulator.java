@@ -48,6 +48,9 @@ public final class ConsulEmulator implements AutoCloseable {
     public static final int SESSION_TTL_MULTIPLIER = 2;
 
     private static final Duration MIN_TTL = Duration.ofSeconds(10);
+    /** Consul's {@code http_max_conns_per_client} default (limits stanza of the agent configuration). */
+    public static final int DEFAULT_MAX_CONNS_PER_CLIENT = 200;
+
     private static final Duration MAX_TTL = Duration.ofHours(24);
     private static final Duration MAX_LOCK_DELAY = Duration.ofSeconds(60);
     private static final Duration DEFAULT_LOCK_DELAY = Duration.ofSeconds(15);
@@ -83,6 +86,11 @@ public final class ConsulEmulator implements AutoCloseable {
     private volatile AclPolicy anonymous = AclPolicy.denyAll();
     private volatile boolean answering = true;
     private volatile boolean spuriousWakeups;
+    private volatile Duration sessionTtlMin = MIN_TTL;
+    private volatile int maxConnsPerClient = DEFAULT_MAX_CONNS_PER_CLIENT;
+    private final Map<String, AtomicInteger> inFlightPerClient = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger refusedConnections = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
     /** Bumped when the state store is replaced (snapshot restore): every blocking query answers at once. */
     private long abandoned;
 
@@ -384,6 +392,61 @@ public final class ConsulEmulator implements AutoCloseable {
         spuriousWakeups = on;
     }
 
+    /**
+     * Sets the server's {@code session_ttl_min} (default 10 s; a server configuration setting,
+     * https://developer.hashicorp.com/consul/docs/agent/config/config-files#session_ttl_min). A session with a shorter
+     * TTL is refused with 500 {@code Invalid Session TTL '<ns>', must be between [<min>=24h0m0s]}, as Session.Apply
+     * does (agent/consul/session_endpoint.go).
+     *
+     * @param min the minimum
+     */
+    public void sessionTtlMin(Duration min) {
+        sessionTtlMin = min;
+    }
+
+    /**
+     * Sets the per-client connection cap, {@code limits.http_max_conns_per_client} (default 200,
+     * https://developer.hashicorp.com/consul/docs/agent/config/config-files#http_max_conns_per_client): a client IP
+     * that would exceed it is answered 429 and its connection closed. The JDK server does not show connections, so the
+     * emulator counts a client's requests in flight (blocking queries included): each holds one connection of its own
+     * (HTTP/1.1, no pipelining); idle keep-alive connections, which Consul also counts, are not counted here.
+     *
+     * @param max the cap
+     */
+    public void maxConnsPerClient(int max) {
+        maxConnsPerClient = max;
+    }
+
+    /**
+     * Returns the most requests one client had in flight at once since the emulator started (a lower bound on the
+     * connections it held).
+     *
+     * @return the count
+     */
+    public int mostInFlightPerClient() {
+        return mostInFlight.get();
+    }
+
+    /**
+     * Returns how many requests were refused with 429 for exceeding the per-client connection cap.
+     *
+     * @return the count
+     */
+    public int refusedForConnectionCap() {
+        return refusedConnections.get();
+    }
+
+    /**
+     * A leader election: the new leader re-arms every session's TTL timer from now (agent/consul/leader.go
+     * establishLeadership, initializeSessionTimers; session timers live only on the leader), so a session not renewed
+     * since lives up to 2 x TTL after the election, not after its last renewal.
+     */
+    public void electLeader() {
+        synchronized (monitor) {
+            sessions.values().forEach(this::arm);
+        }
+    }
+
     /** Stops answering: requests are accepted and then held without an answer until {@link #resumeAnswering()}. */
     public void stopAnswering() {
         answering = false;
@@ -469,8 +532,20 @@ public final class ConsulEmulator implements AutoCloseable {
     // HTTP
 
     private void handle(HttpExchange ex, String node) throws IOException {
+        AtomicInteger inFlight = inFlightPerClient.computeIfAbsent(
+                ex.getRemoteAddress().getAddress().getHostAddress(), ip -> new AtomicInteger());
+        int now = inFlight.incrementAndGet();
         try (ex) {
+            if (now > maxConnsPerClient) {
+                refusedConnections.incrementAndGet();
+                ex.getResponseHeaders().set("Connection", "close");
+                respond(ex, 429, "Your IP is issuing too many concurrent connections, please rate limit your calls");
+                return;
+            }
+            mostInFlight.accumulateAndGet(now, Math::max);
             route(ex, node);
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -1164,9 +1239,12 @@ public final class ConsulEmulator implements AutoCloseable {
         String ttl = req.has("TTL") ? req.get("TTL").getAsString() : "";
         if (!ttl.isEmpty()) {
             s.ttl = parseDuration(ttl);
-            if (s.ttl.compareTo(MIN_TTL) < 0 || s.ttl.compareTo(MAX_TTL) > 0) {
+            Duration min = sessionTtlMin;
+            if (s.ttl.compareTo(min) < 0 || s.ttl.compareTo(MAX_TTL) > 0) {
                 throw new BadRequest(
-                        500, "Invalid Session TTL '" + s.ttl.toNanos() + "', must be between [10s=24h0m0s]");
+                        500,
+                        "Invalid Session TTL '" + s.ttl.toNanos() + "', must be between [" + goDuration(min)
+                                + "=24h0m0s]");
             }
             s.ttlText = ttl;
         }
@@ -1305,6 +1383,14 @@ public final class ConsulEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------------
     // Helpers
+
+    /** Go's time.Duration String() for whole seconds, minutes and hours, as in Consul's messages. */
+    private static String goDuration(Duration d) {
+        long h = d.toHours();
+        long m = d.toMinutesPart();
+        long sec = d.toSecondsPart();
+        return h > 0 ? h + "h" + m + "m" + sec + "s" : m > 0 ? m + "m" + sec + "s" : sec + "s";
+    }
 
     static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);

@@ -158,6 +158,65 @@ class ConsulEmulatorTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @DisplayName("a leader election re-arms every session timer from now: a session not renewed outlives 2 x TTL after"
+            + " its last renewal (agent/consul/leader.go initializeSessionTimers; " + SESSIONS_DOC + ")")
+    void election_resets_session_timers() throws Exception {
+        String id = session("{\"TTL\":\"10s\",\"Behavior\":\"delete\",\"LockDelay\":\"0s\"}");
+        long created = System.nanoTime();
+        Thread.sleep(12_000);
+        consul.electLeader();
+        long elected = System.nanoTime();
+        while ((System.nanoTime() - created) / 1e9 < 22.0) {
+            Thread.sleep(200);
+        }
+        assertThat(consul.sessionChecks(id))
+                .as("session 22 s after its creation (2 x TTL = 20 s), re-armed by an election 12 s in")
+                .isNotNull();
+        while (consul.sessionChecks(id) != null) {
+            Thread.sleep(100);
+        }
+        assertThat((System.nanoTime() - elected) / 1e9)
+                .as("seconds from the election to invalidation")
+                .isGreaterThanOrEqualTo(20.0);
+    }
+
+    @Test
+    @DisplayName("session_ttl_min is a server setting: a shorter TTL is a 500 Invalid Session TTL (" + SESSION_API_DOC
+            + "; agent/consul/session_endpoint.go)")
+    void session_ttl_min_server_setting() throws Exception {
+        consul.sessionTtlMin(Duration.ofSeconds(30));
+        HttpResponse<String> r = call("PUT", "/v1/session/create", "{\"TTL\":\"15s\"}");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEqualTo("Invalid Session TTL '15000000000', must be between [30s=24h0m0s]");
+        assertThat(call("PUT", "/v1/session/create", "{\"TTL\":\"30s\"}").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("http_max_conns_per_client: past the cap a client gets 429 and its connection closed"
+            + " (https://developer.hashicorp.com/consul/docs/agent/config/config-files#http_max_conns_per_client)")
+    void connection_cap_per_client() throws Exception {
+        consul.maxConnsPerClient(2);
+        put("/v1/kv/cap/k", "v");
+        long index = Long.parseLong(call("GET", "/v1/kv/cap/k", null)
+                .headers()
+                .firstValue("X-Consul-Index")
+                .orElseThrow());
+        CompletableFuture<HttpResponse<String>> one = callAsync("GET", "/v1/kv/cap/k?index=" + index + "&wait=5s");
+        CompletableFuture<HttpResponse<String>> two = callAsync("GET", "/v1/kv/cap/k?index=" + index + "&wait=5s");
+        while (consul.mostInFlightPerClient() < 2) {
+            Thread.sleep(20);
+        }
+        HttpResponse<String> third = call("GET", "/v1/kv/cap/k", null);
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(consul.refusedForConnectionCap()).isEqualTo(1);
+        put("/v1/kv/cap/k", "w");
+        assertThat(one.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(two.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("behavior release keeps the keys and clears their session; delete removes them (" + SESSIONS_DOC + ")")
     void session_behaviors() throws Exception {
         String release = session("{\"Behavior\":\"release\",\"LockDelay\":\"0s\"}");
