@@ -466,7 +466,8 @@ public final class ConsulApiHttp implements ConsulHttp {
      * Sends a request, and again while time is left of the request timeout: once more at once if it failed on its
      * connection, and after a growing pause while Consul answers 429 or 5xx (see {@link #retryableStatus}); sets
      * {@code resent[0]} when it sent the request more than once (the first sending may have been applied). Returns the
-     * last answer, whatever its status, when no time is left for another sending.
+     * last answer, whatever its status, when no time is left for another sending, or when a sending after a 429 or 5xx
+     * fails on its connection or times out.
      */
     private HttpResponse<String> send(HttpRequest request, String what, boolean[] resent) {
         if (closed) {
@@ -475,6 +476,7 @@ public final class ConsulApiHttp implements ConsulHttp {
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpRequest attempt = request;
         IOException first = null;
+        HttpResponse<String> lastAnswer = null;
         int connectionFailures = 0;
         for (int n = 1; ; n++) {
             try {
@@ -488,6 +490,7 @@ public final class ConsulApiHttp implements ConsulHttp {
                         || left <= MIN_ATTEMPT_NANOS) {
                     return answer;
                 }
+                lastAnswer = answer;
                 retrying(what, answer.statusCode(), answer.body(), pause);
                 pause(pause, what);
                 resent[0] = true;
@@ -497,6 +500,12 @@ public final class ConsulApiHttp implements ConsulHttp {
             } catch (IOException e) {
                 long left = deadline - System.nanoTime();
                 if (++connectionFailures >= ATTEMPTS || closed || left <= 0 || !resendable(e)) {
+                    if (lastAnswer != null) {
+                        // Consul answered before (429 or 5xx) and the sending after it found no time or connection:
+                        // its answer says more than the timeout that ended the wait.
+                        LOG.debug("the request to {} failed after Consul answered {} ({})", what, lastAnswer, e);
+                        return lastAnswer;
+                    }
                     if (first != null) {
                         e.addSuppressed(first);
                     }
@@ -614,6 +623,7 @@ public final class ConsulApiHttp implements ConsulHttp {
         }
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         int connectionFailures = 0;
+        OperationException lastRefusal = null;
         for (int n = 1; ; n++) {
             try {
                 return request.get();
@@ -622,12 +632,17 @@ public final class ConsulApiHttp implements ConsulHttp {
                     resending(what, e.getCause());
                     continue;
                 }
+                if (lastRefusal != null) {
+                    // As in send: Consul's earlier 429 or 5xx says more than the failure that ended the wait.
+                    throw refused(what, lastRefusal);
+                }
                 throw unreachable(what, e);
             } catch (OperationException e) {
                 long pause = backoff(n);
                 if (retryableStatus(e.getStatusCode())
                         && !closed
                         && deadline - System.nanoTime() - pause > MIN_ATTEMPT_NANOS) {
+                    lastRefusal = e;
                     retrying(what, e.getStatusCode(), e.getStatusContent(), pause);
                     pause(pause, what);
                     continue;

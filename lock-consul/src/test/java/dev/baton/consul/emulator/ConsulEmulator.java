@@ -37,8 +37,13 @@ import java.util.regex.Pattern;
  * queries ({@code ?index=}, {@code ?wait=}, {@code X-Consul-Index}); writes with {@code ?cas}, {@code ?acquire},
  * {@code ?release}; {@code DELETE} with {@code ?cas} and {@code ?recurse}; {@code /v1/txn} with the KV verbs the backend
  * sends; {@code CreateIndex}, {@code ModifyIndex} and {@code LockIndex} from one Raft-like index; tombstones so that a
- * prefix's index never slides back on delete; 403 when ACLs are on and the token is missing or wrong. Each behaviour has
- * a test in {@code ConsulEmulatorTest} that names the Consul documentation page it follows.
+ * prefix's index never slides back on delete; sessions tied to their node's {@code serfHealth} check unless created
+ * with empty checks, on agents of several nodes; per-prefix ACL policies with 409 per-operation denials in
+ * transactions. Modes as unkind as Consul, each documented on its method with the Consul page or source file it
+ * follows: {@link #failNode}, {@link #nodeLeft}, {@link #addToken}, {@link #applyThenFail}, {@link #noLeaderFor},
+ * {@link #forwardingDelay}, {@link #reapTombstones}, {@link #restore}, {@link #spuriousWakeups}, {@link
+ * #sessionTtlMin}, {@link #maxConnsPerClient}, {@link #electLeader}. Each behaviour has a test in {@code
+ * ConsulEmulatorTest} that names the Consul documentation page it follows.
  *
  * <p>Test code only. It listens on 127.0.0.1 on a free port and uses daemon threads; {@link #close()} stops it.
  * Threadsafe: one monitor guards the state and wakes blocking queries.
