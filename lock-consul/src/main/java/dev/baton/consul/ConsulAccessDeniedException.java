@@ -3,9 +3,11 @@ package dev.baton.consul;
 import dev.baton.lock.LockException;
 
 /**
- * Thrown when Consul refuses a request with HTTP 403: the ACL token is missing, unknown ({@code ACL not found}) or
- * lacks a permission ({@code Permission denied}). The message says which call was refused and what the token needs;
- * it never contains the token.
+ * Thrown when Consul refuses a request for its ACL token: HTTP 403 (the token is missing, unknown, {@code ACL not
+ * found}, or lacks a permission, {@code Permission denied}), or a transaction answered 409 with a {@code Permission
+ * denied} error for one of its operations (Consul checks a transaction's operations against the token before applying
+ * any). The message says which call was refused and what the token needs, for a transaction the {@code key_prefix}
+ * rule; it never contains the token.
  *
  * <p>Immutable and threadsafe.
  */

@@ -41,7 +41,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>How the SPI maps onto Consul:
  *
  * <ul>
- *   <li>A lease is a Consul session with a TTL (Consul accepts 10 s to 24 h), behaviour {@code delete} (the keys it
+ *   <li>A lease is a Consul session with a TTL (Consul accepts 10 s to 24 h), no health checks (so that only the TTL,
+ *       or its node leaving the cluster, ends it; Consul's default would tie it to the node's {@code serfHealth}
+ *       check), behaviour {@code delete} (the keys it
  *       holds are deleted when it is invalidated) and the configured lock-delay. Renewal is {@code PUT
  *       /v1/session/renew}; a 404 there is {@link NoSuchLeaseException}. Consul counts a TTL as a lower bound and
  *       invalidates a session only 2 &times; TTL after its last renewal, so a holder's lock is free again within twice
@@ -69,9 +71,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       events.
  * </ul>
  *
- * <p>Threadsafe. Every call is at most two HTTP requests (compare-and-set reads before it writes; a delete seen by a
- * watch of this client reads the index after it) and throws {@link BackendUnavailableException} when the agent cannot
- * be reached within the request timeout, and {@link ConsulAccessDeniedException} when Consul refuses the ACL token.
+ * <p>Threadsafe. Every call is one or two HTTP requests (compare-and-set reads before it writes; a delete seen by a
+ * watch of this client reads the index after it; a write that fails as unavailable reads the key once to learn whether
+ * it was applied all the same), each sent again after a growing pause while Consul answers 429 or 5xx (no leader, a
+ * Raft apply that failed after it may have committed) within the request timeout. A call throws {@link
+ * BackendUnavailableException} when the agent cannot be reached or does not serve it within the request timeout (the
+ * read after a failed write has a request timeout of its own), and {@link ConsulAccessDeniedException} when Consul
+ * refuses the ACL token.
  * After {@link #close()} every call except {@link #describe()}, the TTL limits and {@code close} throws {@link
  * IllegalStateException}.
  */
@@ -93,6 +99,7 @@ public final class ConsulBackend implements CoordinationBackend {
      */
     public static final Duration DEFAULT_LOCK_DELAY = Duration.ZERO;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsulBackend.class);
     private static final Duration WATCH_WAIT = Duration.ofSeconds(30);
     private static final int LISTINGS_KEPT = 256;
 
@@ -104,14 +111,12 @@ public final class ConsulBackend implements CoordinationBackend {
     private final String datacenter;
     private final Map<Long, String> sessions = new ConcurrentHashMap<>();
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
-    private final Map<String, Listing> listings = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final Map<String, Listing> listings = lru();
+    /** Per listed prefix, the highest creation sequence seen at the head of a listing (a holder's fencing token). */
+    private final Map<String, Long> highestHead = lru();
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Listing> eldest) {
-            return size() > LISTINGS_KEPT;
-        }
-    };
+    private final java.util.concurrent.atomic.AtomicLong fencingRegressions =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private ConsulBackend(Builder b) {
@@ -174,11 +179,13 @@ public final class ConsulBackend implements CoordinationBackend {
     }
 
     /**
-     * Creates a session with this TTL, behaviour {@code delete} and the configured lock-delay. Threadsafe.
+     * Creates a session with this TTL, no health checks, behaviour {@code delete} and the configured lock-delay.
+     * Threadsafe.
      *
      * @param ttl the TTL, from 10 s to 24 h
      * @return the lease id
-     * @throws IllegalArgumentException if {@code ttl} is outside Consul's limits
+     * @throws IllegalArgumentException if {@code ttl} is outside Consul's limits, or below the servers' {@code
+     *     session_ttl_min} setting (Consul answers that with a 500, which is not retried)
      * @throws BackendUnavailableException if Consul cannot be reached
      * @throws ConsulAccessDeniedException if Consul refuses the token
      * @throws IllegalStateException if closed
@@ -277,7 +284,12 @@ public final class ConsulBackend implements CoordinationBackend {
             ops.add(TxnOp.check("check-not-exists", k, 0));
             ops.add(new TxnOp("lock", k, value, tag, 0, session));
         }
-        TxnResult result = http.txn(ops);
+        TxnResult result;
+        try {
+            result = txn(ops);
+        } catch (BackendUnavailableException e) {
+            return ownWriteAfter(e, key, k, value, tag, session, leaseId);
+        }
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
@@ -336,7 +348,12 @@ public final class ConsulBackend implements CoordinationBackend {
         } else if (holder == null) {
             ops.add(new TxnOp("set", k, value, tag, 0, null));
         }
-        TxnResult result = http.txn(ops);
+        TxnResult result;
+        try {
+            result = txn(ops);
+        } catch (BackendUnavailableException e) {
+            return ownWriteAfter(e, key, k, value, tag, session, leaseId);
+        }
         if (!result.committed()) {
             TxnResult.TxnError error =
                     result.errors().isEmpty() ? null : result.errors().get(0);
@@ -373,9 +390,18 @@ public final class ConsulBackend implements CoordinationBackend {
         checkKey("key", key);
         checkOpen();
         String k = full(key);
-        TxnResult result =
-                http.txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
-        if (!result.committed()) {
+        TxnResult result;
+        try {
+            result = txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
+        } catch (BackendUnavailableException e) {
+            // The delete may have been applied (a 500 after the Raft apply, or an answer that came too late); a read
+            // tells: an absent key counts as deleted by this call, as for a second sending below.
+            if (!absentAfter(e, k)) {
+                throw e;
+            }
+            result = null;
+        }
+        if (result != null && !result.committed()) {
             // Sent twice (see ownWrite): the index check fails on an absent key, which is what this call's own first
             // sending would leave. A delete leaves no trace to recognise it by, so an absent key counts as deleted
             // by this call: the key at that version is gone, as the caller asked. The only other ways it goes are its
@@ -420,6 +446,7 @@ public final class ConsulBackend implements CoordinationBackend {
             }
         }
         entries.sort(Comparator.comparingLong(Entry::createSequence));
+        checkHead(prefix, entries);
         Listing listing = new Listing(entries, read.index());
         synchronized (listings) {
             listings.put(prefix + "@" + read.index(), listing);
@@ -483,6 +510,59 @@ public final class ConsulBackend implements CoordinationBackend {
         return "ConsulBackend{" + describe() + (closed ? ", closed" : "") + "}";
     }
 
+    /** A map that keeps the {@link #LISTINGS_KEPT} entries used last. Not threadsafe. */
+    private static <V> Map<String, V> lru() {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > LISTINGS_KEPT;
+            }
+        };
+    }
+
+    /**
+     * Counts the listings in which the first entry (the queue's head: the holder, whose creation sequence is its
+     * fencing token) had a lower creation sequence than a head this backend listed under the same prefix before. That
+     * happens only when Consul's state went back: a snapshot restore brings keys back with their old {@code
+     * CreateIndex}, so a waiter whose key was restored can hold the lock with a token lower than one already handed
+     * out. Each one is also logged as an error. Threadsafe.
+     *
+     * @return the count since this backend was built
+     */
+    public long fencingTokenRegressions() {
+        return fencingRegressions.get();
+    }
+
+    private void checkHead(String prefix, List<Entry> sorted) {
+        if (sorted.isEmpty()) {
+            return;
+        }
+        Entry head = sorted.get(0);
+        long before;
+        synchronized (highestHead) {
+            before = highestHead.getOrDefault(prefix, 0L);
+            if (head.createSequence() > before) {
+                highestHead.put(prefix, head.createSequence());
+                return;
+            }
+        }
+        if (head.createSequence() < before) {
+            fencingRegressions.incrementAndGet();
+            LOG.error(
+                    "fencing tokens under {}/{} went backwards: the first entry, {}, has creation sequence {}, lower"
+                            + " than {} seen first there before; Consul's state went back (a snapshot restore brings"
+                            + " keys back with their old CreateIndex). A store that checks fencing tokens will refuse"
+                            + " the holder's writes; release and acquire the lock again to get a new token",
+                    keyPrefix,
+                    prefix,
+                    head.key(),
+                    head.createSequence(),
+                    before);
+        }
+    }
+
     private Listing baselineFor(String keyOrPrefix, long revision) {
         synchronized (listings) {
             for (Map.Entry<String, Listing> e : listings.entrySet()) {
@@ -504,6 +584,32 @@ public final class ConsulBackend implements CoordinationBackend {
     }
 
     /**
+     * Runs a transaction. A refused ACL check comes back, as Consul's {@code Txn.Apply} pre-check reports it, as a 409
+     * with a {@code Permission denied} error per operation the token may not run, before any operation is applied:
+     * that is neither "key exists" nor "changed", and is thrown as {@link ConsulAccessDeniedException} naming the rule
+     * the token lacks.
+     */
+    private TxnResult txn(List<TxnOp> ops) {
+        TxnResult result = http.txn(ops);
+        if (!result.committed()) {
+            for (TxnResult.TxnError e : result.errors()) {
+                String what = e.what().toLowerCase(java.util.Locale.ROOT);
+                if (what.contains("permission denied") || what.contains("acl not found")) {
+                    TxnOp op = ops.get(Math.min(Math.max(e.opIndex(), 0), ops.size() - 1));
+                    String access = what.contains("key:read") ? "read" : "write";
+                    throw new ConsulAccessDeniedException("Consul refused the transaction's " + op.verb() + " of "
+                            + op.key() + " (operation " + e.opIndex() + ": " + e.what() + "): the ACL token set with"
+                            + " ConsulBackend.builder().aclToken(...) needs key_prefix \"" + keyPrefix
+                            + "/\" { policy ="
+                            + " \"" + access + "\" } (key:" + access + " on the backend's key prefix; the backend needs"
+                            + " key:write there, and session:write)");
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
      * After a write whose first sending failed on its connection and whose second sending failed its check: reads the
      * key and tells whether it holds this write, by the write's tag (a random number sent in the key's {@code Flags},
      * which no other write carries), value and session. Returns the entry as written, or empty. A write that landed
@@ -519,6 +625,45 @@ public final class ConsulBackend implements CoordinationBackend {
             return Optional.empty();
         }
         return Optional.of(new Entry(key, value, kv.modifyIndex(), kv.createIndex(), leaseId));
+    }
+
+    /**
+     * After a write that failed as unavailable, whatever the reason (every sending answered 5xx or 429 until the request
+     * timeout, or the answer never came in time), which may have been applied all the same: reads the key once and
+     * returns the entry as written if it holds this write (see {@link #ownWrite}); otherwise throws {@code failure}
+     * (with a failed read added to it), as the outcome is still unknown: the write may not have been applied, or may
+     * yet be (a request held by a server waiting for a leader).
+     */
+    private Optional<Entry> ownWriteAfter(
+            BackendUnavailableException failure,
+            String key,
+            String fullKey,
+            byte[] value,
+            long tag,
+            String session,
+            long leaseId) {
+        Optional<Entry> own;
+        try {
+            own = ownWrite(key, fullKey, value, tag, session, leaseId);
+        } catch (RuntimeException readFailed) {
+            failure.addSuppressed(readFailed);
+            throw failure;
+        }
+        if (own.isEmpty()) {
+            throw failure;
+        }
+        publish(WatchEvent.Type.PUT, key, own.get(), own.get().version());
+        return own;
+    }
+
+    /** Whether a read finds the key absent, after {@code failure}; a failed read is added to it and counts as no. */
+    private boolean absentAfter(BackendUnavailableException failure, String fullKey) {
+        try {
+            return http.get(fullKey).entries().isEmpty();
+        } catch (RuntimeException readFailed) {
+            failure.addSuppressed(readFailed);
+            return false;
+        }
     }
 
     /** A write's tag: random, positive (Consul's flags are unsigned), never 0 (no flags). */

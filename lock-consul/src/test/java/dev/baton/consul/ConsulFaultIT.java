@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.baton.consul.emulator.ConsulEmulator;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.LeaderElection;
@@ -13,6 +15,7 @@ import dev.baton.lock.tck.HistoryChecker;
 import dev.baton.lock.tck.HistoryRecorder;
 import dev.baton.lock.tck.TckTimeouts;
 import dev.baton.lock.tck.TcpProxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,19 +82,8 @@ class ConsulFaultIT {
             String port = consul.address().substring(consul.address().lastIndexOf(':') + 1);
             TcpProxy tcp = proxy ? TcpProxy.start("127.0.0.1", Integer.parseInt(port)) : null;
             String prefix = "fault-" + trial;
-            try (Coordinator holder = ConsulBackend.builder()
-                            .agentAddress(tcp == null ? consul.address() : "http://" + tcp.address())
-                            .keyPrefix(prefix)
-                            .requestTimeout(Duration.ofSeconds(2))
-                            .coordinatorBuilder()
-                            .sessionTtl(TTL)
-                            .build();
-                    Coordinator waiter = ConsulBackend.builder()
-                            .agentAddress(consul.address())
-                            .keyPrefix(prefix)
-                            .coordinatorBuilder()
-                            .sessionTtl(TTL)
-                            .build()) {
+            try (Coordinator holder = holder(tcp == null ? consul.address() : "http://" + tcp.address(), prefix);
+                    Coordinator waiter = waiter(consul.address(), prefix)) {
                 String name = "trial-" + trial;
                 LockHandle held = holder.lock(name).acquire(Duration.ofSeconds(10));
                 HistoryRecorder.Hold hold = recorder.acquired("holder-" + trial, name, held.fencingToken());
@@ -131,6 +123,26 @@ class ConsulFaultIT {
         }
     }
 
+    /** The holder of a trial: a short request timeout, so that its renewals fail fast once it is cut off. */
+    private static Coordinator holder(String address, String prefix) {
+        return ConsulBackend.builder()
+                .agentAddress(address)
+                .keyPrefix(prefix)
+                .requestTimeout(Duration.ofSeconds(2))
+                .coordinatorBuilder()
+                .sessionTtl(TTL)
+                .build();
+    }
+
+    private static Coordinator waiter(String address, String prefix) {
+        return ConsulBackend.builder()
+                .agentAddress(address)
+                .keyPrefix(prefix)
+                .coordinatorBuilder()
+                .sessionTtl(TTL)
+                .build();
+    }
+
     private static void report(HistoryRecorder recorder, List<Future<Trial>> trials, String fault) throws Exception {
         int told = 0;
         for (int i = 0; i < trials.size(); i++) {
@@ -167,6 +179,130 @@ class ConsulFaultIT {
                 .as("trials where the holder was told before the other client acquired")
                 .isEqualTo(trials.size());
         assertThat(report.lossBeforeHandoverPercent()).isEqualTo(100.0);
+    }
+
+    /**
+     * The holder's node fails (its {@code serfHealth} check turns critical and its agent goes silent). The backend's
+     * sessions carry no checks, so the holder's session lives on to its TTL: the holder, unable to renew, is told of
+     * its loss at its local deadline, before Consul frees the lock 2 x TTL after the last renewal.
+     */
+    @Test
+    void holder_whose_node_fails_is_told_before_another_client_acquires() throws Exception {
+        HistoryRecorder recorder = new HistoryRecorder();
+        NodeFailureTrial t = nodeFailureTrial(recorder, false);
+        System.out.printf(
+                Locale.ROOT,
+                "[baton-consul] node failure (failNode, sessions without checks): holder told %d ms after the"
+                        + " failure, other client acquired %d ms after it; holder valid at hand-over: %s; %s%n",
+                TimeUnit.NANOSECONDS.toMillis(t.lostNanos - t.failedNanos),
+                TimeUnit.NANOSECONDS.toMillis(t.acquiredNanos - t.failedNanos),
+                t.holderValidAtHandover,
+                recorder.check().summary());
+        recorder.check().assertValid();
+        assertThat(t.lostNanos).as("holder told of its loss").isPositive();
+        assertThat(t.lostNanos)
+                .as("holder told before the other client acquired")
+                .isLessThan(t.acquiredNanos);
+        assertThat(t.holderValidAtHandover).isFalse();
+        assertThat(t.nextToken).isGreaterThan(t.heldToken);
+    }
+
+    /**
+     * Negative control: the same failure with sessions created as the backend created them before it sent empty
+     * checks (no {@code Checks} field, so Consul ties them to {@code serfHealth}); a proxy strips the fields from the
+     * holder's session creation. The failure destroys the holder's session at once and the other client acquires
+     * while the holder's handle still counts itself valid: an overlap only fencing tokens would catch.
+     */
+    @Test
+    void negative_control_sessions_with_the_default_serf_check_hand_over_while_the_holder_is_still_valid()
+            throws Exception {
+        HistoryRecorder recorder = new HistoryRecorder();
+        NodeFailureTrial t = nodeFailureTrial(recorder, true);
+        HistoryChecker.Report report = recorder.check();
+        System.out.printf(
+                Locale.ROOT,
+                "[baton-consul] node failure, negative control (default serfHealth check): other client acquired %d ms"
+                        + " after the failure; holder valid at hand-over: %s; %s%n",
+                TimeUnit.NANOSECONDS.toMillis(t.acquiredNanos - t.failedNanos),
+                t.holderValidAtHandover,
+                report.summary());
+        assertThat(t.holderValidAtHandover)
+                .as("holder's handle valid when the other client acquired")
+                .isTrue();
+        assertThat(report.overlaps()).as("overlaps the history checker finds").isPositive();
+        assertThat(t.nextToken).as("fencing still orders them").isGreaterThan(t.heldToken);
+    }
+
+    private record NodeFailureTrial(
+            long failedNanos,
+            long lostNanos,
+            long acquiredNanos,
+            boolean holderValidAtHandover,
+            long heldToken,
+            long nextToken) {}
+
+    /**
+     * The holder talks to an agent on node {@code node-a} (through a proxy that, with {@code defaultChecks}, strips
+     * the checks from session creation), the waiter to the primary agent; node {@code node-a} then fails.
+     */
+    private NodeFailureTrial nodeFailureTrial(HistoryRecorder recorder, boolean defaultChecks) throws Exception {
+        try (ConsulEmulator consul = ConsulEmulator.start();
+                FlakyConnectionProxy proxy = FlakyConnectionProxy.start(consul.addAgent("node-a"))) {
+            if (defaultChecks) {
+                proxy.rewriteBodies("PUT", "/v1/session/create", ConsulFaultIT::withoutChecks);
+            }
+            String prefix = defaultChecks ? "node-control" : "node-failure";
+            try (Coordinator holder = holder(proxy.address(), prefix);
+                    Coordinator waiter = waiter(consul.address(), prefix)) {
+                LockHandle held = holder.lock("n").acquire(Duration.ofSeconds(10));
+                HistoryRecorder.Hold hold = recorder.acquired("holder", "n", held.fencingToken());
+                AtomicLong lost = new AtomicLong();
+                held.onLost((h, reason) -> {
+                    hold.lost();
+                    lost.compareAndSet(0, recorder.now());
+                });
+                AtomicLong acquired = new AtomicLong();
+                boolean[] validAtHandover = new boolean[1];
+                CompletableFuture<LockHandle> next = waiter.lock("n").acquireAsync();
+                CompletableFuture<HistoryRecorder.Hold> nextHold = next.thenApply(h -> {
+                    validAtHandover[0] = held.isValid();
+                    acquired.set(recorder.now());
+                    return recorder.acquired("waiter", "n", h.fencingToken());
+                });
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> consul.keys(prefix + "/").size() == 2);
+                long failed = recorder.now();
+                consul.failNode("node-a");
+                LockHandle nextHandle =
+                        next.get(TckTimeouts.scaled(TTL.multipliedBy(4)).toSeconds(), TimeUnit.SECONDS);
+                HistoryRecorder.Hold h = nextHold.join();
+                if (defaultChecks) {
+                    // Wait for the holder to learn of its loss (its renewals go unanswered) so that the record is
+                    // complete; the overlap is already in it.
+                    await().atMost(TckTimeouts.scaled(TTL.multipliedBy(2))).until(() -> !held.isValid());
+                }
+                h.releasing();
+                nextHandle.close();
+                consul.recoverNode("node-a");
+                return new NodeFailureTrial(
+                        failed,
+                        lost.get(),
+                        acquired.get(),
+                        validAtHandover[0],
+                        held.fencingToken(),
+                        nextHandle.fencingToken());
+            }
+        }
+    }
+
+    /** A session creation body as consul-api wrote it: no {@code Checks}, {@code NodeChecks} or {@code ServiceChecks}. */
+    private static byte[] withoutChecks(byte[] body) {
+        JsonObject o =
+                new JsonParser().parse(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+        o.remove("Checks");
+        o.remove("NodeChecks");
+        o.remove("ServiceChecks");
+        return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -19,12 +19,13 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * A loopback HTTP/1.1 proxy in front of the Consul emulator that keeps client connections alive and, when armed, closes
  * the client's connection on one request without a byte of answer: either before forwarding it (the agent closed an
  * idle connection as the client reused it: nothing was applied) or after forwarding it (the request was applied and
- * its answer lost). Test code; one thread per connection; binds 127.0.0.1 on a free port; {@link #close()} stops it.
+ * its answer lost). It can also rewrite request bodies. Test code; one thread per connection; binds 127.0.0.1 on a free port; {@link #close()} stops it.
  */
 final class FlakyConnectionProxy implements AutoCloseable {
     /** Where the armed fault strikes. */
@@ -37,6 +38,8 @@ final class FlakyConnectionProxy implements AutoCloseable {
 
     private record Fault(String method, String pathPrefix, Mode mode, Runnable before) {}
 
+    private record Rewrite(String method, String pathPrefix, UnaryOperator<byte[]> body) {}
+
     private final ServerSocket server;
     private final String target;
     private final HttpClient client = HttpClient.newBuilder()
@@ -44,6 +47,7 @@ final class FlakyConnectionProxy implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final List<Fault> armed = new ArrayList<>();
+    private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
     private final List<String> seen = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -70,6 +74,14 @@ final class FlakyConnectionProxy implements AutoCloseable {
      */
     synchronized void failNext(String method, String pathPrefix, Mode mode, Runnable before) {
         armed.add(new Fault(method, pathPrefix, mode, before));
+    }
+
+    /**
+     * Rewrites the body of every request with this method and a path starting with {@code pathPrefix} before it is
+     * forwarded (for example, to send what an older client sent).
+     */
+    void rewriteBodies(String method, String pathPrefix, UnaryOperator<byte[]> body) {
+        rewrites.add(new Rewrite(method, pathPrefix, body));
     }
 
     /** The requests seen so far ({@code METHOD path}), faulted ones included. */
@@ -138,6 +150,11 @@ final class FlakyConnectionProxy implements AutoCloseable {
                     }
                 }
                 byte[] body = in.readNBytes(length);
+                for (Rewrite r : rewrites) {
+                    if (r.method.equals(method) && path.startsWith(r.pathPrefix)) {
+                        body = r.body.apply(body);
+                    }
+                }
                 seen.add(method + " " + path);
                 Fault fault = take(method, path);
                 if (fault != null && fault.before != null) {

@@ -7,7 +7,6 @@ import com.ecwid.consul.v1.OperationException;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetBinaryValue;
-import com.ecwid.consul.v1.session.model.NewSession;
 import com.ecwid.consul.v1.session.model.Session;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -39,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -53,8 +54,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ConsulHttp} over the Ecwid consul-api client (sessions and plain reads), with the JDK's {@link HttpClient}
- * for the three calls consul-api 1.4.5 cannot make: {@code /v1/txn} (it has no transaction API), and blocking queries,
+ * {@link ConsulHttp} over the Ecwid consul-api client (session renewals, destroys, listings and plain reads), with the
+ * JDK's {@link HttpClient} for the calls consul-api 1.4.5 cannot make as needed: session creation with empty checks
+ * (its {@code NewSession} has no {@code NodeChecks}), {@code /v1/txn} (it has no transaction API), and blocking queries,
  * which it can only run synchronously with no way to abort them (a thread blocked per watch for the whole wait);
  * the JDK client sends them asynchronously and aborts them when the future is cancelled. Blocking queries have a JDK
  * client of their own: aborting one closes its connection, and the JDK client (17) may close that connection after it
@@ -82,6 +84,13 @@ import org.slf4j.LoggerFactory;
  *       backend reads the key to tell its own write from someone else's (see {@code ConsulBackend}).
  * </ul>
  *
+ * <p><b>429 and 5xx are sent again after a pause, within the request timeout.</b> Consul answers 500 while it has no
+ * leader ({@code No cluster leader}), when a Raft apply fails on leadership loss or timeout (possibly after the entry
+ * committed), and on RPC errors while forwarding; 429 when the agent's rate or connection limits are hit. Such a
+ * request is sent again after 50 ms, doubling to 1 s, with jitter, while the request timeout leaves time for it; the
+ * last answer counts. The same reasoning as above makes every request safe to repeat, and a transaction sent again so
+ * is marked {@link TxnResult#retried()}. Blocking queries are not retried here: the watch resumes them.
+ *
  * <p>The ACL token goes in the {@code X-Consul-Token} header of both clients, never in a URL, and is never logged.
  * Threadsafe.
  */
@@ -92,6 +101,10 @@ public final class ConsulApiHttp implements ConsulHttp {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulApiHttp.class);
     private static final String TOKEN_HEADER = "X-Consul-Token";
     private static final AtomicLong RESENT = new AtomicLong();
+    private static final AtomicLong RETRIED = new AtomicLong();
+    private static final String INVALID_TTL = "Invalid Session TTL";
+    /** No sending is started with less than this left of the request timeout. */
+    private static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final URI base;
     private final String token;
@@ -160,6 +173,16 @@ public final class ConsulApiHttp implements ConsulHttp {
     }
 
     /**
+     * Counts the requests that every client of this JVM sent again after Consul answered 429 or 5xx; for tests and
+     * diagnostics.
+     *
+     * @return the count since the JVM started
+     */
+    public static long retriedRequests() {
+        return RETRIED.get();
+    }
+
+    /**
      * Tells whether a request that failed with {@code failure} is sent again: a failure on an established connection,
      * not a failure to connect, a timeout or a TLS handshake failure.
      *
@@ -177,16 +200,47 @@ public final class ConsulApiHttp implements ConsulHttp {
                 && !(failure instanceof SSLPeerUnverifiedException);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The body is written here, not by consul-api, because it must carry the checks as empty lists: an agent
+     * given no {@code Checks} ties the session to its node's {@code serfHealth} check, and a critical check destroys
+     * the session at once, long before its TTL (agent/session_endpoint.go, {@code SessionCreate}). Consul 1.7 and
+     * later read {@code NodeChecks} and {@code ServiceChecks} and, for compatibility, take an empty {@code Checks} as
+     * "no node checks" ({@code fixupEmptySessionChecks}); older agents know only {@code Checks}, whose empty list
+     * removes the default there too, and ignore the other two fields. consul-api 1.4.5's {@code NewSession} has no
+     * {@code NodeChecks} or {@code ServiceChecks}.
+     */
     @Override
     public String createSession(String name, Duration ttl, Duration lockDelay) {
-        NewSession session = new NewSession();
-        session.setName(name);
-        session.setTtl(ttl.toMillis() + "ms");
-        session.setBehavior(Session.Behavior.DELETE);
-        // consul-api sends LockDelay as a number; Consul reads numbers below 1000 as seconds.
-        session.setLockDelay(lockDelay.toSeconds());
-        return call("create a session", () -> consul.sessionCreate(session, params(), null))
-                .getValue();
+        JsonObject body = new JsonObject();
+        body.addProperty("Name", name);
+        body.addProperty("TTL", ttl.toMillis() + "ms");
+        body.addProperty("Behavior", "delete");
+        // A number below 1000 is read as seconds (agent/session_endpoint.go, FixupLockDelay).
+        body.addProperty("LockDelay", lockDelay.toSeconds());
+        body.add("Checks", new JsonArray());
+        body.add("NodeChecks", new JsonArray());
+        body.add("ServiceChecks", new JsonArray());
+        String what = "create a session";
+        HttpRequest request = request("/v1/session/create", null, requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json")
+                .build();
+        HttpResponse<String> response = send(request, what, new boolean[1]);
+        if (response.statusCode() != 200 && permanent(response.body())) {
+            throw new IllegalArgumentException("Consul at " + base + " refused the session TTL of " + ttl + " ("
+                    + response.body().strip() + "): the Consul servers' session_ttl_min setting (a server"
+                    + " configuration setting, 10 s by default) is higher; use a TTL at least that long (sessionTtl,"
+                    + " or the TTL of a TTL lock or lease) or lower session_ttl_min on the servers");
+        }
+        check(response.statusCode(), response.body(), what);
+        JsonElement id = parseObject(response.body(), what).get("ID");
+        if (id == null || !id.isJsonPrimitive()) {
+            throw new LockException(
+                    null, "Consul at " + base + " created a session but sent no ID: " + response.body(), null);
+        }
+        return id.getAsString();
     }
 
     @Override
@@ -357,7 +411,8 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (status != 200 && status != 409) {
             check(status, response.body(), "run a transaction on " + ops.get(0).key());
         }
-        JsonObject answer = parseObject(response.body());
+        JsonObject answer = parseObject(
+                response.body(), "run a transaction on " + ops.get(0).key());
         List<KvEntry> results = new ArrayList<>();
         JsonElement rs = answer.get("Results");
         if (rs != null && rs.isJsonArray()) {
@@ -408,8 +463,11 @@ public final class ConsulApiHttp implements ConsulHttp {
     }
 
     /**
-     * Sends a request, and once more at once if it failed on its connection and time is left of the request timeout;
-     * sets {@code resent[0]} when it did.
+     * Sends a request, and again while time is left of the request timeout: once more at once if it failed on its
+     * connection, and after a growing pause while Consul answers 429 or 5xx (see {@link #retryableStatus}); sets
+     * {@code resent[0]} when it sent the request more than once (the first sending may have been applied). Returns the
+     * last answer, whatever its status, when no time is left for another sending, or when a sending after a 429 or 5xx
+     * fails on its connection or times out.
      */
     private HttpResponse<String> send(HttpRequest request, String what, boolean[] resent) {
         if (closed) {
@@ -418,12 +476,36 @@ public final class ConsulApiHttp implements ConsulHttp {
         long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpRequest attempt = request;
         IOException first = null;
+        HttpResponse<String> lastAnswer = null;
+        int connectionFailures = 0;
         for (int n = 1; ; n++) {
             try {
-                return jdk.send(attempt, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpResponse<String> answer =
+                        jdk.send(attempt, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                long pause = backoff(n);
+                long left = deadline - System.nanoTime() - pause;
+                if (!retryableStatus(answer.statusCode())
+                        || permanent(answer.body())
+                        || closed
+                        || left <= MIN_ATTEMPT_NANOS) {
+                    return answer;
+                }
+                lastAnswer = answer;
+                retrying(what, answer.statusCode(), answer.body(), pause);
+                pause(pause, what);
+                resent[0] = true;
+                attempt = HttpRequest.newBuilder(request, (name, value) -> true)
+                        .timeout(Duration.ofNanos(left))
+                        .build();
             } catch (IOException e) {
                 long left = deadline - System.nanoTime();
-                if (n >= ATTEMPTS || closed || left <= 0 || !resendable(e)) {
+                if (++connectionFailures >= ATTEMPTS || closed || left <= 0 || !resendable(e)) {
+                    if (lastAnswer != null) {
+                        // Consul answered before (429 or 5xx) and the sending after it found no time or connection:
+                        // its answer says more than the timeout that ended the wait.
+                        LOG.debug("the request to {} failed after Consul answered {} ({})", what, lastAnswer, e);
+                        return lastAnswer;
+                    }
                     if (first != null) {
                         e.addSuppressed(first);
                     }
@@ -442,6 +524,48 @@ public final class ConsulApiHttp implements ConsulHttp {
         }
     }
 
+    /**
+     * Whether an answer with this status is worth sending again after a pause: 429 (the agent's rate or connection
+     * limits) and 5xx (no cluster leader, a Raft apply that failed on leadership loss or timeout, an RPC error while
+     * forwarding to the servers): the server may serve it a moment later.
+     */
+    static boolean retryableStatus(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    /**
+     * Whether a 5xx answer reports a request the server will never accept, so that sending it again is pointless:
+     * Consul answers a session TTL outside its limits with 500 {@code Invalid Session TTL}.
+     */
+    static boolean permanent(String body) {
+        return body != null && body.contains(INVALID_TTL);
+    }
+
+    /** The pause before the n-th sending's successor: 50 ms doubling to at most 1 s, with up to half of it jitter. */
+    static long backoff(int n) {
+        long base = TimeUnit.MILLISECONDS.toNanos(Math.min(1000, 50L << Math.min(n - 1, 5)));
+        return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    }
+
+    private void pause(long nanos, String what) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException(null, "interrupted while waiting to " + what + " again", e);
+        }
+    }
+
+    private void retrying(String what, int status, String body, long pauseNanos) {
+        RETRIED.incrementAndGet();
+        LOG.debug(
+                "Consul answered {} to {} ({}); sending it again in {} ms",
+                status,
+                what,
+                body == null ? "" : body.strip(),
+                TimeUnit.NANOSECONDS.toMillis(pauseNanos));
+    }
+
     private void resending(String what, Throwable failure) {
         RESENT.incrementAndGet();
         LOG.debug("the request to {} failed on its connection ({}); sending it once more", what, failure.toString());
@@ -455,7 +579,7 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (status == 403) {
             throw accessDenied(what, text);
         }
-        if (status >= 500) {
+        if (retryableStatus(status)) {
             throw new BackendUnavailableException(
                     null, "Consul at " + base + " could not " + what + ": HTTP " + status + " " + text, null);
         }
@@ -497,16 +621,32 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (closed) {
             throw new IllegalStateException("the Consul client is closed");
         }
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        int connectionFailures = 0;
+        OperationException lastRefusal = null;
         for (int n = 1; ; n++) {
             try {
                 return request.get();
             } catch (TransportException e) {
-                if (n < ATTEMPTS && !closed && resendable(e.getCause())) {
+                if (++connectionFailures < ATTEMPTS && !closed && resendable(e.getCause())) {
                     resending(what, e.getCause());
                     continue;
                 }
+                if (lastRefusal != null) {
+                    // As in send: Consul's earlier 429 or 5xx says more than the failure that ended the wait.
+                    throw refused(what, lastRefusal);
+                }
                 throw unreachable(what, e);
             } catch (OperationException e) {
+                long pause = backoff(n);
+                if (retryableStatus(e.getStatusCode())
+                        && !closed
+                        && deadline - System.nanoTime() - pause > MIN_ATTEMPT_NANOS) {
+                    lastRefusal = e;
+                    retrying(what, e.getStatusCode(), e.getStatusContent(), pause);
+                    pause(pause, what);
+                    continue;
+                }
                 throw refused(what, e);
             }
         }
@@ -520,7 +660,7 @@ public final class ConsulApiHttp implements ConsulHttp {
         if (e.getStatusCode() == 403) {
             return accessDenied(what, text);
         }
-        if (e.getStatusCode() >= 500) {
+        if (retryableStatus(e.getStatusCode())) {
             return new BackendUnavailableException(
                     null,
                     "Consul at " + base + " could not " + what + ": HTTP " + e.getStatusCode() + " " + text,
@@ -585,11 +725,12 @@ public final class ConsulApiHttp implements ConsulHttp {
         }
     }
 
-    private JsonObject parseObject(String body) {
+    private JsonObject parseObject(String body, String what) {
         try {
             return new JsonParser().parse(body).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new LockException(null, "Consul at " + base + " sent a transaction answer that is not JSON: " + e, e);
+            throw new LockException(
+                    null, "Consul at " + base + " sent an answer to " + what + " that is not a JSON object: " + e, e);
         }
     }
 

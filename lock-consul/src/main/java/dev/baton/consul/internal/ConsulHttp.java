@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ConsulHttp extends AutoCloseable {
     /**
-     * {@code PUT /v1/session/create} with a TTL, behaviour {@code delete} and a lock-delay.
+     * {@code PUT /v1/session/create} with a TTL, empty checks, behaviour {@code delete} and a lock-delay.
      *
      * @param name the session's name
      * @param ttl the TTL

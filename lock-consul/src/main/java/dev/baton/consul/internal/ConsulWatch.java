@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * two. It starts from a listing the same client read at {@code afterRevision} (see {@link #start}); without one it
  * resets at once. It resets, as the SPI asks, whenever the answer cannot be turned into gap-free ordered events: a key
  * appears that was already modified after its creation (its creation was missed), a delete and a later put whose order
- * is unknown, or a change older than one already delivered.
+ * is unknown, a change older than one already delivered, or an index lower than the query's previous answer (Consul's
+ * state went back by a snapshot restore, or tombstones were reaped). An answer with nothing new (a blocking query
+ * that woke without a change, or at the end of its wait) delivers nothing.
  *
  * <p>Writes made through the same client are delivered at once by {@link #local} with their exact index, so a client
  * sees its own changes in order however quickly it makes them; the blocking query then finds nothing new. Changes made
@@ -47,6 +49,7 @@ public final class ConsulWatch implements Watch {
     private final Map<String, Long> lastSeen = new HashMap<>();
     private long cursor;
     private long blockIndex;
+    private long lastAnswerIndex;
     private boolean ended;
     private int failures;
     private CompletableFuture<KvRead> inFlight;
@@ -227,6 +230,15 @@ public final class ConsulWatch implements Watch {
             }
             inFlight = null;
             failures = 0;
+            if (read.index() < lastAnswerIndex) {
+                // The same query answered a lower index than before: Consul's state went back (a snapshot restore)
+                // or tombstones under the prefix were reaped. Keys may have vanished or come back with old indexes
+                // that the comparison with what was delivered cannot order, so the watch starts over.
+                reset("Consul's index for " + consulPath + " went back from " + lastAnswerIndex + " to " + read.index()
+                        + " (a snapshot restore, or tombstones reaped)");
+                return;
+            }
+            lastAnswerIndex = read.index();
             applySnapshot(read);
             if (ended) {
                 return;
@@ -270,6 +282,13 @@ public final class ConsulWatch implements Watch {
         for (Entry e : known.values()) {
             if (!now.containsKey(e.key()) && read.index() > e.version()) {
                 deletes.add(new WatchEvent(WatchEvent.Type.DELETE, e.key(), null, read.index()));
+            } else if (!now.containsKey(e.key()) && read.index() < e.version()) {
+                // Gone, at an index before its own version: Consul's state went back (a snapshot restore, or the
+                // tombstone that dated the delete was reaped), or this answer was read before this client's own write
+                // of the key. Either way the order cannot be known.
+                reset("key " + e.key() + " (version " + e.version() + ") is missing from an answer at index "
+                        + read.index() + ": Consul's index went back, or the answer predates the write");
+                return;
             }
         }
         if (!deletes.isEmpty() && !puts.isEmpty() && puts.get(puts.size() - 1).revision() >= read.index()) {

@@ -37,8 +37,13 @@ import java.util.regex.Pattern;
  * queries ({@code ?index=}, {@code ?wait=}, {@code X-Consul-Index}); writes with {@code ?cas}, {@code ?acquire},
  * {@code ?release}; {@code DELETE} with {@code ?cas} and {@code ?recurse}; {@code /v1/txn} with the KV verbs the backend
  * sends; {@code CreateIndex}, {@code ModifyIndex} and {@code LockIndex} from one Raft-like index; tombstones so that a
- * prefix's index never slides back on delete; 403 when ACLs are on and the token is missing or wrong. Each behaviour has
- * a test in {@code ConsulEmulatorTest} that names the Consul documentation page it follows.
+ * prefix's index never slides back on delete; sessions tied to their node's {@code serfHealth} check unless created
+ * with empty checks, on agents of several nodes; per-prefix ACL policies with 409 per-operation denials in
+ * transactions. Modes as unkind as Consul, each documented on its method with the Consul page or source file it
+ * follows: {@link #failNode}, {@link #nodeLeft}, {@link #addToken}, {@link #applyThenFail}, {@link #noLeaderFor},
+ * {@link #forwardingDelay}, {@link #reapTombstones}, {@link #restore}, {@link #spuriousWakeups}, {@link
+ * #sessionTtlMin}, {@link #maxConnsPerClient}, {@link #electLeader}. Each behaviour has a test in {@code
+ * ConsulEmulatorTest} that names the Consul documentation page it follows.
  *
  * <p>Test code only. It listens on 127.0.0.1 on a free port and uses daemon threads; {@link #close()} stops it.
  * Threadsafe: one monitor guards the state and wakes blocking queries.
@@ -48,6 +53,9 @@ public final class ConsulEmulator implements AutoCloseable {
     public static final int SESSION_TTL_MULTIPLIER = 2;
 
     private static final Duration MIN_TTL = Duration.ofSeconds(10);
+    /** Consul's {@code http_max_conns_per_client} default (limits stanza of the agent configuration). */
+    public static final int DEFAULT_MAX_CONNS_PER_CLIENT = 200;
+
     private static final Duration MAX_TTL = Duration.ofHours(24);
     private static final Duration MAX_LOCK_DELAY = Duration.ofSeconds(60);
     private static final Duration DEFAULT_LOCK_DELAY = Duration.ofSeconds(15);
@@ -55,6 +63,10 @@ public final class ConsulEmulator implements AutoCloseable {
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
     private static final AtomicInteger SERVERS = new AtomicInteger();
+    /** The node of the agent at {@link #address()}. */
+    public static final String PRIMARY_NODE = "emulator";
+    /** Consul's {@code structs.SerfCheckID}: the node's gossip health check, every session's default check. */
+    public static final String SERF_CHECK = "serfHealth";
 
     private final Object monitor = new Object();
     private final TreeMap<String, Kv> kvs = new TreeMap<>();
@@ -63,12 +75,33 @@ public final class ConsulEmulator implements AutoCloseable {
     private final Map<String, Long> lockDelays = new HashMap<>();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     private final HttpServer server;
+    private final List<HttpServer> otherAgents = new ArrayList<>();
+    /** Node name -> whether its serfHealth check is critical (the node failed by gossip). */
+    private final Map<String, Boolean> nodeFailed = new HashMap<>();
+
     private final ExecutorService handlers;
     private final ScheduledExecutorService timers;
     private final String datacenter = "dc1";
     private long index = 10;
-    private volatile String aclToken;
+    /** The highest index ever used; above {@link #index} after a snapshot restore took the state back. */
+    private long raftIndex;
+
+    private volatile boolean aclsEnabled;
+    private final Map<String, AclPolicy> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile AclPolicy anonymous = AclPolicy.denyAll();
     private volatile boolean answering = true;
+    private volatile boolean spuriousWakeups;
+    private volatile Duration sessionTtlMin = MIN_TTL;
+    private volatile int maxConnsPerClient = DEFAULT_MAX_CONNS_PER_CLIENT;
+    private final Map<String, AtomicInteger> inFlightPerClient = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger refusedConnections = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
+    /** Bumped when the state store is replaced (snapshot restore): every blocking query answers at once. */
+    private long abandoned;
+
+    private final AtomicInteger applyThenFail = new AtomicInteger();
+    private volatile long noLeaderUntil;
+    private volatile Duration forwardingDelay = Duration.ZERO;
     private String silenced;
 
     private ConsulEmulator() throws IOException {
@@ -85,8 +118,9 @@ public final class ConsulEmulator implements AutoCloseable {
             return t;
         });
         server.setExecutor(handlers);
-        server.createContext("/", this::handle);
+        server.createContext("/", ex -> handle(ex, PRIMARY_NODE));
         server.start();
+        nodeFailed.put(PRIMARY_NODE, false);
     }
 
     /**
@@ -126,12 +160,296 @@ public final class ConsulEmulator implements AutoCloseable {
     }
 
     /**
-     * Turns ACLs on with one token that may do everything (default policy deny), or off with null.
+     * Starts one more agent of the same cluster, on a node of its own, and returns its address. Sessions created
+     * through an agent belong to its node (Consul's {@code SessionCreate} defaults {@code Node} to the agent's node),
+     * so {@link #failNode} and {@link #nodeLeft} can end one client's sessions and not another's.
+     *
+     * @param node the node's name
+     * @return the agent's address, {@code http://127.0.0.1:port}
+     */
+    public String addAgent(String node) {
+        try {
+            HttpServer agent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            agent.setExecutor(handlers);
+            agent.createContext("/", ex -> handle(ex, node));
+            agent.start();
+            synchronized (monitor) {
+                otherAgents.add(agent);
+                nodeFailed.put(node, false);
+            }
+            return "http://127.0.0.1:" + agent.getAddress().getPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start another agent of the Consul emulator", e);
+        }
+    }
+
+    /**
+     * A node fails by gossip: its {@code serfHealth} check turns critical, which destroys at once every session that
+     * has that check (Consul's state store, {@code agent/consul/state/catalog.go} {@code ensureCheckTxn}: "Delete any
+     * sessions for this check if the health is critical"), whatever their TTL; sessions created with no checks are
+     * kept. New sessions with that check are refused ({@code Check 'serfHealth' is in critical state}) until {@link
+     * #recoverNode}. The node's agent is down with it: requests to it are held unanswered, as by a dead host, until
+     * {@link #recoverNode}.
+     *
+     * @param node the node, {@link #PRIMARY_NODE} or one of {@link #addAgent}
+     */
+    public void failNode(String node) {
+        synchronized (monitor) {
+            nodeFailed.put(node, true);
+            for (Session s : new ArrayList<>(sessions.values())) {
+                if (s.node.equals(node) && s.checks().contains(SERF_CHECK)) {
+                    invalidate(s.id);
+                }
+            }
+        }
+    }
+
+    /**
+     * The node is healthy again: its {@code serfHealth} check passes and its agent answers (held requests too).
+     *
+     * @param node the node
+     */
+    public void recoverNode(String node) {
+        synchronized (monitor) {
+            nodeFailed.put(node, false);
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * A node leaves the cluster (an agent's {@code consul leave}, or a failed node reaped): the catalog deregisters it,
+     * which invalidates every session on it, with checks or without (Consul's {@code agent/consul/state/catalog.go}
+     * {@code deleteNodeTxn}: "Invalidate any sessions for this node"). The agent then joins again at once, as one that
+     * restarted, and creates new sessions.
+     *
+     * @param node the node
+     */
+    public void nodeLeft(String node) {
+        synchronized (monitor) {
+            for (Session s : new ArrayList<>(sessions.values())) {
+                if (s.node.equals(node)) {
+                    invalidate(s.id);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns the checks a live session is tied to ({@code NodeChecks}, {@code ServiceChecks} and the deprecated
+     * {@code Checks}, after Consul's defaults), or null for no such session.
+     *
+     * @param id the session
+     * @return the check ids
+     */
+    public List<String> sessionChecks(String id) {
+        synchronized (monitor) {
+            Session s = sessions.get(id);
+            return s == null ? null : s.checks();
+        }
+    }
+
+    /**
+     * Turns ACLs on with one token that may do everything and an anonymous token that may do nothing (default policy
+     * deny), or off with null.
      *
      * @param token the token, or null
      */
     public void requireToken(String token) {
-        this.aclToken = token;
+        tokens.clear();
+        anonymous = AclPolicy.denyAll();
+        if (token != null) {
+            tokens.put(token, AclPolicy.denyAll().key("", Access.WRITE).session(Access.WRITE));
+        }
+        aclsEnabled = token != null;
+    }
+
+    /**
+     * Turns ACLs on (if they were not) and adds a token with a policy of its own.
+     *
+     * @param token the token's secret
+     * @param policy what it may do
+     */
+    public void addToken(String token, AclPolicy policy) {
+        tokens.put(token, policy);
+        aclsEnabled = true;
+    }
+
+    /**
+     * Sets what a request without a token may do while ACLs are on (the anonymous token's policy; default: nothing).
+     *
+     * @param policy the anonymous token's policy
+     */
+    public void anonymousPolicy(AclPolicy policy) {
+        anonymous = policy;
+    }
+
+    /**
+     * Leader loss during a write: the next {@code writes} writes ({@code /v1/txn} and KV {@code PUT}/{@code DELETE})
+     * are applied and then answered 500 {@code leadership lost while committing log}, as when the leader's Raft apply
+     * returns {@code raft.ErrLeadershipLost} after the entry was committed (agent/consul/rpc.go raftApply; the HTTP
+     * layer turns any RPC error into a 500): the client cannot tell whether its write happened.
+     *
+     * @param writes how many writes fail so
+     */
+    public void applyThenFail(int writes) {
+        applyThenFail.set(writes);
+    }
+
+    /**
+     * No leader for a while: every request, on every endpoint, answers 500 {@code No cluster leader} (structs.ErrNoLeader)
+     * for {@code duration}, as during an election that takes that long.
+     *
+     * @param duration how long
+     */
+    public void noLeaderFor(Duration duration) {
+        noLeaderUntil = System.nanoTime() + duration.toNanos();
+    }
+
+    /**
+     * A forwarding delay: every request is held this long before it is served, as an agent or follower holds an RPC
+     * while no leader is known, for up to {@code rpc_hold_timeout} (7 s by default; agent/consul/rpc.go
+     * canRetry/forward, https://developer.hashicorp.com/consul/docs/agent/config/config-files#rpc_hold_timeout). A
+     * request held longer than the client waits is still applied when it is served. Zero turns it off.
+     *
+     * @param delay the delay
+     */
+    public void forwardingDelay(Duration delay) {
+        forwardingDelay = delay;
+    }
+
+    /**
+     * Tombstone reaping: forgets the tombstones of deleted keys, as Consul's leader does after {@code
+     * tombstone_ttl}-like GC (agent/consul/state/tombstone_gc.go, kvs.go ReapTombstones). A prefix's index
+     * (KVS.List: the highest ModifyIndex or tombstone under it) can then go backwards; the blocking queries on it wake
+     * (the tombstones they watch changed) and, as in Consul's blockingQuery, go on waiting while the index is not past
+     * theirs, then answer the lower index at the end of their wait
+     * (https://developer.hashicorp.com/consul/api-docs/features/blocking: "reset the index if it goes backwards").
+     */
+    public void reapTombstones() {
+        synchronized (monitor) {
+            for (String k : tombstones.keySet()) {
+                touched.put(k, touched.getOrDefault(k, 0L) + 1);
+            }
+            tombstones.clear();
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Takes a snapshot of the state (KV, tombstones, sessions, index), as {@code consul snapshot save}.
+     *
+     * @return the snapshot
+     */
+    public Object snapshot() {
+        synchronized (monitor) {
+            TreeMap<String, Kv> k = new TreeMap<>();
+            kvs.forEach((key, v) -> k.put(key, v.copy()));
+            List<Session> s = new ArrayList<>();
+            sessions.values().forEach(x -> s.add(x.copy()));
+            return new Snapshot(k, new TreeMap<>(tombstones), s, index);
+        }
+    }
+
+    /**
+     * Restores a snapshot, as {@code consul snapshot restore}: the KV store, tombstones, sessions and their indexes go
+     * back to what they were, so {@code X-Consul-Index} goes backwards and keys come back with their old {@code
+     * CreateIndex}; sessions created since are gone, restored sessions get fresh TTL timers (the leader re-arms every
+     * session's timer, agent/consul/leader.go initializeSessionTimers). Every blocking query answers at once with the
+     * restored state (the state store abandons its watches on restore, agent/consul/state/state_store.go Abandon).
+     * New writes continue from the highest index ever used: Raft's log index does not go back
+     * (agent/consul/fsm/fsm.go Restore; https://developer.hashicorp.com/consul/commands/snapshot/restore).
+     *
+     * @param snapshot what {@link #snapshot} returned
+     */
+    public void restore(Object snapshot) {
+        Snapshot snap = (Snapshot) snapshot;
+        synchronized (monitor) {
+            for (Session s : sessions.values()) {
+                if (s.timer != null) {
+                    s.timer.cancel(false);
+                }
+            }
+            raftIndex = Math.max(raftIndex, index);
+            kvs.clear();
+            snap.kvs.forEach((k, v) -> kvs.put(k, v.copy()));
+            tombstones.clear();
+            tombstones.putAll(snap.tombstones);
+            sessions.clear();
+            for (Session s : snap.sessions) {
+                Session c = s.copy();
+                sessions.put(c.id, c);
+                arm(c);
+            }
+            index = snap.index;
+            abandoned++;
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Spurious wake-ups: blocking queries answer within about 100 ms with nothing changed, at the same index, as Consul
+     * allows (https://developer.hashicorp.com/consul/api-docs/features/blocking: "a blocking query may return before
+     * the wait time with no change; clients must handle that").
+     *
+     * @param on whether to wake queries early
+     */
+    public void spuriousWakeups(boolean on) {
+        spuriousWakeups = on;
+    }
+
+    /**
+     * Sets the server's {@code session_ttl_min} (default 10 s; a server configuration setting,
+     * https://developer.hashicorp.com/consul/docs/agent/config/config-files#session_ttl_min). A session with a shorter
+     * TTL is refused with 500 {@code Invalid Session TTL '<ns>', must be between [<min>=24h0m0s]}, as Session.Apply
+     * does (agent/consul/session_endpoint.go).
+     *
+     * @param min the minimum
+     */
+    public void sessionTtlMin(Duration min) {
+        sessionTtlMin = min;
+    }
+
+    /**
+     * Sets the per-client connection cap, {@code limits.http_max_conns_per_client} (default 200,
+     * https://developer.hashicorp.com/consul/docs/agent/config/config-files#http_max_conns_per_client): a client IP
+     * that would exceed it is answered 429 and its connection closed. The JDK server does not show connections, so the
+     * emulator counts a client's requests in flight (blocking queries included): each holds one connection of its own
+     * (HTTP/1.1, no pipelining); idle keep-alive connections, which Consul also counts, are not counted here.
+     *
+     * @param max the cap
+     */
+    public void maxConnsPerClient(int max) {
+        maxConnsPerClient = max;
+    }
+
+    /**
+     * Returns the most requests one client had in flight at once since the emulator started (a lower bound on the
+     * connections it held).
+     *
+     * @return the count
+     */
+    public int mostInFlightPerClient() {
+        return mostInFlight.get();
+    }
+
+    /**
+     * Returns how many requests were refused with 429 for exceeding the per-client connection cap.
+     *
+     * @return the count
+     */
+    public int refusedForConnectionCap() {
+        return refusedConnections.get();
+    }
+
+    /**
+     * A leader election: the new leader re-arms every session's TTL timer from now (agent/consul/leader.go
+     * establishLeadership, initializeSessionTimers; session timers live only on the leader), so a session not renewed
+     * since lives up to 2 x TTL after the election, not after its last renewal.
+     */
+    public void electLeader() {
+        synchronized (monitor) {
+            sessions.values().forEach(this::arm);
+        }
     }
 
     /** Stops answering: requests are accepted and then held without an answer until {@link #resumeAnswering()}. */
@@ -203,8 +521,14 @@ public final class ConsulEmulator implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (monitor) {
+            nodeFailed.replaceAll((node, failed) -> false);
+        }
         resumeAnswering();
         server.stop(0);
+        synchronized (monitor) {
+            otherAgents.forEach(a -> a.stop(0));
+        }
         timers.shutdownNow();
         handlers.shutdownNow();
     }
@@ -212,30 +536,46 @@ public final class ConsulEmulator implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------------
     // HTTP
 
-    private void handle(HttpExchange ex) throws IOException {
+    private void handle(HttpExchange ex, String node) throws IOException {
+        AtomicInteger inFlight = inFlightPerClient.computeIfAbsent(
+                ex.getRemoteAddress().getAddress().getHostAddress(), ip -> new AtomicInteger());
+        int now = inFlight.incrementAndGet();
         try (ex) {
-            route(ex);
+            if (now > maxConnsPerClient) {
+                refusedConnections.incrementAndGet();
+                ex.getResponseHeaders().set("Connection", "close");
+                respond(ex, 429, "Your IP is issuing too many concurrent connections, please rate limit your calls");
+                return;
+            }
+            mostInFlight.accumulateAndGet(now, Math::max);
+            route(ex, node);
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    private void route(HttpExchange ex, String node) throws IOException {
         try {
-            waitUntilAnswering(ex.getRequestURI().getPath());
+            waitUntilAnswering(ex.getRequestURI().getPath(), node);
+            Duration hold = forwardingDelay;
+            if (!hold.isZero()) {
+                Thread.sleep(hold.toMillis());
+            }
+            if (noLeaderUntil - System.nanoTime() > 0) {
+                respond(ex, 500, "No cluster leader");
+                return;
+            }
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            String required = aclToken;
-            if (required != null) {
-                String token = ex.getRequestHeaders().getFirst("X-Consul-Token");
-                if (token == null) {
-                    token = q.get("token");
-                }
-                if (token == null || token.isEmpty()) {
-                    respond(ex, 403, "Permission denied: anonymous token lacks permission");
-                    return;
-                }
-                if (!token.equals(required)) {
-                    respond(ex, 403, "ACL not found");
-                    return;
-                }
+            Caller caller = caller(ex, q);
+            if (caller == null) {
+                respond(ex, 403, "ACL not found");
+                return;
+            }
+            String denied =
+                    denial(caller, ex.getRequestMethod(), ex.getRequestURI().getPath(), q);
+            if (denied != null) {
+                respond(ex, 403, denied);
+                return;
             }
             if (q.containsKey("dc") && !q.get("dc").equals(datacenter)) {
                 respond(ex, 500, "No path to datacenter");
@@ -248,14 +588,14 @@ public final class ConsulEmulator implements AutoCloseable {
                 String key = path.substring("/v1/kv/".length());
                 switch (method) {
                     case "GET" -> kvGet(ex, key, q);
-                    case "PUT" -> respondJson(ex, 200, String.valueOf(kvPut(key, q, body)), 0);
-                    case "DELETE" -> respondJson(ex, 200, String.valueOf(kvDelete(key, q)), 0);
+                    case "PUT" -> respondWrite(ex, String.valueOf(kvPut(key, q, body)));
+                    case "DELETE" -> respondWrite(ex, String.valueOf(kvDelete(key, q)));
                     default -> respond(ex, 405, "method not allowed");
                 }
             } else if (path.equals("/v1/txn") && method.equals("PUT")) {
-                txn(ex, body);
+                txn(ex, body, caller);
             } else if (path.equals("/v1/session/create") && method.equals("PUT")) {
-                sessionCreate(ex, body);
+                sessionCreate(ex, body, node);
             } else if (path.startsWith("/v1/session/renew/") && method.equals("PUT")) {
                 sessionRenew(ex, path.substring("/v1/session/renew/".length()));
             } else if (path.startsWith("/v1/session/destroy/") && method.equals("PUT")) {
@@ -285,9 +625,172 @@ public final class ConsulEmulator implements AutoCloseable {
         }
     }
 
-    private void waitUntilAnswering(String path) throws InterruptedException {
+    // ---------------------------------------------------------------------------------------------------------------
+    // ACLs
+
+    /** Who sent a request, by its token: null for a token the emulator does not know ("ACL not found"). */
+    private Caller caller(HttpExchange ex, Map<String, String> q) {
+        if (!aclsEnabled) {
+            return new Caller("", null);
+        }
+        String token = ex.getRequestHeaders().getFirst("X-Consul-Token");
+        if (token == null) {
+            token = q.get("token");
+        }
+        if (token == null || token.isEmpty()) {
+            return new Caller(null, anonymous);
+        }
+        AclPolicy policy = tokens.get(token);
+        return policy == null ? null : new Caller(accessorOf(token), policy);
+    }
+
+    /** An accessor id for a token: Consul shows it, never the secret, in a denial. */
+    private static String accessorOf(String token) {
+        return UUID.nameUUIDFromBytes(token.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The HTTP endpoints' ACL checks: 403 with Consul's {@code acl.PermissionDeniedByACL} text when the caller lacks
+     * {@code key:read} (KV reads), {@code key:write} (KV writes), {@code session:write} (session create, renew,
+     * destroy) or {@code session:read} (session info, list). Transactions are checked per operation by {@link
+     * #txnPreCheck} instead. Returns the denial, or null.
+     */
+    private static String denial(Caller caller, String method, String path, Map<String, String> q) {
+        if (caller.policy == null) {
+            return null;
+        }
+        if (path.startsWith("/v1/kv/")) {
+            String key = path.substring("/v1/kv/".length());
+            Access need = method.equals("GET") ? Access.READ : Access.WRITE;
+            return caller.policy.key(key).allows(need) ? null : caller.denied("key", need, key);
+        }
+        if (path.startsWith("/v1/session/")) {
+            boolean read = path.startsWith("/v1/session/info/") || path.startsWith("/v1/session/list");
+            Access need = read ? Access.READ : Access.WRITE;
+            return caller.policy.session.allows(need) ? null : caller.denied("session", need, "emulator");
+        }
+        return null;
+    }
+
+    /**
+     * Txn.Apply's preCheck (agent/consul/txn_endpoint.go, with kvsPreApply of kvs_endpoint.go): before any state
+     * operation, every KV operation is checked against the token, {@code key:write} for writes and {@code key:read}
+     * for reads and checks; each refused one becomes an error of its own ({@code OpIndex}, {@code What}) and the
+     * transaction answers 409 with them, applying nothing. A 403 comes only from resolving the token (unknown:
+     * {@code ACL not found}).
+     */
+    private static JsonArray txnPreCheck(JsonArray ops, Caller caller) {
+        JsonArray errors = new JsonArray();
+        if (caller.policy == null) {
+            return errors;
+        }
+        for (int i = 0; i < ops.size(); i++) {
+            JsonObject kv = ops.get(i).getAsJsonObject().getAsJsonObject("KV");
+            if (kv == null) {
+                continue;
+            }
+            String verb = kv.get("Verb").getAsString();
+            String key = kv.get("Key").getAsString();
+            Access need = verb.equals("get") || verb.equals("get-tree") || verb.startsWith("check-")
+                    ? Access.READ
+                    : Access.WRITE;
+            if (!caller.policy.key(key).allows(need)) {
+                JsonObject err = new JsonObject();
+                err.addProperty("OpIndex", i);
+                err.addProperty("What", caller.denied("key", need, key));
+                errors.add(err);
+            }
+        }
+        return errors;
+    }
+
+    /** What a policy grants: nothing, reading, or reading and writing. */
+    public enum Access {
+        /** Nothing. */
+        DENY,
+        /** Read (and list). */
+        READ,
+        /** Read and write. */
+        WRITE;
+
+        boolean allows(Access need) {
+            return compareTo(need) >= 0;
+        }
+    }
+
+    /**
+     * An ACL policy: {@code key_prefix} rules (the longest matching prefix decides, as in Consul's radix-tree
+     * policy lookup; no rule: deny, the default policy) and one {@code session_prefix ""} rule. Immutable.
+     */
+    public static final class AclPolicy {
+        private final TreeMap<String, Access> keyPrefixes;
+        private final Access session;
+
+        private AclPolicy(TreeMap<String, Access> keyPrefixes, Access session) {
+            this.keyPrefixes = keyPrefixes;
+            this.session = session;
+        }
+
+        /**
+         * A policy that allows nothing.
+         *
+         * @return the policy
+         */
+        public static AclPolicy denyAll() {
+            return new AclPolicy(new TreeMap<>(), Access.DENY);
+        }
+
+        /**
+         * Adds {@code key_prefix "<prefix>" { policy = "<access>" }}.
+         *
+         * @param prefix the key prefix ("" for every key)
+         * @param access the access
+         * @return a new policy
+         */
+        public AclPolicy key(String prefix, Access access) {
+            TreeMap<String, Access> k = new TreeMap<>(keyPrefixes);
+            k.put(prefix, access);
+            return new AclPolicy(k, session);
+        }
+
+        /**
+         * Sets {@code session_prefix "" { policy = "<access>" }}.
+         *
+         * @param access the access
+         * @return a new policy
+         */
+        public AclPolicy session(Access access) {
+            return new AclPolicy(keyPrefixes, access);
+        }
+
+        Access key(String key) {
+            Access best = Access.DENY;
+            int bestLength = -1;
+            for (Map.Entry<String, Access> e : keyPrefixes.entrySet()) {
+                if (key.startsWith(e.getKey()) && e.getKey().length() > bestLength) {
+                    best = e.getValue();
+                    bestLength = e.getKey().length();
+                }
+            }
+            return best;
+        }
+    }
+
+    /** A request's token: its accessor id (null: anonymous) and policy (null: ACLs off). */
+    private record Caller(String accessor, AclPolicy policy) {
+        /** acl.PermissionDeniedByACL's text (acl/errors.go). */
+        String denied(String resource, Access need, String on) {
+            String who = accessor == null ? "anonymous token" : "token with AccessorID '" + accessor + "'";
+            return "Permission denied: " + who + " lacks permission '" + resource + ":"
+                    + need.name().toLowerCase(java.util.Locale.ROOT) + "' on \"" + on + "\"";
+        }
+    }
+
+    private void waitUntilAnswering(String path, String node) throws InterruptedException {
         synchronized (monitor) {
-            while (!answering || (silenced != null && path.startsWith(silenced))) {
+            while (!answering
+                    || (silenced != null && path.startsWith(silenced))
+                    || nodeFailed.getOrDefault(node, false)) {
                 monitor.wait();
             }
         }
@@ -317,12 +820,16 @@ public final class ConsulEmulator implements AutoCloseable {
                 }
                 // Sleep until what the query reads changes (as Consul's memdb watch set fires), or the wait ends.
                 long touchedBefore = lastTouch(key, recurse);
+                long abandonedBefore = abandoned;
+                if (spuriousWakeups) {
+                    deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+                }
                 long remaining = deadline - System.nanoTime();
-                while (remaining > 0 && lastTouch(key, recurse) == touchedBefore) {
+                while (remaining > 0 && lastTouch(key, recurse) == touchedBefore && abandoned == abandonedBefore) {
                     TimeUnit.NANOSECONDS.timedWait(monitor, remaining);
                     remaining = deadline - System.nanoTime();
                 }
-                if (remaining <= 0) {
+                if (remaining <= 0 || abandoned != abandonedBefore) {
                     found = recurse ? list(key) : single(key);
                     at = recurse ? prefixIndex(key, found) : singleIndex(found);
                     break;
@@ -400,7 +907,7 @@ public final class ConsulEmulator implements AutoCloseable {
                 op = "unlock";
                 session = q.get("release");
             }
-            long idx = index + 1;
+            long idx = nextIndex();
             boolean ok;
             switch (op) {
                 case "cas" -> ok = setCas(idx, entry, cas, kvs);
@@ -425,7 +932,7 @@ public final class ConsulEmulator implements AutoCloseable {
 
     private boolean kvDelete(String key, Map<String, String> q) {
         synchronized (monitor) {
-            long idx = index + 1;
+            long idx = nextIndex();
             List<String> changed = new ArrayList<>();
             if (q.containsKey("recurse")) {
                 for (String k : new ArrayList<>(
@@ -459,11 +966,16 @@ public final class ConsulEmulator implements AutoCloseable {
         }
     }
 
-    private void txn(HttpExchange ex, byte[] body) throws IOException {
+    private void txn(HttpExchange ex, byte[] body, Caller caller) throws IOException {
         JsonArray ops =
                 new JsonParser().parse(new String(body, StandardCharsets.UTF_8)).getAsJsonArray();
         if (ops.size() > 128) {
             throw new BadRequest(413, "Transaction contains too many operations (" + ops.size() + " > 128)");
+        }
+        JsonArray denials = txnPreCheck(ops, caller);
+        if (denials.size() > 0) {
+            respondTxnErrors(ex, denials);
+            return;
         }
         JsonArray results = new JsonArray();
         JsonArray errors = new JsonArray();
@@ -471,7 +983,7 @@ public final class ConsulEmulator implements AutoCloseable {
             TreeMap<String, Kv> draft = new TreeMap<>();
             kvs.forEach((k, v) -> draft.put(k, v.copy()));
             TreeMap<String, Long> draftTombs = new TreeMap<>(tombstones);
-            long idx = index + 1;
+            long idx = nextIndex();
             List<String> changed = new ArrayList<>();
             for (int i = 0; i < ops.size(); i++) {
                 JsonObject kv = ops.get(i).getAsJsonObject().getAsJsonObject("KV");
@@ -582,10 +1094,7 @@ public final class ConsulEmulator implements AutoCloseable {
                 }
             }
             if (errors.size() > 0) {
-                JsonObject answer = new JsonObject();
-                answer.add("Results", null);
-                answer.add("Errors", errors);
-                respondJson(ex, 409, answer.toString(), 0);
+                respondTxnErrors(ex, errors);
                 return;
             }
             if (!changed.isEmpty()) {
@@ -599,7 +1108,24 @@ public final class ConsulEmulator implements AutoCloseable {
         JsonObject answer = new JsonObject();
         answer.add("Results", results);
         answer.add("Errors", null);
-        respondJson(ex, 200, answer.toString(), 0);
+        respondWrite(ex, answer.toString());
+    }
+
+    /** Answers an applied write: 200, or 500 after all if {@link #applyThenFail} is armed. */
+    private void respondWrite(HttpExchange ex, String json) throws IOException {
+        if (applyThenFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            respond(ex, 500, "leadership lost while committing log");
+            return;
+        }
+        respondJson(ex, 200, json, 0);
+    }
+
+    /** A transaction that failed: 409, no results, its errors (agent/txn_endpoint.go). */
+    private static void respondTxnErrors(HttpExchange ex, JsonArray errors) throws IOException {
+        JsonObject answer = new JsonObject();
+        answer.add("Results", null);
+        answer.add("Errors", errors);
+        respondJson(ex, 409, answer.toString(), 0);
     }
 
     /** kvsSetTxn: keeps CreateIndex and the existing session. */
@@ -669,6 +1195,11 @@ public final class ConsulEmulator implements AutoCloseable {
         return until != null && until - System.nanoTime() > 0;
     }
 
+    /** The index of the next write: after the highest ever used, as Raft's log index never goes back. */
+    private long nextIndex() {
+        return Math.max(index, raftIndex) + 1;
+    }
+
     /** Applies a write at {@code idx}: advances the index and wakes the blocking queries on what changed. */
     private void commit(long idx, List<String> changedKeys) {
         index = idx;
@@ -681,7 +1212,7 @@ public final class ConsulEmulator implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------------
     // Sessions
 
-    private void sessionCreate(HttpExchange ex, byte[] body) throws IOException {
+    private void sessionCreate(HttpExchange ex, byte[] body, String node) throws IOException {
         JsonObject req = body.length == 0
                 ? new JsonObject()
                 : new JsonParser()
@@ -689,6 +1220,8 @@ public final class ConsulEmulator implements AutoCloseable {
                         .getAsJsonObject();
         Session s = new Session();
         s.id = UUID.randomUUID().toString();
+        s.node = node;
+        sessionChecks(s, req);
         s.name = req.has("Name") ? req.get("Name").getAsString() : "";
         s.behavior = req.has("Behavior") ? req.get("Behavior").getAsString() : "release";
         if (!s.behavior.equals("release") && !s.behavior.equals("delete")) {
@@ -711,14 +1244,28 @@ public final class ConsulEmulator implements AutoCloseable {
         String ttl = req.has("TTL") ? req.get("TTL").getAsString() : "";
         if (!ttl.isEmpty()) {
             s.ttl = parseDuration(ttl);
-            if (s.ttl.compareTo(MIN_TTL) < 0 || s.ttl.compareTo(MAX_TTL) > 0) {
+            Duration min = sessionTtlMin;
+            if (s.ttl.compareTo(min) < 0 || s.ttl.compareTo(MAX_TTL) > 0) {
                 throw new BadRequest(
-                        500, "Invalid Session TTL '" + s.ttl.toNanos() + "', must be between [10s=24h0m0s]");
+                        500,
+                        "Invalid Session TTL '" + s.ttl.toNanos() + "', must be between [" + goDuration(min)
+                                + "=24h0m0s]");
             }
             s.ttlText = ttl;
         }
         synchronized (monitor) {
-            s.createIndex = ++index;
+            for (String check : s.checks()) {
+                // Session.Apply validates the checks in the state store (agent/consul/state/session.go
+                // sessionCreateTxn): a critical one refuses the session.
+                if (!check.equals(SERF_CHECK)) {
+                    throw new BadRequest(500, "Missing check '" + check + "' registration");
+                }
+                if (nodeFailed.getOrDefault(node, false)) {
+                    throw new BadRequest(500, "Check '" + check + "' is in critical state");
+                }
+            }
+            s.createIndex = nextIndex();
+            index = s.createIndex;
             s.modifyIndex = s.createIndex;
             sessions.put(s.id, s);
             arm(s);
@@ -726,6 +1273,37 @@ public final class ConsulEmulator implements AutoCloseable {
         JsonObject answer = new JsonObject();
         answer.addProperty("ID", s.id);
         respondJson(ex, 200, answer.toString(), 0);
+    }
+
+    /**
+     * The session's checks as Consul's agent decides them (agent/session_endpoint.go, SessionCreate and
+     * fixupEmptySessionChecks, Consul 1.7 and later): {@code NodeChecks} and the deprecated {@code Checks} both
+     * default to {@code [serfHealth]}; a {@code Checks} sent empty empties {@code NodeChecks} too; a {@code Checks}
+     * left at the default is dropped in favour of {@code NodeChecks}; a {@code NodeChecks} sent empty drops the
+     * default {@code Checks}. Before 1.7 only {@code Checks} existed, defaulted the same way and could be sent empty.
+     */
+    private static void sessionChecks(Session s, JsonObject req) {
+        List<String> nodeChecks = req.has("NodeChecks") ? strings(req.get("NodeChecks")) : List.of(SERF_CHECK);
+        List<String> checks = req.has("Checks") ? strings(req.get("Checks")) : List.of(SERF_CHECK);
+        List<String> serviceChecks = req.has("ServiceChecks") ? strings(req.get("ServiceChecks")) : List.of();
+        if (checks.isEmpty()) {
+            nodeChecks = List.of();
+        } else if (checks.equals(List.of(SERF_CHECK)) || nodeChecks.isEmpty()) {
+            checks = List.of();
+        }
+        s.nodeChecks = nodeChecks;
+        s.legacyChecks = checks;
+        s.serviceChecks = serviceChecks;
+    }
+
+    private static List<String> strings(JsonElement e) {
+        List<String> out = new ArrayList<>();
+        if (e != null && e.isJsonArray()) {
+            for (JsonElement x : e.getAsJsonArray()) {
+                out.add(x.isJsonObject() ? x.getAsJsonObject().get("ID").getAsString() : x.getAsString());
+            }
+        }
+        return out;
     }
 
     private void sessionRenew(HttpExchange ex, String id) throws IOException {
@@ -788,7 +1366,7 @@ public final class ConsulEmulator implements AutoCloseable {
         if (s.timer != null) {
             s.timer.cancel(false);
         }
-        long idx = index + 1;
+        long idx = nextIndex();
         List<String> changed = new ArrayList<>();
         for (Kv kv : new ArrayList<>(kvs.values())) {
             if (!id.equals(kv.session)) {
@@ -810,6 +1388,14 @@ public final class ConsulEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------------
     // Helpers
+
+    /** Go's time.Duration String() for whole seconds, minutes and hours, as in Consul's messages. */
+    private static String goDuration(Duration d) {
+        long h = d.toHours();
+        long m = d.toMinutesPart();
+        long sec = d.toSecondsPart();
+        return h > 0 ? h + "h" + m + "m" + sec + "s" : m > 0 ? m + "m" + sec + "s" : sec + "s";
+    }
 
     static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
@@ -917,6 +1503,10 @@ public final class ConsulEmulator implements AutoCloseable {
     private static final class Session {
         String id;
         String name;
+        String node;
+        List<String> nodeChecks = List.of();
+        List<String> legacyChecks = List.of();
+        List<String> serviceChecks = List.of();
         String behavior;
         Duration lockDelay;
         Duration ttl;
@@ -925,20 +1515,55 @@ public final class ConsulEmulator implements AutoCloseable {
         long modifyIndex;
         ScheduledFuture<?> timer;
 
+        Session copy() {
+            Session c = new Session();
+            c.id = id;
+            c.name = name;
+            c.node = node;
+            c.nodeChecks = nodeChecks;
+            c.legacyChecks = legacyChecks;
+            c.serviceChecks = serviceChecks;
+            c.behavior = behavior;
+            c.lockDelay = lockDelay;
+            c.ttl = ttl;
+            c.ttlText = ttlText;
+            c.createIndex = createIndex;
+            c.modifyIndex = modifyIndex;
+            return c;
+        }
+
+        List<String> checks() {
+            List<String> all = new ArrayList<>(nodeChecks);
+            all.addAll(serviceChecks);
+            legacyChecks.stream().filter(c -> !all.contains(c)).forEach(all::add);
+            return all;
+        }
+
+        private static JsonArray array(List<String> ids) {
+            JsonArray a = new JsonArray();
+            ids.forEach(a::add);
+            return a;
+        }
+
         JsonObject json() {
             JsonObject o = new JsonObject();
             o.addProperty("ID", id);
             o.addProperty("Name", name);
-            o.addProperty("Node", "emulator");
+            o.addProperty("Node", node);
             o.addProperty("LockDelay", lockDelay.toNanos());
             o.addProperty("Behavior", behavior);
             o.addProperty("TTL", ttlText);
-            o.add("NodeChecks", new JsonArray());
+            o.add("NodeChecks", array(nodeChecks));
+            o.add("ServiceChecks", array(serviceChecks));
+            o.add("Checks", array(legacyChecks));
             o.addProperty("CreateIndex", createIndex);
             o.addProperty("ModifyIndex", modifyIndex);
             return o;
         }
     }
+
+    private record Snapshot(
+            TreeMap<String, Kv> kvs, TreeMap<String, Long> tombstones, List<Session> sessions, long index) {}
 
     private static final class BadRequest extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -102,6 +102,121 @@ class ConsulEmulatorTest {
     }
 
     @Test
+    @DisplayName("a session gets its node's serfHealth check unless its checks are sent empty; a critical serfHealth"
+            + " destroys the sessions tied to it at once, a node that leaves destroys all of its sessions ("
+            + SESSION_API_DOC + ", NodeChecks/Checks; agent/session_endpoint.go fixupEmptySessionChecks;"
+            + " agent/consul/state/catalog.go ensureCheckTxn and deleteNodeTxn)")
+    void session_checks_node_failure_and_node_leave() throws Exception {
+        String nodeB = consul.addAgent("node-b");
+        String body = "\"TTL\":\"60s\",\"Behavior\":\"delete\",\"LockDelay\":\"0s\"";
+        String byDefault = sessionAt(nodeB, "{" + body + "}");
+        String emptyChecks = sessionAt(nodeB, "{" + body + ",\"Checks\":[]}");
+        String emptyNodeChecks = sessionAt(nodeB, "{" + body + ",\"NodeChecks\":[]}");
+        String allEmpty = sessionAt(nodeB, "{" + body + ",\"Checks\":[],\"NodeChecks\":[],\"ServiceChecks\":[]}");
+        String onPrimary = session("{" + body + "}");
+        assertThat(consul.sessionChecks(byDefault)).containsExactly(ConsulEmulator.SERF_CHECK);
+        assertThat(consul.sessionChecks(emptyChecks)).isEmpty();
+        assertThat(consul.sessionChecks(emptyNodeChecks)).isEmpty();
+        assertThat(consul.sessionChecks(allEmpty)).isEmpty();
+        JsonObject info = new JsonParser()
+                .parse(call("GET", "/v1/session/info/" + byDefault, null).body())
+                .getAsJsonArray()
+                .get(0)
+                .getAsJsonObject();
+        assertThat(info.get("Node").getAsString()).isEqualTo("node-b");
+        assertThat(info.getAsJsonArray("NodeChecks").toString()).isEqualTo("[\"serfHealth\"]");
+        assertThat(put("/v1/kv/n/default?acquire=" + byDefault, "1")).isEqualTo("true");
+        assertThat(put("/v1/kv/n/empty?acquire=" + allEmpty, "2")).isEqualTo("true");
+
+        consul.failNode("node-b");
+        assertThat(consul.sessionChecks(byDefault))
+                .as("session with serfHealth after its node failed")
+                .isNull();
+        assertThat(call("GET", "/v1/kv/n/default", null).statusCode())
+                .as("key of that session (behaviour delete)")
+                .isEqualTo(404);
+        assertThat(consul.sessionChecks(emptyChecks))
+                .as("session without checks")
+                .isNotNull();
+        assertThat(consul.sessionChecks(emptyNodeChecks)).isNotNull();
+        assertThat(consul.sessionChecks(allEmpty)).isNotNull();
+        assertThat(consul.sessionChecks(onPrimary))
+                .as("session on another node")
+                .isNotNull();
+        assertThat(call("GET", "/v1/kv/n/empty", null).statusCode()).isEqualTo(200);
+
+        consul.recoverNode("node-b");
+        consul.nodeLeft("node-b");
+        assertThat(consul.sessionChecks(emptyChecks))
+                .as("session without checks after its node left")
+                .isNull();
+        assertThat(consul.sessionChecks(allEmpty)).isNull();
+        assertThat(call("GET", "/v1/kv/n/empty", null).statusCode()).isEqualTo(404);
+        assertThat(consul.sessionChecks(onPrimary))
+                .as("session on another node")
+                .isNotNull();
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @DisplayName("a leader election re-arms every session timer from now: a session not renewed outlives 2 x TTL after"
+            + " its last renewal (agent/consul/leader.go initializeSessionTimers; " + SESSIONS_DOC + ")")
+    void election_resets_session_timers() throws Exception {
+        String id = session("{\"TTL\":\"10s\",\"Behavior\":\"delete\",\"LockDelay\":\"0s\"}");
+        long created = System.nanoTime();
+        Thread.sleep(12_000);
+        consul.electLeader();
+        long elected = System.nanoTime();
+        while ((System.nanoTime() - created) / 1e9 < 22.0) {
+            Thread.sleep(200);
+        }
+        assertThat(consul.sessionChecks(id))
+                .as("session 22 s after its creation (2 x TTL = 20 s), re-armed by an election 12 s in")
+                .isNotNull();
+        while (consul.sessionChecks(id) != null) {
+            Thread.sleep(100);
+        }
+        assertThat((System.nanoTime() - elected) / 1e9)
+                .as("seconds from the election to invalidation")
+                .isGreaterThanOrEqualTo(20.0);
+    }
+
+    @Test
+    @DisplayName("session_ttl_min is a server setting: a shorter TTL is a 500 Invalid Session TTL (" + SESSION_API_DOC
+            + "; agent/consul/session_endpoint.go)")
+    void session_ttl_min_server_setting() throws Exception {
+        consul.sessionTtlMin(Duration.ofSeconds(30));
+        HttpResponse<String> r = call("PUT", "/v1/session/create", "{\"TTL\":\"15s\"}");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).isEqualTo("Invalid Session TTL '15000000000', must be between [30s=24h0m0s]");
+        assertThat(call("PUT", "/v1/session/create", "{\"TTL\":\"30s\"}").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("http_max_conns_per_client: past the cap a client gets 429 and its connection closed"
+            + " (https://developer.hashicorp.com/consul/docs/agent/config/config-files#http_max_conns_per_client)")
+    void connection_cap_per_client() throws Exception {
+        consul.maxConnsPerClient(2);
+        put("/v1/kv/cap/k", "v");
+        long index = Long.parseLong(call("GET", "/v1/kv/cap/k", null)
+                .headers()
+                .firstValue("X-Consul-Index")
+                .orElseThrow());
+        CompletableFuture<HttpResponse<String>> one = callAsync("GET", "/v1/kv/cap/k?index=" + index + "&wait=5s");
+        CompletableFuture<HttpResponse<String>> two = callAsync("GET", "/v1/kv/cap/k?index=" + index + "&wait=5s");
+        while (consul.mostInFlightPerClient() < 2) {
+            Thread.sleep(20);
+        }
+        HttpResponse<String> third = call("GET", "/v1/kv/cap/k", null);
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(consul.refusedForConnectionCap()).isEqualTo(1);
+        put("/v1/kv/cap/k", "w");
+        assertThat(one.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(two.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("behavior release keeps the keys and clears their session; delete removes them (" + SESSIONS_DOC + ")")
     void session_behaviors() throws Exception {
         String release = session("{\"Behavior\":\"release\",\"LockDelay\":\"0s\"}");
@@ -306,6 +421,69 @@ class ConsulEmulatorTest {
         assertThat(right.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    @DisplayName(
+            "ACL policies: per-prefix key rules for limited and anonymous tokens; a txn op the token may not run is"
+                    + " a 409 with a Permission denied error per op, from a pre-check before any op applies; 403 only for an"
+                    + " unknown token or outside /v1/txn (" + TXN_DOC + "; agent/consul/txn_endpoint.go preCheck;"
+                    + " https://developer.hashicorp.com/consul/docs/security/acl/acl-rules)")
+    void acl_policies_and_txn_denials() throws Exception {
+        consul.addToken(
+                "limited",
+                ConsulEmulator.AclPolicy.denyAll()
+                        .session(ConsulEmulator.Access.WRITE)
+                        .key("app/", ConsulEmulator.Access.READ)
+                        .key("app/mine/", ConsulEmulator.Access.WRITE));
+        consul.anonymousPolicy(ConsulEmulator.AclPolicy.denyAll().key("public/", ConsulEmulator.Access.READ));
+        HttpResponse<String> created = send(
+                request("PUT", "/v1/session/create", "{\"LockDelay\":\"0s\"}").header("X-Consul-Token", "limited"));
+        assertThat(created.statusCode()).isEqualTo(200);
+        String s = new JsonParser()
+                .parse(created.body())
+                .getAsJsonObject()
+                .get("ID")
+                .getAsString();
+        String txn = "[{\"KV\":{\"Verb\":\"set\",\"Key\":\"app/mine/a\",\"Value\":\"\"}},"
+                + "{\"KV\":{\"Verb\":\"check-not-exists\",\"Key\":\"app/other\"}},"
+                + "{\"KV\":{\"Verb\":\"lock\",\"Key\":\"app/other\",\"Value\":\"\",\"Session\":\"" + s + "\"}}]";
+        HttpResponse<String> denied = send(request("PUT", "/v1/txn", txn).header("X-Consul-Token", "limited"));
+        assertThat(denied.statusCode())
+                .as("txn with an op the token may not run")
+                .isEqualTo(409);
+        JsonArray errors =
+                new JsonParser().parse(denied.body()).getAsJsonObject().getAsJsonArray("Errors");
+        assertThat(errors.size()).as("errors: %s", errors).isEqualTo(1);
+        assertThat(errors.get(0).getAsJsonObject().get("OpIndex").getAsInt()).isEqualTo(2);
+        assertThat(errors.get(0).getAsJsonObject().get("What").getAsString())
+                .startsWith("Permission denied")
+                .contains("key:write")
+                .doesNotContain("limited");
+        consul.requireToken(null);
+        assertThat(call("GET", "/v1/kv/app/mine/a", null).statusCode())
+                .as("the allowed op of the denied txn (nothing applied)")
+                .isEqualTo(404);
+        consul.addToken(
+                "limited",
+                ConsulEmulator.AclPolicy.denyAll()
+                        .session(ConsulEmulator.Access.WRITE)
+                        .key("app/mine/", ConsulEmulator.Access.WRITE));
+        consul.anonymousPolicy(ConsulEmulator.AclPolicy.denyAll().key("public/", ConsulEmulator.Access.READ));
+        HttpResponse<String> unknown = send(request("PUT", "/v1/txn", txn).header("X-Consul-Token", "unknown"));
+        assertThat(unknown.statusCode()).as("txn with an unknown token").isEqualTo(403);
+        assertThat(unknown.body()).contains("ACL not found");
+        assertThat(call("GET", "/v1/kv/public/x", null).statusCode())
+                .as("anonymous read allowed")
+                .isEqualTo(404);
+        HttpResponse<String> write = call("PUT", "/v1/kv/public/x", "v");
+        assertThat(write.statusCode())
+                .as("anonymous write outside the txn endpoint")
+                .isEqualTo(403);
+        assertThat(write.body()).contains("Permission denied: anonymous token lacks permission 'key:write'");
+        assertThat(send(request("PUT", "/v1/kv/app/mine/b", "v").header("X-Consul-Token", "limited"))
+                        .statusCode())
+                .isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------------------------------------------------
 
     private static final class UUIDS {
@@ -314,6 +492,17 @@ class ConsulEmulatorTest {
 
     private String session(String body) throws Exception {
         HttpResponse<String> r = call("PUT", "/v1/session/create", body);
+        assertThat(r.statusCode()).as("session create: %s", r.body()).isEqualTo(200);
+        return new JsonParser().parse(r.body()).getAsJsonObject().get("ID").getAsString();
+    }
+
+    private String sessionAt(String agent, String body) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(agent + "/v1/session/create"))
+                        .timeout(Duration.ofSeconds(10))
+                        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("session create: %s", r.body()).isEqualTo(200);
         return new JsonParser().parse(r.body()).getAsJsonObject().get("ID").getAsString();
     }
