@@ -192,15 +192,20 @@ public final class CampaignClient {
             event("ACQ_OK " + token + " " + (now + h.remaining().toNanos()));
             h.onLost((handle, reason) -> event("LOST " + token + " " + reason));
             held.set(h);
-            // Mostly short holds (many hand-offs), one in thirty long enough to span a fault.
-            long holdMillis = random.nextInt(30) == 0 ? 300 + random.nextInt(2200) : random.nextInt(6);
-            int writes = 1 + random.nextInt(2);
-            for (int i = 0; i < writes && h.isValid(); i++) {
+            // Mostly short holds (many hand-offs), one in sixty long enough to span a fault.
+            long holdMillis = random.nextInt(60) == 0 ? 300 + random.nextInt(2200) : random.nextInt(6);
+            int writes = holdMillis >= 300 ? 2 : 1 + random.nextInt(2);
+            // The first write at once (the resource learns the new token), then each later one after checking
+            // isValid() and working a while: a pause in that work is a pause between check and act, which only the
+            // fencing token can catch.
+            for (int i = 0; i < writes && (i == 0 || h.isValid()); i++) {
+                if (i > 0) {
+                    pause(holdMillis / writes);
+                }
                 seq++;
                 event("WRITE_SEND " + token + " " + seq);
                 String answer = write(token, seq);
                 event((answer.equals("OK") ? "WRITE_OK " : "WRITE_REJ ") + token + " " + seq);
-                pause(holdMillis / writes);
             }
             held.set(null);
             event("REL_START " + token);
