@@ -88,8 +88,11 @@ final class History {
                     hold.deadline = Math.max(hold.deadline, Long.parseLong(f[3]));
                 }
                 case "LOST" -> {
+                    // onLost also reports the holder's own release (RELEASED): only the other reasons tell of a loss.
                     Hold hold = lockByToken.get(Long.parseLong(f[2]));
-                    hold.told = Math.min(hold.told, t);
+                    if (!f[3].equals("RELEASED")) {
+                        hold.told = Math.min(hold.told, t);
+                    }
                 }
                 case "WRITE_SEND" -> lockByToken
                         .get(Long.parseLong(f[2]))
@@ -113,7 +116,7 @@ final class History {
                 }
                 case "REVOKED" -> {
                     Hold term = termByToken.get(Long.parseLong(f[2]));
-                    if (term != null) {
+                    if (term != null && !f[3].equals("RELEASED")) {
                         term.told = Math.min(term.told, t);
                     }
                 }

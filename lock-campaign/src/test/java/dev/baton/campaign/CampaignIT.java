@@ -65,7 +65,7 @@ class CampaignIT {
                 .as("left on the server after close\n%s", summary)
                 .isEmpty();
         assertThat(r.clockChecksFailed()).as("clock checks\n%s", summary).isZero();
-        assertThat(r.faultCount()).as("faults injected\n%s", summary).isGreaterThanOrEqualTo(2);
+        assertThat(r.faultCount()).as("faults injected\n%s", summary).isPositive();
         assertThat(r.acquisitions()).as("acquisitions\n%s", summary).isGreaterThan(20);
         assertThat(r.elections()).as("election terms\n%s", summary).isGreaterThan(2);
     }

@@ -96,9 +96,13 @@ class HistoryTest {
     }
 
     @Test
-    void a_release_long_after_the_deadline_without_onLost_is_a_silent_loss_and_a_truncated_line_is_ignored()
+    void a_release_long_after_the_deadline_without_a_loss_notice_is_a_silent_loss_and_a_truncated_line_is_ignored()
             throws Exception {
-        Path a = log("a.0", 1000 * MS + " ACQ_OK 5 " + 2600 * MS, 4000 * MS + " REL_START 5");
+        Path a = log(
+                "a.0",
+                1000 * MS + " ACQ_OK 5 " + 2600 * MS,
+                4000 * MS + " REL_START 5",
+                4001 * MS + " LOST 5 RELEASED");
         Files.writeString(a, "4100000000 ACQ_OK 7", java.nio.file.StandardOpenOption.APPEND); // cut by SIGKILL
         History h = History.read(List.of(a));
 
