@@ -186,8 +186,11 @@ public final class Campaign {
                     ttl.multipliedBy(2));
             long start = System.nanoTime();
             out.printf(
-                    "  started at %s; nemesis runs for %d s%n",
-                    Instant.now(), config.duration().toSeconds());
+                    "  started at %s on %d cores, load average %s; nemesis runs for %d s%n",
+                    Instant.now(),
+                    Runtime.getRuntime().availableProcessors(),
+                    loadAverage(),
+                    config.duration().toSeconds());
             nemesis.run(start + config.duration().toNanos());
             out.printf(
                     "  nemesis done after %d faults; stopping the clients%n",
@@ -210,6 +213,8 @@ public final class Campaign {
                 c.closeProxies();
             }
             History history = History.read(logs);
+            record(config.outDir(), resource, nemesis.faults());
+            out.printf("  machine load average at the end: %s%n", loadAverage());
             Result result = judge(config, version, history, resource, nemesis.faults(), servers, leftovers, notClosed);
             print(result, out);
             return result;
@@ -221,6 +226,32 @@ public final class Campaign {
                 c.closeProxies();
             }
         }
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages, to say how busy it was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Keeps the resource's decisions and the faults beside the clients' logs, one line each. */
+    private static void record(Path dir, FencedResource resource, List<Nemesis.Fault> faults)
+            throws java.io.IOException {
+        Files.write(
+                dir.resolve("resource.writes"),
+                resource.writes().stream()
+                        .map(w -> w.nanos() + " " + (w.accepted() ? "ACCEPT" : "REJECT") + " " + w.client() + " "
+                                + w.token() + " " + w.seq() + " highest-before " + w.highestBefore())
+                        .toList());
+        Files.write(
+                dir.resolve("nemesis.faults"),
+                faults.stream()
+                        .map(f -> f.startNanos() + " " + f.endNanos() + " " + f.kind() + " " + f.target())
+                        .toList());
     }
 
     private static List<String> awaitEmpty(Servers servers, Duration timeout) throws Exception {
