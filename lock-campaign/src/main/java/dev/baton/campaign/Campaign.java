@@ -48,6 +48,8 @@ public final class Campaign {
             long writesAfterTold,
             long writesAfterDeadline,
             long silentLosses,
+            long releasesOverOneSecond,
+            long longestReleaseMillis,
             long longestGapMillis,
             long longestGapOutsideServerFaultsMillis,
             long gapsOverBoundOutsideServerFaults,
@@ -322,6 +324,8 @@ public final class Campaign {
                 afterLoss[0],
                 afterLoss[1],
                 history.silentLosses(),
+                history.slowReleases()[0],
+                history.slowReleases()[1],
                 longest / 1_000_000,
                 longestOutside / 1_000_000,
                 overBound,
@@ -380,6 +384,11 @@ public final class Campaign {
                 Locale.ROOT,
                 "losses never told (released > 100 ms past the deadline without onLost) %d%n",
                 r.silentLosses());
+        out.printf(
+                Locale.ROOT,
+                "release calls over 1 s                %d; longest %d ms%n",
+                r.releasesOverOneSecond(),
+                r.longestReleaseMillis());
         out.printf(
                 Locale.ROOT,
                 "longest time with no holder          %d ms overall; %d ms outside server faults"

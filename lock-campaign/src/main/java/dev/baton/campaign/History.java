@@ -31,6 +31,7 @@ final class History {
         long deadline;
         long told = Long.MAX_VALUE;
         long releaseStart = Long.MAX_VALUE;
+        long releaseEnd = Long.MAX_VALUE;
         final List<Long> writesSent = new ArrayList<>();
 
         Hold(String client, long token, long acquired, long deadline) {
@@ -102,6 +103,10 @@ final class History {
                     Hold hold = lockByToken.get(Long.parseLong(f[2]));
                     hold.releaseStart = Math.min(hold.releaseStart, t);
                 }
+                case "REL_END" -> {
+                    Hold hold = lockByToken.get(Long.parseLong(f[2]));
+                    hold.releaseEnd = Math.min(hold.releaseEnd, t);
+                }
                 case "ACQ_FAIL" -> acquireFailures++;
                 case "ELECTED" -> {
                     Hold term = new Hold(client, Long.parseLong(f[2]), t, t);
@@ -126,7 +131,7 @@ final class History {
                 }
                 case "EL_FAIL" -> electionFailures++;
                 default -> {
-                    // HELLO, READY, CLOSED, ACQ_INVOKE, EL_INVOKE, WRITE_OK, WRITE_REJ, REL_END, RESIGN_END
+                    // HELLO, READY, CLOSED, ACQ_INVOKE, EL_INVOKE, WRITE_OK, WRITE_REJ, RESIGN_END
                 }
             }
         }
@@ -155,6 +160,22 @@ final class History {
             }
         }
         return new long[] {afterTold, afterDeadline};
+    }
+
+    /** How many release calls ({@code close()}) took over a second, and the longest one, in milliseconds. */
+    long[] slowReleases() {
+        long over = 0;
+        long longest = 0;
+        for (Hold h : locks) {
+            if (h.releaseEnd != Long.MAX_VALUE && h.releaseStart != Long.MAX_VALUE) {
+                long millis = (h.releaseEnd - h.releaseStart) / 1_000_000;
+                longest = Math.max(longest, millis);
+                if (millis > 1000) {
+                    over++;
+                }
+            }
+        }
+        return new long[] {over, longest};
     }
 
     /** Holds whose client released after the deadline had passed (by over 100 ms) without ever being told. */

@@ -60,6 +60,17 @@ class HistoryTest {
     }
 
     @Test
+    void a_release_call_that_takes_seconds_is_counted() throws Exception {
+        // Issue 11 point 2: close() blocked for the request timeout while a member was down.
+        Path a = log("a.0", 1000 * MS + " ACQ_OK 5 " + 2600 * MS, 1010 * MS + " REL_START 5",
+                6010 * MS + " REL_END 5", 6100 * MS + " ACQ_OK 6 " + 7700 * MS, 6110 * MS + " REL_START 6",
+                6120 * MS + " REL_END 6");
+        History h = History.read(List.of(a));
+
+        assertThat(h.slowReleases()).containsExactly(1, 5000);
+    }
+
+    @Test
     void tokens_going_backwards_and_two_valid_leaders_are_seen() throws Exception {
         Path a = log(
                 "a.0",
