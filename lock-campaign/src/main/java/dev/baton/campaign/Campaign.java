@@ -42,6 +42,8 @@ public final class Campaign {
             Map<Nemesis.Kind, Integer> faults,
             HistoryChecker.Report locks,
             HistoryChecker.Report terms,
+            long singletonRuns,
+            HistoryChecker.Report singletons,
             long staleAccepted,
             long acceptedFromSuperseded,
             long writesRejected,
@@ -68,6 +70,7 @@ public final class Campaign {
                     && locks.tokenOrderViolations() == 0
                     && terms.overlaps() == 0
                     && terms.tokenOrderViolations() == 0
+                    && singletons.overlaps() == 0
                     && staleAccepted == 0
                     && leftovers.isEmpty()
                     && clockChecksFailed == 0;
@@ -310,6 +313,9 @@ public final class Campaign {
         terms.violations().stream()
                 .limit(5)
                 .forEach(v -> violations.append("  election: ").append(v).append('\n'));
+        history.checkSingletonRuns().violations().stream()
+                .limit(5)
+                .forEach(v -> violations.append("  singleton: ").append(v).append('\n'));
         return new Result(
                 config,
                 version,
@@ -318,6 +324,8 @@ public final class Campaign {
                 byKind,
                 locks,
                 terms,
+                history.singletonRuns.size(),
+                history.checkSingletonRuns(),
                 stale[0],
                 stale[1],
                 rejected,
@@ -349,9 +357,10 @@ public final class Campaign {
                 c.clients());
         out.printf(
                 Locale.ROOT,
-                "acquisitions                         %d (lock), %d (election terms)%n",
+                "acquisitions                         %d (lock), %d (election terms), %d (singleton runs)%n",
                 r.acquisitions(),
-                r.elections());
+                r.elections(),
+                r.singletonRuns());
         out.printf(Locale.ROOT, "faults                               %d: %s%n", r.faultCount(), r.faults());
         out.printf(
                 Locale.ROOT,
@@ -366,6 +375,10 @@ public final class Campaign {
                 "two valid leaders at once            %d (must be 0); term token order violations %d%n",
                 r.terms().overlaps(),
                 r.terms().tokenOrderViolations());
+        out.printf(
+                Locale.ROOT,
+                "two singleton tasks running at once  %d (must be 0)%n",
+                r.singletons().overlaps());
         out.printf(
                 Locale.ROOT,
                 "stale writes accepted                %d (must be 0); %d stale writes rejected%n",

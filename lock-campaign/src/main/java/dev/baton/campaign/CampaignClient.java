@@ -11,6 +11,7 @@ import dev.baton.lock.LockAcquisitionTimeoutException;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.SingletonRunner;
 import dev.baton.zookeeper.ZooKeeperBackend;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
@@ -26,13 +27,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One client process of the campaign. It builds a coordinator on the backend named in its arguments, then runs two
  * loops until its stdin says {@code stop} (or closes): a lock loop (acquire {@code campaign/lock}, write through the
  * fenced resource, sometimes hold long, release) and an election loop (campaign for {@code campaign/leader}, lead a
- * while, resign). Every step goes to its event log, one line per event, written unbuffered so that a SIGKILL loses
+ * while, resign), and runs a singleton task ({@code campaign/singleton}) that stops by itself after a while. Every step goes to its event log, one line per event, written unbuffered so that a SIGKILL loses
  * nothing already done.
  *
  * <p>Clock: every line starts with {@code System.nanoTime()}. On Linux HotSpot reads CLOCK_MONOTONIC for it, which is
@@ -46,13 +48,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <token> <reason>} (onLost was called), {@code WRITE_SEND <token> <seq>}, {@code WRITE_OK|WRITE_REJ <token> <seq>},
  * {@code REL_START|REL_END <token>}; for the election {@code EL_INVOKE}, {@code ELECTED <token>}, {@code TVALID <token>}
  * (isValid() was true at this instant), {@code REVOKED <token> <reason>}, {@code RESIGN_START|RESIGN_END <token>},
- * {@code EL_FAIL <why>}; and {@code HELLO <pid>}, {@code READY}, {@code CLOSED}.
+ * {@code EL_FAIL <why>}; for the singleton task {@code S_START <token>}, {@code S_VALID <token>} (its term's isValid()
+ * was true at this instant), {@code S_STOP <token>}; and {@code HELLO <pid>}, {@code READY}, {@code CLOSED}.
  *
  * <p>Not a library class: run by {@link Campaign}.
  */
 public final class CampaignClient {
     static final String LOCK = "campaign/lock";
     static final String ELECTION = "campaign/leader";
+    static final String SINGLETON = "campaign/singleton";
 
     private final OutputStream log;
     private final Random random;
@@ -103,8 +107,13 @@ public final class CampaignClient {
             locks.start();
             elections.start();
             watcher.start();
-            locks.join();
-            elections.join();
+            SingletonRunner singleton = coordinator.singleton(SINGLETON, name, this::singletonTask);
+            try {
+                locks.join();
+                elections.join();
+            } finally {
+                singleton.close();
+            }
         }
         event("CLOSED");
     }
@@ -254,6 +263,30 @@ public final class CampaignClient {
                 term.close();
                 event("RESIGN_END " + term.fencingToken());
             }
+        }
+    }
+
+    /**
+     * The singleton's task: logs its start, that its term is still valid every 20 ms, and its stop; it ends by itself
+     * after a while (so that the runner campaigns again and terms change hands) or when interrupted.
+     */
+    private void singletonTask(Leadership term) {
+        long token = term.fencingToken();
+        event("S_START " + token);
+        long until = System.nanoTime()
+                + Duration.ofMillis(100 + ThreadLocalRandom.current().nextInt(1500))
+                        .toNanos();
+        try {
+            while (!Thread.currentThread().isInterrupted() && System.nanoTime() < until) {
+                if (term.isValid()) {
+                    event("S_VALID " + token);
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            event("S_STOP " + token);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  * latest local deadline the client logged for it (read as now + remaining(), never later than the true deadline). A
  * paused or killed holder logs nothing more, so its validity ends at the deadline it last saw: what it would believe
  * had it kept running. An election term is valid likewise until its resignation, its onRevoked notice, or the last
- * instant its client saw {@code isValid()} true (every 20 ms while leading).
+ * instant its client saw {@code isValid()} true (every 20 ms while leading); a singleton task's run until it stopped or
+ * the last instant it saw its term valid.
  */
 final class History {
     /** One acquisition (of the lock, or a term of the election) as the client logged it. */
@@ -52,6 +53,7 @@ final class History {
 
     final List<Hold> locks = new ArrayList<>();
     final List<Hold> terms = new ArrayList<>();
+    final List<Hold> singletonRuns = new ArrayList<>();
     int acquireFailures;
     int electionFailures;
 
@@ -69,6 +71,7 @@ final class History {
         String client = log.getFileName().toString().replace("client-", "").replace(".events", "");
         Map<Long, Hold> lockByToken = new LinkedHashMap<>();
         Map<Long, Hold> termByToken = new LinkedHashMap<>();
+        Map<Long, Hold> runByToken = new LinkedHashMap<>();
         String text = Files.readString(log, java.nio.charset.StandardCharsets.US_ASCII);
         // A SIGKILL can cut the last line short: only whole lines count.
         text = text.substring(0, text.lastIndexOf('\n') + 1);
@@ -130,6 +133,23 @@ final class History {
                     term.releaseStart = Math.min(term.releaseStart, t);
                 }
                 case "EL_FAIL" -> electionFailures++;
+                case "S_START" -> {
+                    Hold run = new Hold(client, Long.parseLong(f[2]), t, t);
+                    runByToken.put(run.token, run);
+                    singletonRuns.add(run);
+                }
+                case "S_VALID" -> {
+                    Hold run = runByToken.get(Long.parseLong(f[2]));
+                    if (run != null) {
+                        run.deadline = Math.max(run.deadline, t);
+                    }
+                }
+                case "S_STOP" -> {
+                    Hold run = runByToken.get(Long.parseLong(f[2]));
+                    if (run != null) {
+                        run.releaseStart = Math.min(run.releaseStart, t);
+                    }
+                }
                 default -> {
                     // HELLO, READY, CLOSED, ACQ_INVOKE, EL_INVOKE, WRITE_OK, WRITE_REJ, RESIGN_END
                 }
@@ -143,6 +163,11 @@ final class History {
 
     HistoryChecker.Report checkTerms() {
         return HistoryChecker.check(terms.stream().map(h -> h.record("leader")).toList());
+    }
+
+    HistoryChecker.Report checkSingletonRuns() {
+        return HistoryChecker.check(
+                singletonRuns.stream().map(h -> h.record("singleton")).toList());
     }
 
     /** Writes sent after the holder's onLost notice, and after its logged deadline. */

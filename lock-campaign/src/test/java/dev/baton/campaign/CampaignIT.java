@@ -60,6 +60,9 @@ class CampaignIT {
         assertThat(r.terms().tokenOrderViolations())
                 .as("term token order\n%s", summary)
                 .isZero();
+        assertThat(r.singletons().overlaps())
+                .as("two singleton tasks at once\n%s", summary)
+                .isZero();
         assertThat(r.staleAccepted()).as("stale writes accepted\n%s", summary).isZero();
         assertThat(r.leftovers())
                 .as("left on the server after close\n%s", summary)

@@ -62,8 +62,13 @@ class HistoryTest {
     @Test
     void a_release_call_that_takes_seconds_is_counted() throws Exception {
         // Issue 11 point 2: close() blocked for the request timeout while a member was down.
-        Path a = log("a.0", 1000 * MS + " ACQ_OK 5 " + 2600 * MS, 1010 * MS + " REL_START 5",
-                6010 * MS + " REL_END 5", 6100 * MS + " ACQ_OK 6 " + 7700 * MS, 6110 * MS + " REL_START 6",
+        Path a = log(
+                "a.0",
+                1000 * MS + " ACQ_OK 5 " + 2600 * MS,
+                1010 * MS + " REL_START 5",
+                6010 * MS + " REL_END 5",
+                6100 * MS + " ACQ_OK 6 " + 7700 * MS,
+                6110 * MS + " REL_START 6",
                 6120 * MS + " REL_END 6");
         History h = History.read(List.of(a));
 
@@ -89,6 +94,15 @@ class HistoryTest {
 
         assertThat(h.checkLocks().tokenOrderViolations()).isEqualTo(1);
         assertThat(h.checkTerms().overlaps()).isEqualTo(1);
+    }
+
+    @Test
+    void two_singleton_tasks_that_both_saw_their_term_valid_at_once_are_an_overlap() throws Exception {
+        Path a = log("a.0", 1000 * MS + " S_START 3", 1300 * MS + " S_VALID 3", 1400 * MS + " S_STOP 3");
+        Path c = log("c.0", 1200 * MS + " S_START 4", 1250 * MS + " S_VALID 4", 1500 * MS + " S_STOP 4");
+        History h = History.read(List.of(a, c));
+
+        assertThat(h.checkSingletonRuns().overlaps()).isEqualTo(1);
     }
 
     @Test
