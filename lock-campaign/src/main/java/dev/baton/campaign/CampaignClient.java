@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <token> <reason>} (onLost was called), {@code WRITE_SEND <token> <seq>}, {@code WRITE_OK|WRITE_REJ <token> <seq>},
  * {@code REL_START|REL_END <token>}; for the election {@code EL_INVOKE}, {@code ELECTED <token>}, {@code TVALID <token>}
  * (isValid() was true at this instant), {@code REVOKED <token> <reason>}, {@code RESIGN_START|RESIGN_END <token>},
- * {@code EL_FAIL <why>}; for the singleton task {@code S_START <token>}, {@code S_VALID <token>} (its term's isValid()
+ * {@code EL_FAIL <why>}; {@code BUILD_FAIL <why>} (the coordinator could not be built, tried again); for the singleton task {@code S_START <token>}, {@code S_VALID <token>} (its term's isValid()
  * was true at this instant), {@code S_STOP <token>}; and {@code HELLO <pid>}, {@code READY}, {@code CLOSED}.
  *
  * <p>Not a library class: run by {@link Campaign}.
@@ -98,7 +98,22 @@ public final class CampaignClient {
         Thread stdin = new Thread(this::awaitStop, "stdin");
         stdin.setDaemon(true);
         stdin.start();
-        try (Coordinator coordinator = coordinator(a.get("backend"), a.get("endpoints"), ttl)) {
+        // A client started while the servers are down or paused retries instead of dying: a slot that died by itself
+        // would leave the campaign short of clients for the rest of the run.
+        Coordinator built = null;
+        while (built == null && !stopping) {
+            try {
+                built = coordinator(a.get("backend"), a.get("endpoints"), ttl);
+            } catch (LockException e) {
+                event("BUILD_FAIL " + e.getClass().getSimpleName());
+                pause(200);
+            }
+        }
+        if (built == null) {
+            event("CLOSED");
+            return;
+        }
+        try (Coordinator coordinator = built) {
             event("READY");
             Thread locks = new Thread(() -> lockLoop(coordinator), "lock-loop");
             Thread elections = new Thread(() -> electionLoop(coordinator, name), "election-loop");
