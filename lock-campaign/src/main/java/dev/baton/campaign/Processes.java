@@ -1,0 +1,138 @@
+package dev.baton.campaign;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts and signals the campaign's child processes. Every child is destroyed when the orchestrator's JVM exits (a
+ * shutdown hook, resuming a stopped child first), so nothing outlives a campaign. Threadsafe.
+ */
+final class Processes {
+    private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (Process p : CHILDREN) {
+                                signal(p, "CONT");
+                                p.destroyForcibly();
+                            }
+                        },
+                        "campaign-reaper"));
+    }
+
+    private Processes() {}
+
+    /** The java launcher of this JVM, so that children run on the same Java. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * A command running {@code mainClass} in a child JVM on this JVM's classpath, small and with one-tier JIT so that
+     * a dozen of them fit on two cores.
+     */
+    static List<String> javaCommand(String mainClass, List<String> jvmFlags, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                java(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xss512k",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path")));
+        command.addAll(jvmFlags);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /** Starts {@code command} with stdout and stderr appended to {@code log}. */
+    static Process start(List<String> command, Path log) {
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            CHILDREN.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + command.get(0), e);
+        }
+    }
+
+    /** Sends SIGSTOP ("STOP"), SIGCONT ("CONT") or another signal by name to a live process. */
+    static void signal(Process p, String signal) {
+        if (!p.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + signal + " " + p.pid() + " did not return");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGKILLs a process (resuming it first if stopped, so that it dies now) and waits for it. */
+    static void kill(Process p) {
+        p.destroyForcibly();
+        signal(p, "CONT");
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("process " + p.pid() + " survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        CHILDREN.remove(p);
+    }
+
+    /** A free port on 127.0.0.1, not in {@code taken} (which it joins). */
+    static int freePort(Set<Integer> taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                if (taken.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no free port after 100 attempts");
+    }
+
+    /** Deletes a directory tree, ignoring what is already gone. */
+    static void deleteTree(File root) {
+        File[] children = root.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteTree(child);
+            }
+        }
+        if (!root.delete() && root.exists()) {
+            System.err.println("could not delete " + root);
+        }
+    }
+}

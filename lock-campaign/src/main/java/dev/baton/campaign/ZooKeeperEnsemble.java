@@ -1,0 +1,247 @@
+package dev.baton.campaign;
+
+import dev.baton.zookeeper.internal.Layout;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * A 3-server ZooKeeper ensemble, each server a child JVM running {@code QuorumPeerMain} on a generated config (tick
+ * 200 ms, so sessions of 0.4 to 4 s), on this JVM's classpath. In-process servers cannot be SIGSTOPped; these can.
+ * The leader is found with the {@code srvr} four-letter word.
+ */
+final class ZooKeeperEnsemble implements Servers {
+    static final String NAMESPACE = "campaign";
+    static final Duration REAP_INTERVAL = Duration.ofMillis(100);
+    private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
+
+    private final Path root;
+    private final Path workDir;
+    private final int[] clientPorts = new int[3];
+    private final Process[] processes = new Process[3];
+
+    private ZooKeeperEnsemble(Path root, Path workDir) throws IOException {
+        this.root = root;
+        this.workDir = workDir;
+        Set<Integer> taken = new HashSet<>();
+        List<String> servers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clientPorts[i] = Processes.freePort(taken);
+            servers.add(
+                    "server." + (i + 1) + "=127.0.0.1:" + Processes.freePort(taken) + ":" + Processes.freePort(taken));
+        }
+        for (int i = 0; i < 3; i++) {
+            Path dataDir = Files.createDirectories(root.resolve("zk" + i));
+            Files.writeString(dataDir.resolve("myid"), Integer.toString(i + 1));
+            List<String> config = new ArrayList<>(List.of(
+                    "tickTime=200",
+                    "initLimit=20",
+                    "syncLimit=10",
+                    "dataDir=" + dataDir,
+                    "clientPort=" + clientPorts[i],
+                    "clientPortAddress=127.0.0.1",
+                    "maxClientCnxns=0",
+                    "admin.enableServer=false",
+                    "4lw.commands.whitelist=srvr,ruok",
+                    "standaloneEnabled=false",
+                    "reconfigEnabled=false",
+                    "forceSync=no"));
+            config.addAll(servers);
+            Files.write(root.resolve("zoo" + i + ".cfg"), config);
+        }
+    }
+
+    /** Starts three servers and waits until they serve with a leader. */
+    static ZooKeeperEnsemble start(Path workDir) {
+        ZooKeeperEnsemble ensemble;
+        try {
+            ensemble = new ZooKeeperEnsemble(Files.createTempDirectory(workDir, "zookeeper-"), workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            for (int i = 0; i < 3; i++) {
+                ensemble.launch(i);
+            }
+            if (!ensemble.awaitHealthy(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("ZooKeeper ensemble did not serve within 60 s; logs in " + workDir);
+            }
+        } catch (RuntimeException e) {
+            ensemble.close();
+            throw e;
+        }
+        return ensemble;
+    }
+
+    private void launch(int i) {
+        processes[i] = Processes.start(
+                Processes.javaCommand(
+                        MAIN,
+                        List.of("-Dzookeeper.jmx.log4j.disable=true", "-Dzookeeper.admin.enableServer=false"),
+                        List.of(root.resolve("zoo" + i + ".cfg").toString())),
+                workDir.resolve("zookeeper-" + i + ".log"));
+    }
+
+    @Override
+    public String backend() {
+        return "zookeeper";
+    }
+
+    @Override
+    public int size() {
+        return 3;
+    }
+
+    @Override
+    public String clientAddress(int member) {
+        return "127.0.0.1:" + clientPorts[member];
+    }
+
+    @Override
+    public String clientEndpoints(List<String> addresses) {
+        return String.join(",", addresses);
+    }
+
+    @Override
+    public boolean membersRestartable() {
+        return true;
+    }
+
+    @Override
+    public int leader() {
+        for (int i = 0; i < 3; i++) {
+            String answer = fourLetterWord(i, "srvr");
+            if (answer != null && answer.contains("Mode: leader")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String fourLetterWord(int member, String word) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", clientPorts[member]), 500);
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))) {
+                return in.lines().collect(Collectors.joining("\n"));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void kill(int member) {
+        Processes.kill(processes[member]);
+    }
+
+    @Override
+    public void restart(int member) {
+        launch(member);
+    }
+
+    @Override
+    public void pause(int member) {
+        Processes.signal(processes[member], "STOP");
+    }
+
+    @Override
+    public void resume(int member) {
+        Processes.signal(processes[member], "CONT");
+    }
+
+    @Override
+    public boolean awaitHealthy(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (int i = 0; i < 3 && all; i++) {
+                String srvr = fourLetterWord(i, "srvr");
+                all = processes[i].isAlive() && srvr != null && srvr.contains("Mode: ");
+            }
+            if (all && leader() >= 0) {
+                return true;
+            }
+            EtcdServers.pauseBriefly();
+        }
+        return false;
+    }
+
+    @Override
+    public List<String> leftovers() throws Exception {
+        Layout layout = new Layout("/" + NAMESPACE);
+        List<String> left = new ArrayList<>();
+        String connect = String.join(",", clientAddress(0), clientAddress(1), clientAddress(2));
+        try (CuratorFramework admin = CuratorFrameworkFactory.newClient(connect, 5000, 5000, new RetryNTimes(5, 200))) {
+            admin.start();
+            if (!admin.blockUntilConnected(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no ZooKeeper server answered the leak check at " + connect);
+            }
+            collectKeys(admin, layout, layout.keysRoot(), left);
+            try {
+                for (String lease : admin.getChildren().forPath(layout.leasesRoot())) {
+                    left.add("lease " + lease);
+                }
+            } catch (KeeperException.NoNodeException e) {
+                // no lease was ever written
+            }
+        }
+        return left;
+    }
+
+    private static void collectKeys(CuratorFramework admin, Layout layout, String path, List<String> out)
+            throws Exception {
+        List<String> children;
+        try {
+            children = admin.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return;
+        }
+        for (String child : children) {
+            String p = path + "/" + child;
+            if (Layout.isStructureName(child)) {
+                collectKeys(admin, layout, p, out);
+            } else {
+                out.add("node " + p + " (key " + layout.keyOf(p) + ")");
+            }
+        }
+    }
+
+    @Override
+    public Duration expirySlack(Duration sessionTtl) {
+        // README: one reap interval; the server's session expiry runs on tick boundaries (one tick, 200 ms).
+        return REAP_INTERVAL.plusMillis(200);
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            if (p != null) {
+                Processes.kill(p);
+            }
+        }
+        Processes.deleteTree(root.toFile());
+    }
+}
