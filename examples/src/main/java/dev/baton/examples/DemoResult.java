@@ -30,7 +30,14 @@ import java.util.Optional;
 public record DemoResult(
         List<String> problems, List<Long> orderTokens, List<Long> leaderTokens, Optional<Failover> failover) {
 
-    /** Copies the lists, so that the result is immutable. */
+    /**
+     * Copies the lists, so that the result is immutable.
+     *
+     * @param problems every broken expectation, in the order found; empty when the run succeeded
+     * @param orderTokens the fencing tokens of the hand-offs of {@code orders/42}, in the order they were acquired
+     * @param leaderTokens the fencing tokens of the leadership terms, in the order they began
+     * @param failover the failover, or empty when the run did not get that far
+     */
     public DemoResult {
         problems = List.copyOf(problems);
         orderTokens = List.copyOf(orderTokens);

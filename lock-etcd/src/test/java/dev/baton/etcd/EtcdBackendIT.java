@@ -136,6 +136,7 @@ class EtcdBackendIT {
     }
 
     @Test
+    @SuppressWarnings("try") // a try-with-resources whose resource is held, not used
     void a_server_that_raises_a_ttl_makes_the_grant_fail_with_the_ttl_it_honours() {
         // A member at etcd's default election timeout (1 s): its minimum TTL is 2 s, above the 1 s configured here.
         try (EtcdCluster defaults =
