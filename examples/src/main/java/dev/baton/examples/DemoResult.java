@@ -1,3 +1,18 @@
+/*
+ * Copyright 2026 The Baton Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package dev.baton.examples;
 
 import java.time.Duration;
@@ -15,7 +30,14 @@ import java.util.Optional;
 public record DemoResult(
         List<String> problems, List<Long> orderTokens, List<Long> leaderTokens, Optional<Failover> failover) {
 
-    /** Copies the lists, so that the result is immutable. */
+    /**
+     * Copies the lists, so that the result is immutable.
+     *
+     * @param problems every broken expectation, in the order found; empty when the run succeeded
+     * @param orderTokens the fencing tokens of the hand-offs of {@code orders/42}, in the order they were acquired
+     * @param leaderTokens the fencing tokens of the leadership terms, in the order they began
+     * @param failover the failover, or empty when the run did not get that far
+     */
     public DemoResult {
         problems = List.copyOf(problems);
         orderTokens = List.copyOf(orderTokens);
