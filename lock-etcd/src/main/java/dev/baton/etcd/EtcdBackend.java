@@ -325,7 +325,10 @@ public final class EtcdBackend implements CoordinationBackend {
      * read.
      */
     private LeaderChangeGuard.ClusterStatus probeMembers() {
-        Duration timeout = probeTimeout();
+        return probeMembers(probeTimeout());
+    }
+
+    private LeaderChangeGuard.ClusterStatus probeMembers(Duration timeout) {
         try {
             List<Member> list = calls.await(client.getClusterClient().listMember(), timeout, "a member list")
                     .getMembers();
@@ -383,7 +386,8 @@ public final class EtcdBackend implements CoordinationBackend {
     void inspectCluster() {
         LeaderChangeGuard.ClusterStatus status;
         try {
-            status = probeMembers();
+            // Once, at connect time: wait the whole request timeout, so that a slow member is still inspected.
+            status = probeMembers(requestTimeout);
         } catch (RuntimeException e) {
             log.debug("could not read the status of the members of {}: {}", description, e.toString());
             return;

@@ -119,8 +119,20 @@ public final class ZooKeeperServers {
     }
 
     private static InstanceSpec spec(int serverId) {
-        Map<String, Object> custom =
-                Map.of("clientPortAddress", "127.0.0.1", "maxSessionTimeout", Integer.toString(20 * TICK_MILLIS));
+        // syncLimit: a follower that the leader has not heard from for this many ticks is dropped with its clients'
+        // connections. curator-test's 5 ticks (500 ms) let a CPU-starved JVM drop followers, and with them sessions
+        // and requests, in the middle of kit tests (seen with the machine's load average near 20); 20 ticks is the
+        // session TTL, beyond which the sessions are lost anyway. Killed members are still found at once (their
+        // connections are reset).
+        Map<String, Object> custom = Map.of(
+                "clientPortAddress",
+                "127.0.0.1",
+                "maxSessionTimeout",
+                Integer.toString(20 * TICK_MILLIS),
+                "syncLimit",
+                "20",
+                "initLimit",
+                "50");
         return new InstanceSpec(null, -1, -1, -1, true, serverId, TICK_MILLIS, 0, custom, "127.0.0.1");
     }
 
