@@ -28,8 +28,12 @@ public final class Campaign {
         }
 
         String command() {
-            return "lock-campaign/run --backend " + backend + " --duration " + duration.toSeconds() + "s --seed " + seed
-                    + " --clients " + clients;
+            String binary = System.getenv("BATON_ETCD_BINARY");
+            String env = backend.equals("etcd") && binary != null && !binary.isBlank()
+                    ? "BATON_ETCD_BINARY=" + binary + " "
+                    : "";
+            return env + "lock-campaign/run --backend " + backend + " --duration " + duration.toSeconds() + "s --seed "
+                    + seed + " --clients " + clients;
         }
     }
 
