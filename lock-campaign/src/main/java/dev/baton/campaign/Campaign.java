@@ -43,8 +43,12 @@ public final class Campaign {
         }
 
         String command() {
-            return "lock-campaign/run --backend " + backend + " --duration " + duration.toSeconds() + "s --seed " + seed
-                    + " --clients " + clients;
+            String binary = System.getenv("BATON_ETCD_BINARY");
+            String env = backend.equals("etcd") && binary != null && !binary.isBlank()
+                    ? "BATON_ETCD_BINARY=" + binary + " "
+                    : "";
+            return env + "lock-campaign/run --backend " + backend + " --duration " + duration.toSeconds() + "s --seed "
+                    + seed + " --clients " + clients;
         }
     }
 
@@ -172,6 +176,13 @@ public final class Campaign {
      */
     static Result run(Config config, PrintStream out) throws Exception {
         Files.createDirectories(config.outDir());
+        try (var files = Files.list(config.outDir())) {
+            if (files.anyMatch(f -> f.getFileName().toString().endsWith(".events"))) {
+                // Clients append to their event logs: an earlier run's logs would mix two histories.
+                throw new IllegalArgumentException("--out " + config.outDir()
+                        + " already holds a campaign's event logs; give an empty or new directory");
+            }
+        }
         out.printf(
                 "campaign: backend %s, %d s, seed %d, %d clients, session TTL %d ms, logs in %s%n  rerun: %s%n",
                 config.backend(),

@@ -60,6 +60,7 @@ class CampaignIT {
     private static void runAndCheck(String backend, long defaultSeed) throws Exception {
         long seed = Long.getLong("baton.campaign.seed", defaultSeed);
         Path out = Path.of("target", "campaign-it", backend + "-" + seed);
+        Processes.deleteTree(out.toFile()); // an earlier run's logs, kept until now for reading
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream tee = new PrintStream(buffer, true, StandardCharsets.UTF_8);
         Campaign.Result r = Campaign.run(new Campaign.Config(backend, DURATION, seed, 3, out), tee);
