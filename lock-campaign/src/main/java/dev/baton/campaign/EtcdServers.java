@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
  * {@code etcd} on the PATH. The campaign talks to members over etcd's JSON gateway ({@code /v3/...}), so it needs no
  * client of its own. Leader and leftovers are read the same way on etcd 3.4 and 3.5.
  */
-final class EtcdServers implements Servers {
+final class EtcdServers extends ThreeMemberEnsemble {
     static final String NAMESPACE = "campaign";
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\"\\s*:\\s*\"(\\d+)\"");
     private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*\"(\\d+)\"");
@@ -49,18 +49,15 @@ final class EtcdServers implements Servers {
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*\"(\\d+)\"");
 
     private final Path binary;
-    private final Path root;
     private final Path workDir;
-    private final int[] clientPorts = new int[3];
     private final int[] peerPorts = new int[3];
-    private final Process[] processes = new Process[3];
     private final String initialCluster;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private EtcdServers(Path binary, Path root, Path workDir) {
+        super(root);
         this.binary = binary;
-        this.root = root;
         this.workDir = workDir;
         Set<Integer> taken = new HashSet<>();
         for (int i = 0; i < 3; i++) {
@@ -128,7 +125,8 @@ final class EtcdServers implements Servers {
         return servers;
     }
 
-    private void launch(int i) {
+    @Override
+    protected void launch(int i) {
         String clientUrl = "http://127.0.0.1:" + clientPorts[i];
         String peerUrl = "http://127.0.0.1:" + peerPorts[i];
         List<String> command = List.of(
@@ -182,23 +180,8 @@ final class EtcdServers implements Servers {
     }
 
     @Override
-    public int size() {
-        return 3;
-    }
-
-    @Override
-    public String clientAddress(int member) {
-        return "127.0.0.1:" + clientPorts[member];
-    }
-
-    @Override
     public String clientEndpoints(List<String> addresses) {
         return addresses.stream().map(a -> "http://" + a).collect(Collectors.joining(","));
-    }
-
-    @Override
-    public boolean membersRestartable() {
-        return true;
     }
 
     @Override
@@ -227,39 +210,14 @@ final class EtcdServers implements Servers {
     }
 
     @Override
-    public void kill(int member) {
-        Processes.kill(processes[member]);
+    protected boolean answers(int i) {
+        return post(i, "/v3/maintenance/status", "{}") != null;
     }
 
     @Override
-    public void restart(int member) {
-        launch(member);
-    }
-
-    @Override
-    public void pause(int member) {
-        Processes.signal(processes[member], "STOP");
-    }
-
-    @Override
-    public void resume(int member) {
-        Processes.signal(processes[member], "CONT");
-    }
-
-    @Override
-    public boolean awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < 3 && all; i++) {
-                all = processes[i].isAlive() && post(i, "/v3/maintenance/status", "{}") != null;
-            }
-            if (all && leader() >= 0 && post(leader(), "/v3/kv/range", rangeBody(true)) != null) {
-                return true;
-            }
-            pauseBriefly();
-        }
-        return false;
+    protected boolean serving() {
+        int leader = leader();
+        return leader >= 0 && post(leader, "/v3/kv/range", rangeBody(true)) != null;
     }
 
     @Override
@@ -324,15 +282,5 @@ final class EtcdServers implements Servers {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        for (Process p : processes) {
-            if (p != null) {
-                Processes.kill(p);
-            }
-        }
-        Processes.deleteTree(root.toFile());
     }
 }

@@ -43,18 +43,15 @@ import org.apache.zookeeper.KeeperException;
  * 200 ms, so sessions of 0.4 to 4 s), on this JVM's classpath. In-process servers cannot be SIGSTOPped; these can.
  * The leader is found with the {@code srvr} four-letter word.
  */
-final class ZooKeeperEnsemble implements Servers {
+final class ZooKeeperEnsemble extends ThreeMemberEnsemble {
     static final String NAMESPACE = "campaign";
     static final Duration REAP_INTERVAL = Duration.ofMillis(100);
     private static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
 
-    private final Path root;
     private final Path workDir;
-    private final int[] clientPorts = new int[3];
-    private final Process[] processes = new Process[3];
 
     private ZooKeeperEnsemble(Path root, Path workDir) throws IOException {
-        this.root = root;
+        super(root);
         this.workDir = workDir;
         Set<Integer> taken = new HashSet<>();
         List<String> servers = new ArrayList<>();
@@ -106,7 +103,8 @@ final class ZooKeeperEnsemble implements Servers {
         return ensemble;
     }
 
-    private void launch(int i) {
+    @Override
+    protected void launch(int i) {
         processes[i] = Processes.start(
                 Processes.javaCommand(
                         MAIN,
@@ -121,23 +119,8 @@ final class ZooKeeperEnsemble implements Servers {
     }
 
     @Override
-    public int size() {
-        return 3;
-    }
-
-    @Override
-    public String clientAddress(int member) {
-        return "127.0.0.1:" + clientPorts[member];
-    }
-
-    @Override
     public String clientEndpoints(List<String> addresses) {
         return String.join(",", addresses);
-    }
-
-    @Override
-    public boolean membersRestartable() {
-        return true;
     }
 
     @Override
@@ -168,40 +151,14 @@ final class ZooKeeperEnsemble implements Servers {
     }
 
     @Override
-    public void kill(int member) {
-        Processes.kill(processes[member]);
+    protected boolean answers(int i) {
+        String srvr = fourLetterWord(i, "srvr");
+        return srvr != null && srvr.contains("Mode: ");
     }
 
     @Override
-    public void restart(int member) {
-        launch(member);
-    }
-
-    @Override
-    public void pause(int member) {
-        Processes.signal(processes[member], "STOP");
-    }
-
-    @Override
-    public void resume(int member) {
-        Processes.signal(processes[member], "CONT");
-    }
-
-    @Override
-    public boolean awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < 3 && all; i++) {
-                String srvr = fourLetterWord(i, "srvr");
-                all = processes[i].isAlive() && srvr != null && srvr.contains("Mode: ");
-            }
-            if (all && leader() >= 0) {
-                return true;
-            }
-            EtcdServers.pauseBriefly();
-        }
-        return false;
+    protected boolean serving() {
+        return leader() >= 0;
     }
 
     @Override
@@ -248,15 +205,5 @@ final class ZooKeeperEnsemble implements Servers {
     public Duration expirySlack(Duration sessionTtl) {
         // README: one reap interval; the server's session expiry runs on tick boundaries (one tick, 200 ms).
         return REAP_INTERVAL.plusMillis(200);
-    }
-
-    @Override
-    public void close() {
-        for (Process p : processes) {
-            if (p != null) {
-                Processes.kill(p);
-            }
-        }
-        Processes.deleteTree(root.toFile());
     }
 }
