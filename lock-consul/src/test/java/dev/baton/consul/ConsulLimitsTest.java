@@ -50,7 +50,9 @@ class ConsulLimitsTest {
     void n_waiting_watches_hold_n_connections_and_past_the_cap_calls_fail_as_unavailable() {
         int waiters = 12;
         try (ConsulEmulator consul = ConsulEmulator.start();
-                ConsulBackend backend = ConsulBackend.builder()
+                ConsulBackend backend =
+                        ConsulBackend.builder().agentAddress(consul.address()).build();
+                ConsulBackend impatient = ConsulBackend.builder()
                         .agentAddress(consul.address())
                         .requestTimeout(Duration.ofSeconds(1))
                         .build()) {
@@ -69,7 +71,7 @@ class ConsulLimitsTest {
                     waiters,
                     consul.mostInFlightPerClient());
             consul.maxConnsPerClient(waiters);
-            assertThatThrownBy(() -> backend.get("q/0"))
+            assertThatThrownBy(() -> impatient.get("q/0"))
                     .as("a call past the connection cap")
                     .isInstanceOf(BackendUnavailableException.class)
                     .hasMessageContaining("429");

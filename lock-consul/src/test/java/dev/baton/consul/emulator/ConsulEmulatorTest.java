@@ -544,19 +544,21 @@ class ConsulEmulatorTest {
     }
 
     /**
-     * Sends a request, once more if the emulator closed the connection before a byte of answer: the build runs the
+     * Sends a request, up to twice more if the emulator closed the connection before a byte of answer: the build runs the
      * JDK server with a 1 s idle interval, and under load it can close a connection as idle before reading the request
      * on it (nothing was applied then); the backend resends in that case too.
      */
     private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
         HttpRequest request = b.build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException closedUnanswered) {
-            if (!String.valueOf(closedUnanswered.getMessage()).contains("received no bytes")) {
-                throw closedUnanswered;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException closedUnanswered) {
+                if (attempt >= 3
+                        || !String.valueOf(closedUnanswered.getMessage()).contains("received no bytes")) {
+                    throw closedUnanswered;
+                }
             }
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
         }
     }
 }
