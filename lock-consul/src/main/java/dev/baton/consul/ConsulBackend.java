@@ -17,6 +17,7 @@ package dev.baton.consul;
 
 import dev.baton.consul.internal.ConsulApiHttp;
 import dev.baton.consul.internal.ConsulHttp;
+import dev.baton.consul.internal.ConsulSharedQuery;
 import dev.baton.consul.internal.ConsulWatch;
 import dev.baton.consul.internal.KvEntry;
 import dev.baton.consul.internal.KvRead;
@@ -48,6 +49,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -81,9 +84,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *       reuses it) is sent once more at once. A transaction whose first sending was applied then fails its check, so
  *       every write carries, in the key's {@code Flags}, a random number of its own, by which the backend recognises
  *       its own write when it reads the key after such a failure (see {@code ConsulApiHttp} for the other requests).
- *   <li>A watch is a chain of blocking queries ({@code ?index=&wait=}) resumed from the last index, on the one key a
- *       waiter waits for (so a release wakes one waiter, not all). See {@code ConsulWatch} for how states become
- *       events.
+ *   <li>A watch reads a chain of blocking queries ({@code ?index=&wait=}) resumed from the last index. The watches of
+ *       one backend share one chain per queried prefix: a key is queried through its parent prefix (a waiter watches
+ *       its predecessor's entry, so the waiters of one lock name share one query and one connection), and each watch
+ *       reports only its own key, so a release still wakes one waiter, not all. See {@code ConsulSharedQuery} and
+ *       {@code ConsulWatch} for how states become events.
  * </ul>
  *
  * <p>Threadsafe. Every call is one or two HTTP requests (compare-and-set reads before it writes; a delete seen by a
@@ -126,6 +131,12 @@ public final class ConsulBackend implements CoordinationBackend {
     private final String datacenter;
     private final Map<Long, String> sessions = new ConcurrentHashMap<>();
     private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+    /** The blocking queries the watches share, by Consul path. */
+    private final Map<String, ConsulSharedQuery> queries = new ConcurrentHashMap<>();
+    /** Runs watch listeners: the builder's executor, or daemon threads of the backend's own. */
+    private final Executor delivery;
+
+    private final ExecutorService ownDelivery;
     private final Map<String, Listing> listings = lru();
     /** Per listed prefix, the highest creation sequence seen at the head of a listing (a holder's fencing token). */
     private final Map<String, Long> highestHead = lru();
@@ -141,6 +152,14 @@ public final class ConsulBackend implements CoordinationBackend {
         this.lockDelay = b.lockDelay;
         this.datacenter = b.datacenter;
         this.http = new ConsulApiHttp(b.address, b.aclToken, b.datacenter, b.requestTimeout, b.executor);
+        this.ownDelivery = b.executor != null
+                ? null
+                : Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "baton-consul-watch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.delivery = b.executor != null ? b.executor : ownDelivery;
     }
 
     /**
@@ -486,22 +505,36 @@ public final class ConsulBackend implements CoordinationBackend {
         Objects.requireNonNull(listener, "listener must not be null");
         checkOpen();
         Listing baseline = baselineFor(keyOrPrefix, afterRevision);
-        String path = full(keyOrPrefix) + (prefix ? "/" : "");
-        ConsulWatch[] self = new ConsulWatch[1];
-        ConsulWatch w = new ConsulWatch(
-                http, keyOrPrefix, prefix, path, this::toEntry, listener, WATCH_WAIT, () -> watches.remove(self[0]));
-        self[0] = w;
         if (baseline == null) {
             listener.onReset("no listing of this client at revision " + afterRevision + " covers " + keyOrPrefix
                     + "; Consul keeps no history to replay from it");
             return () -> {};
         }
-        watches.add(w);
-        w.start(baseline.entries(), afterRevision);
-        if (closed) {
-            w.close();
+        // One blocking query per queried prefix, shared by this backend's watches: a key is watched through its
+        // parent prefix (the queue it is an entry of), so the waiters of one lock name share one connection.
+        int slash = keyOrPrefix.lastIndexOf('/');
+        boolean recurse = prefix || slash > 0;
+        String path = prefix
+                ? full(keyOrPrefix) + "/"
+                : slash > 0 ? full(keyOrPrefix.substring(0, slash)) + "/" : full(keyOrPrefix);
+        while (true) {
+            ConsulSharedQuery query = queries.computeIfAbsent(
+                    path, p -> new ConsulSharedQuery(http, p, recurse, WATCH_WAIT, q -> queries.remove(p, q)));
+            ConsulWatch[] self = new ConsulWatch[1];
+            ConsulWatch w = new ConsulWatch(
+                    query, keyOrPrefix, prefix, this::toEntry, listener, delivery, () -> watches.remove(self[0]));
+            self[0] = w;
+            watches.add(w);
+            if (!w.start(baseline.entries(), afterRevision)) {
+                watches.remove(w);
+                queries.remove(path, query);
+                continue;
+            }
+            if (closed) {
+                w.close();
+            }
+            return w;
         }
-        return w;
     }
 
     /**
@@ -517,7 +550,11 @@ public final class ConsulBackend implements CoordinationBackend {
         for (ConsulWatch w : List.copyOf(watches)) {
             w.close();
         }
+        List.copyOf(queries.values()).forEach(ConsulSharedQuery::stop);
         http.close();
+        if (ownDelivery != null) {
+            ownDelivery.shutdown();
+        }
     }
 
     @Override
@@ -918,7 +955,8 @@ public final class ConsulBackend implements CoordinationBackend {
         /**
          * Sets the executor that runs HTTP work and watch callbacks, and the callbacks of coordinators built with
          * {@link #coordinatorBuilder()}; null (the default) for threads of the backend's own. Not shut down by the
-         * backend.
+         * backend. Each watch calls its listener from a task of its own on it, so with a bounded executor a listener
+         * that blocks holds one of its threads.
          *
          * @param executor the executor
          * @return this builder

@@ -102,8 +102,8 @@ class ConsulLeaderLossTest {
 
     @Test
     void no_leader_for_longer_than_the_request_timeout_is_unavailable_and_says_why() {
-        try (ConsulBackend impatient = backend(Duration.ofSeconds(1))) {
-            consul.noLeaderFor(Duration.ofSeconds(3));
+        try (ConsulBackend impatient = backend(Duration.ofSeconds(3))) {
+            consul.noLeaderFor(Duration.ofSeconds(9));
             assertThatThrownBy(() -> impatient.grantLease(Duration.ofSeconds(10)))
                     .isInstanceOf(BackendUnavailableException.class)
                     .hasMessageContaining("No cluster leader");

@@ -42,7 +42,7 @@ class ConsulSessionChecksTest {
         consul = ConsulEmulator.start();
         onNodeA = ConsulBackend.builder()
                 .agentAddress(consul.addAgent("node-a"))
-                .requestTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(5))
                 .build();
         observer = ConsulBackend.builder().agentAddress(consul.address()).build();
     }

@@ -19,84 +19,86 @@ import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Watch;
 import dev.baton.lock.spi.WatchEvent;
 import dev.baton.lock.spi.WatchListener;
-import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SPI watch over Consul blocking queries. Consul keeps no history of changes, only the current state and an index,
- * so the watch keeps the state it last delivered ({@code known}) and turns each answer into the changes between the
- * two. It starts from a listing the same client read at {@code afterRevision} (see {@link #start}); without one it
- * resets at once. It resets, as the SPI asks, whenever the answer cannot be turned into gap-free ordered events: a key
- * appears that was already modified after its creation (its creation was missed), a delete and a later put whose order
- * is unknown, a change older than one already delivered, or an index lower than the query's previous answer (Consul's
- * state went back by a snapshot restore, or tombstones were reaped). An answer with nothing new (a blocking query
- * that woke without a change, or at the end of its wait) delivers nothing.
+ * One SPI watch over the answers of a {@link ConsulSharedQuery} (a chain of blocking queries that other watches of the
+ * same backend on the same Consul key or prefix share). Consul keeps no history of changes, only the current state and
+ * an index, so the watch keeps the state it last delivered ({@code known}) and turns each answer into the changes
+ * between the two, keeping only the keys it {@link #matches}. It starts from a listing the same client read at
+ * {@code afterRevision} (see {@link #start}); without one it resets at once. It resets, as the SPI asks, whenever the
+ * answer cannot be turned into gap-free ordered events: a key appears that was already modified after its creation (its
+ * creation was missed), a delete and a later put whose order is unknown, a change older than one already delivered, or
+ * an index lower than the query's previous answer (Consul's state went back by a snapshot restore, or tombstones were
+ * reaped). An answer with nothing new
+ * (a blocking query that woke without a change, or at the end of its wait) delivers nothing.
  *
- * <p>Writes made through the same client are delivered at once by {@link #local} with their exact index, so a client
- * sees its own changes in order however quickly it makes them; the blocking query then finds nothing new. Changes made
- * by other clients arrive through the query: two writes of one key by another client between two answers reach the
- * watch as one event (its latest value), which the recipes, that re-read on every event, do not mind.
+ * <p>Writes made through the same client are delivered by {@link #local} with their exact index, so a client sees its
+ * own changes in order however quickly it makes them; the blocking query then finds nothing new. Changes made by other
+ * clients arrive through the query: two writes of one key by another client between two answers reach the watch as one
+ * event (its latest value), which the recipes, that re-read on every event, do not mind.
  *
- * <p>Threadsafe: events are delivered under the watch's lock, one at a time, in index order.
+ * <p>Threadsafe. Events are computed under the watch's lock in index order and queued; the listener is called from a
+ * task on the delivery executor, one call at a time, in that order. A listener that throws is logged and keeps its
+ * watch; one that blocks holds up only its own watch (and one thread of the executor), not the shared query or the
+ * other watches. After {@link #close()} nothing more is delivered, except a call already running.
  */
 public final class ConsulWatch implements Watch {
     private static final Logger LOG = LoggerFactory.getLogger(ConsulWatch.class);
 
-    private final ConsulHttp http;
+    private final ConsulSharedQuery query;
     private final String key;
     private final boolean prefix;
-    private final String consulPath;
     private final Function<KvEntry, Entry> mapper;
     private final WatchListener listener;
-    private final Duration wait;
+    private final Executor delivery;
     private final Runnable onEnd;
     private final Map<String, Entry> known = new HashMap<>();
     private final Map<String, Long> lastSeen = new HashMap<>();
+    private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     private long cursor;
-    private long blockIndex;
+    private long startRevision;
+    private long joinedAt;
     private long lastAnswerIndex;
     private boolean ended;
-    private int failures;
-    private CompletableFuture<KvRead> inFlight;
+    private boolean closed;
+    private boolean draining;
 
     /**
      * Creates a watch; call {@link #start} to run it.
      *
-     * @param http the client
+     * @param query the shared query whose answers it reads
      * @param key the SPI key or prefix
      * @param prefix whether {@code key} is a prefix
-     * @param consulPath the Consul key (or prefix ending in {@code /}) to query
-     * @param mapper turns a Consul entry into an SPI entry
+     * @param mapper turns a Consul entry into an SPI entry (null for one outside the backend's keys)
      * @param listener the listener
-     * @param wait the wait of each blocking query
+     * @param delivery runs the listener calls
      * @param onEnd called once when the watch ends (closed or reset)
      */
     public ConsulWatch(
-            ConsulHttp http,
+            ConsulSharedQuery query,
             String key,
             boolean prefix,
-            String consulPath,
             Function<KvEntry, Entry> mapper,
             WatchListener listener,
-            Duration wait,
+            Executor delivery,
             Runnable onEnd) {
-        this.http = http;
+        this.query = query;
         this.key = key;
         this.prefix = prefix;
-        this.consulPath = consulPath;
         this.mapper = mapper;
         this.listener = listener;
-        this.wait = wait;
+        this.delivery = delivery;
         this.onEnd = onEnd;
     }
 
@@ -115,8 +117,9 @@ public final class ConsulWatch implements Watch {
      *
      * @param baseline the entries at {@code revision}
      * @param revision the revision
+     * @return false if the shared query had already stopped (nothing started; subscribe to a new query)
      */
-    public void start(List<Entry> baseline, long revision) {
+    public boolean start(List<Entry> baseline, long revision) {
         synchronized (this) {
             for (Entry e : baseline) {
                 if (matches(e.key())) {
@@ -125,9 +128,9 @@ public final class ConsulWatch implements Watch {
                 }
             }
             cursor = revision;
-            blockIndex = revision;
+            startRevision = revision;
         }
-        poll();
+        return query.subscribe(this, revision);
     }
 
     /**
@@ -139,129 +142,72 @@ public final class ConsulWatch implements Watch {
      * @param entry the entry after a put, or null
      * @param revision the index
      */
-    public synchronized void local(WatchEvent.Type type, String k, Entry entry, long revision) {
-        if (ended || !matches(k)) {
-            return;
+    public void local(WatchEvent.Type type, String k, Entry entry, long revision) {
+        synchronized (this) {
+            if (ended || !matches(k)) {
+                return;
+            }
+            if (lastSeen.getOrDefault(k, 0L) >= revision) {
+                return;
+            }
+            if (type == WatchEvent.Type.DELETE && !known.containsKey(k)) {
+                lastSeen.put(k, revision);
+                return;
+            }
+            if (revision <= cursor) {
+                reset("a change of " + k + " at index " + revision + " arrived after one at index " + cursor);
+            } else {
+                deliver(List.of(new WatchEvent(type, k, entry, revision)));
+            }
         }
-        if (lastSeen.getOrDefault(k, 0L) >= revision) {
-            return;
-        }
-        if (type == WatchEvent.Type.DELETE && !known.containsKey(k)) {
-            lastSeen.put(k, revision);
-            return;
-        }
-        if (revision <= cursor) {
-            reset("a change of " + k + " at index " + revision + " arrived after one at index " + cursor);
-            return;
-        }
-        deliver(List.of(new WatchEvent(type, k, entry, revision)));
+        drain();
     }
 
     @Override
     public void close() {
-        CompletableFuture<KvRead> f;
         synchronized (this) {
+            closed = true;
+            pending.clear();
             if (ended) {
                 return;
             }
             ended = true;
-            f = inFlight;
-            inFlight = null;
         }
-        if (f != null) {
-            f.cancel(true);
-        }
-        onEnd.run();
+        leave();
+    }
+
+    /** Called by the query, under its lock, when this watch joins; {@code sent} requests were sent before. */
+    synchronized void joined(long sent) {
+        joinedAt = sent;
     }
 
     /**
-     * Ends the watch with {@link WatchListener#onReset(String)}, for example when the client closes or is cut off.
-     *
-     * @param why the reason
+     * Called by the query, under its lock, with each answer in the order they arrive; {@code seq} numbers the request
+     * it answers. Computes and queues the events; the listener is called on the delivery executor.
      */
-    public void resetNow(String why) {
-        CompletableFuture<KvRead> f;
-        synchronized (this) {
-            f = inFlight;
-            if (!reset(why)) {
-                return;
-            }
-        }
-        if (f != null) {
-            f.cancel(true);
-        }
-    }
-
-    private void poll() {
-        long index;
+    void answered(KvRead read, long seq) {
         synchronized (this) {
             if (ended) {
                 return;
             }
-            index = blockIndex;
-        }
-        CompletableFuture<KvRead> f;
-        try {
-            f = http.watch(consulPath, prefix, index, wait);
-        } catch (RuntimeException e) {
-            failed(e);
-            return;
-        }
-        synchronized (this) {
-            if (ended) {
-                f.cancel(true);
+            if (read.index() < startRevision && seq <= joinedAt) {
+                // Sent before this watch joined and answered below its baseline: no news for this watch (the key or
+                // prefix has not changed since that index, or the answer predates the baseline). The query's next
+                // request is sent after the join and blocks from that index.
                 return;
             }
-            inFlight = f;
-        }
-        f.whenComplete((read, failure) -> {
-            if (failure != null) {
-                failed(failure);
-            } else {
-                answered(read);
-            }
-        });
-    }
-
-    private void failed(Throwable failure) {
-        Duration delay;
-        synchronized (this) {
-            if (ended || failure instanceof CancellationException) {
-                return;
-            }
-            inFlight = null;
-            failures = Math.min(failures + 1, 8);
-            delay = Duration.ofMillis(Math.min(2000, 50L << failures));
-        }
-        LOG.debug("blocking query on {} failed ({}); resuming from index {} in {}", key, failure, blockIndex, delay);
-        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(this::poll);
-    }
-
-    private void answered(KvRead read) {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            inFlight = null;
-            failures = 0;
             if (read.index() < lastAnswerIndex) {
                 // The same query answered a lower index than before: Consul's state went back (a snapshot restore)
                 // or tombstones under the prefix were reaped. Keys may have vanished or come back with old indexes
                 // that the comparison with what was delivered cannot order, so the watch starts over.
-                reset("Consul's index for " + consulPath + " went back from " + lastAnswerIndex + " to " + read.index()
+                reset("Consul's index for " + key + " went back from " + lastAnswerIndex + " to " + read.index()
                         + " (a snapshot restore, or tombstones reaped)");
-                return;
+            } else {
+                lastAnswerIndex = read.index();
+                applySnapshot(read);
             }
-            lastAnswerIndex = read.index();
-            applySnapshot(read);
-            if (ended) {
-                return;
-            }
-            // Consul: an index that goes backwards means the query must start over from 0 (an answer at once).
-            blockIndex = read.index() < blockIndex ? 0 : read.index();
         }
-        poll();
+        drain();
     }
 
     private void applySnapshot(KvRead read) {
@@ -331,31 +277,66 @@ public final class ConsulWatch implements Watch {
             }
             lastSeen.put(event.key(), event.revision());
             cursor = Math.max(cursor, event.revision());
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.warn("watch listener on {} failed", key, e);
+            pending.add(() -> listener.onEvent(event));
+        }
+    }
+
+    /** Ends the watch with a reset, queued after its events; called with the lock held. */
+    private void reset(String why) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        pending.add(() -> listener.onReset(why));
+        // Leaving takes the query's lock, which the query may hold while it calls this watch: leave from elsewhere.
+        execute(this::leave);
+    }
+
+    private void leave() {
+        query.unsubscribe(this);
+        onEnd.run();
+    }
+
+    /** Starts a delivery task unless one runs; it calls the queued listener calls one at a time. */
+    private void drain() {
+        synchronized (this) {
+            if (draining || pending.isEmpty()) {
+                return;
+            }
+            draining = true;
+        }
+        boolean started = execute(() -> {
+            while (true) {
+                Runnable call;
+                synchronized (this) {
+                    call = closed ? null : pending.poll();
+                    if (call == null) {
+                        draining = false;
+                        return;
+                    }
+                }
+                try {
+                    call.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("watch listener on {} failed", key, e);
+                }
+            }
+        });
+        if (!started) {
+            synchronized (this) {
+                draining = false;
             }
         }
     }
 
-    /** Ends the watch with a reset; returns false if it had already ended. Called with the lock held. */
-    private boolean reset(String why) {
-        if (ended) {
+    /** Runs a task on the delivery executor; false if it refused it (the backend is closing). */
+    private boolean execute(Runnable task) {
+        try {
+            delivery.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.debug("watch on {}: delivery executor refused a task (closing)", key, e);
             return false;
         }
-        ended = true;
-        CompletableFuture<KvRead> f = inFlight;
-        inFlight = null;
-        if (f != null) {
-            f.cancel(true);
-        }
-        try {
-            listener.onReset(why);
-        } catch (RuntimeException e) {
-            LOG.warn("watch listener on {} failed", key, e);
-        }
-        onEnd.run();
-        return true;
     }
 }

@@ -111,6 +111,8 @@ public final class ConsulEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> inFlightPerClient = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger refusedConnections = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
+    private final AtomicInteger blockingNow = new AtomicInteger();
+    private final AtomicInteger mostBlocking = new AtomicInteger();
     /** Bumped when the state store is replaced (snapshot restore): every blocking query answers at once. */
     private long abandoned;
 
@@ -445,6 +447,26 @@ public final class ConsulEmulator implements AutoCloseable {
      */
     public int mostInFlightPerClient() {
         return mostInFlight.get();
+    }
+
+    /**
+     * Returns the most blocking queries ({@code GET /v1/kv} with an {@code index}) held at once since the emulator
+     * started, all clients together. A query the client aborts counts until its wait ends, as the emulator does not
+     * see the abort.
+     *
+     * @return the count
+     */
+    public int mostBlockingQueries() {
+        return mostBlocking.get();
+    }
+
+    /**
+     * Returns the blocking queries held now, all clients together (counted as in {@link #mostBlockingQueries()}).
+     *
+     * @return the count
+     */
+    public int blockingQueries() {
+        return blockingNow.get();
     }
 
     /**
@@ -815,8 +837,22 @@ public final class ConsulEmulator implements AutoCloseable {
     // KV
 
     private void kvGet(HttpExchange ex, String key, Map<String, String> q) throws IOException, InterruptedException {
-        boolean recurse = q.containsKey("recurse");
         long minIndex = q.containsKey("index") ? Long.parseLong(q.get("index")) : 0;
+        if (minIndex == 0) {
+            kvRead(ex, key, q, 0);
+            return;
+        }
+        mostBlocking.accumulateAndGet(blockingNow.incrementAndGet(), Math::max);
+        try {
+            kvRead(ex, key, q, minIndex);
+        } finally {
+            blockingNow.decrementAndGet();
+        }
+    }
+
+    private void kvRead(HttpExchange ex, String key, Map<String, String> q, long minIndex)
+            throws IOException, InterruptedException {
+        boolean recurse = q.containsKey("recurse");
         Duration wait = q.containsKey("wait") ? parseDuration(q.get("wait")) : DEFAULT_WAIT;
         if (wait.compareTo(MAX_WAIT) > 0) {
             wait = MAX_WAIT;

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The watch under {@code X-Consul-Index} going backwards (tombstones reaped, a snapshot restore) and blocking queries
  * that wake with nothing changed: it resets when it cannot order what it sees, and delivers nothing spurious. The
- * watch is built directly, with a 1 s wait, so that a query's end-of-wait answer comes within the test.
+ * watch is built directly on a query of its own with a 1 s wait, so that a query's end-of-wait answer comes within the
+ * test.
  */
 class ConsulWatchIndexTest {
     private static final byte[] V = "v".getBytes(StandardCharsets.UTF_8);
@@ -70,11 +72,11 @@ class ConsulWatchIndexTest {
         KvRead baseline = http.list(prefix + "/");
         List<Entry> entries = new ArrayList<>();
         baseline.entries().forEach(kv -> entries.add(entry(kv)));
+        ConsulSharedQuery query = new ConsulSharedQuery(http, prefix + "/", true, Duration.ofSeconds(1), q -> {});
         ConsulWatch w = new ConsulWatch(
-                http,
+                query,
                 prefix,
                 true,
-                prefix + "/",
                 ConsulWatchIndexTest::entry,
                 new WatchListener() {
                     @Override
@@ -87,9 +89,9 @@ class ConsulWatchIndexTest {
                         resets.add(reason);
                     }
                 },
-                Duration.ofSeconds(1),
+                ForkJoinPool.commonPool(),
                 () -> {});
-        w.start(entries, baseline.index());
+        assertThat(w.start(entries, baseline.index())).isTrue();
         return w;
     }
 
