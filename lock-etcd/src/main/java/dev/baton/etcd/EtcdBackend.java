@@ -74,8 +74,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p><b>Failover.</b> Idempotent requests ({@link #get}, {@link #list}, {@link #compareAndDelete}, {@link
- * #revokeLease}), and {@link #grantLease} (whose lost answer only leaves an unused lease to expire), run in attempts, the first of a quarter of the request timeout (250 ms to 1 s) and each later one
- * twice as long, each on the next
+ * #revokeLease}), and {@link #grantLease} (whose lost answer only leaves an unused lease to expire), run in attempts,
+ * the first of a quarter of the request timeout (250 ms to 1 s) and each later one twice as long, each on the next
  * endpoint of jetcd's round-robin, until the request timeout: a member that was killed, or a stopped leader that
  * answers nothing, costs one attempt instead of the whole request timeout. Renewals carry the leader-change rule
  * ({@link #keepAliveExtendsDeadline}).
