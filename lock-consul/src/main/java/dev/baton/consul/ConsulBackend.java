@@ -139,7 +139,10 @@ public final class ConsulBackend implements CoordinationBackend {
     private final ExecutorService ownDelivery;
     private final Map<String, Listing> listings = lru();
     /** Per listed prefix, the highest creation sequence seen at the head of a listing (a holder's fencing token). */
-    private final Map<String, Long> highestHead = lru();
+    private final Map<String, HeadSeen> highestHead = lru();
+    /** How many listings have been answered; orders a listing's sending against other listings' answers. */
+    private final java.util.concurrent.atomic.AtomicLong listingsAnswered =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private final java.util.concurrent.atomic.AtomicLong fencingRegressions =
             new java.util.concurrent.atomic.AtomicLong();
@@ -471,6 +474,7 @@ public final class ConsulBackend implements CoordinationBackend {
     public Listing list(String prefix) {
         checkKey("prefix", prefix);
         checkOpen();
+        long answeredBeforeSending = listingsAnswered.get();
         KvRead read = http.list(full(prefix) + "/");
         List<Entry> entries = new ArrayList<>();
         for (KvEntry kv : read.entries()) {
@@ -480,7 +484,7 @@ public final class ConsulBackend implements CoordinationBackend {
             }
         }
         entries.sort(Comparator.comparingLong(Entry::createSequence));
-        checkHead(prefix, entries);
+        checkHead(prefix, entries, answeredBeforeSending);
         Listing listing = new Listing(entries, read.index());
         synchronized (listings) {
             listings.put(prefix + "@" + read.index(), listing);
@@ -587,18 +591,31 @@ public final class ConsulBackend implements CoordinationBackend {
         return fencingRegressions.get();
     }
 
-    private void checkHead(String prefix, List<Entry> sorted) {
+    /** The highest head seen under a prefix, and the listing answer (a count of them) that first showed it. */
+    private record HeadSeen(long createSequence, long answer) {}
+
+    /**
+     * Notes the head of a listing and reports a regression. Two listings in flight at once may be answered by Consul
+     * in one order and processed here in the other, so a lower head counts only when this listing was sent after the
+     * higher head's listing had been answered: then Consul itself answered with older state.
+     */
+    private void checkHead(String prefix, List<Entry> sorted, long answeredBeforeSending) {
+        long answer = listingsAnswered.incrementAndGet();
         if (sorted.isEmpty()) {
             return;
         }
         Entry head = sorted.get(0);
         long before;
         synchronized (highestHead) {
-            before = highestHead.getOrDefault(prefix, 0L);
-            if (head.createSequence() > before) {
-                highestHead.put(prefix, head.createSequence());
+            HeadSeen seen = highestHead.get(prefix);
+            if (seen == null || head.createSequence() > seen.createSequence()) {
+                highestHead.put(prefix, new HeadSeen(head.createSequence(), answer));
                 return;
             }
+            if (seen.answer() > answeredBeforeSending) {
+                return; // the higher head was answered while this listing was in flight: no order between them
+            }
+            before = seen.createSequence();
         }
         if (head.createSequence() < before) {
             fencingRegressions.incrementAndGet();

@@ -21,6 +21,12 @@ import dev.baton.consul.emulator.ConsulEmulator;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +64,45 @@ class ConsulSnapshotRestoreTest {
             assertThat(created.createSequence())
                     .as("a key created after the restore: Raft's index does not go back")
                     .isGreaterThan(later.createSequence());
+        }
+    }
+
+    @Test
+    void listings_in_flight_at_once_are_not_taken_for_a_regression_whatever_order_they_are_answered_in()
+            throws Exception {
+        int threads = 8;
+        int rounds = 150;
+        try (ConsulEmulator consul = ConsulEmulator.start();
+                ConsulBackend backend =
+                        ConsulBackend.builder().agentAddress(consul.address()).build()) {
+            long lease = backend.grantLease(Duration.ofSeconds(60));
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        // Each thread joins the queue, lists it and leaves: the head keeps moving up while other
+                        // listings of the same prefix are in flight, as with several waiters in one process.
+                        for (int r = 0; r < rounds; r++) {
+                            String key = "q/" + thread + "-" + r;
+                            Entry own = backend.createIfAbsent(key, V, lease).orElseThrow();
+                            backend.list("q");
+                            assertThat(backend.compareAndDelete(key, own.version()))
+                                    .isTrue();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(backend.fencingTokenRegressions())
+                    .as("regressions reported with Consul's state never going back")
+                    .isZero();
         }
     }
 }

@@ -82,13 +82,15 @@ import org.slf4j.LoggerFactory;
  *       fails is noticed on the caller's own timer; jetcd's streaming keep-alive, which has been seen to stop
  *       silently, is not used. An expired lease answers with TTL &le; 0, or "requested lease not found": both are
  *       reported as {@link NoSuchLeaseException};
- *   <li>{@link #watch} resumes from the last revision it delivered after a broken stream, and reports a compacted
- *       history as {@link WatchListener#onReset(String) onReset} (see {@code ResumableWatch}).
+ *   <li>{@link #watch} resumes from the last revision it delivered after a broken stream, and after a stream that
+ *       left a progress request unanswered for one failover attempt (a stopped member answers nothing, not even an
+ *       error); it reports a compacted history as {@link WatchListener#onReset(String) onReset} (see {@code
+ *       ResumableWatch}).
  * </ul>
  *
  * <p><b>Failover.</b> Idempotent requests ({@link #get}, {@link #list}, {@link #compareAndDelete}, {@link
- * #revokeLease}) run in attempts, the first of a quarter of the request timeout (250 ms to 1 s) and each later one
- * twice as long, each on the next
+ * #revokeLease}), and {@link #grantLease} (whose lost answer only leaves an unused lease to expire), run in attempts,
+ * the first of a quarter of the request timeout (250 ms to 1 s) and each later one twice as long, each on the next
  * endpoint of jetcd's round-robin, until the request timeout: a member that was killed, or a stopped leader that
  * answers nothing, costs one attempt instead of the whole request timeout. Renewals carry the leader-change rule
  * ({@link #keepAliveExtendsDeadline}).
@@ -243,8 +245,11 @@ public final class EtcdBackend implements CoordinationBackend {
         }
         checkOpen();
         long seconds = wholeSecondsUp(ttl);
-        LeaseGrantResponse granted = calls.await(
-                client.getLeaseClient().grant(seconds), requestTimeout, "a lease grant of " + seconds + " s");
+        // In failover attempts although a grant is not idempotent: a grant whose answer was lost leaves a lease that
+        // nothing uses, and the server expires it after its TTL. A grant stuck on a stopped member would otherwise
+        // cost a session that is reopening the whole request timeout.
+        LeaseGrantResponse granted =
+                withFailover(() -> client.getLeaseClient().grant(seconds), "a lease grant of " + seconds + " s");
         if (granted.getTTL() > seconds) {
             revokeQuietly(granted.getID());
             throw new IllegalArgumentException("etcd raised a lease TTL of " + seconds + " s to " + granted.getTTL()
@@ -650,7 +655,8 @@ public final class EtcdBackend implements CoordinationBackend {
                 afterRevision,
                 listener,
                 scheduler,
-                requestTimeout);
+                requestTimeout,
+                attemptTimeout());
         watches.add(watch);
         try {
             watch.start();

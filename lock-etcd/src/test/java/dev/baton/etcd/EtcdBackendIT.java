@@ -223,7 +223,8 @@ class EtcdBackendIT {
                     watched.version(),
                     events,
                     scheduler.executor,
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(1));
             watch.start();
             Awaitility.await("the watch's start checked")
                     .atMost(Duration.ofSeconds(10))

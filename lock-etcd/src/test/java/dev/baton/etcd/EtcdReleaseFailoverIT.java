@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -37,12 +36,15 @@ import org.junit.jupiter.api.Test;
  * 2 s), waiter C on another coordinator is queued behind it; then one member fails and A releases. Asserted per trial:
  * {@code close()} returns within {@link #CLOSE_BOUND} (the handle is invalid at once, the delete goes on in the
  * background), and A's entry is gone from the server within the session TTL plus the documented slack (the lessor's
- * 0.5 s expiry check and one election timeout) of the release, whichever member failed; after a kill, C also acquires
- * within that bound. While the leader is stopped C may lose its own session and queue again (the leader-change rule
- * caps every session until the old leader runs, see {@code EtcdLeaderPauseIT}), so its acquire is only reported.
+ * 0.5 s expiry check and one election timeout) of the release, whichever member failed, and C acquires within that
+ * same bound. The leader stays stopped until C has acquired, so C cannot count on the old leader: while it is stopped
+ * the leader-change rule caps every session (see {@code EtcdLeaderPauseIT}), C may lose its own session and queue
+ * again on a new one, and its acquire must still land within the bound.
  *
  * <p>Before the fix, a release that went to a killed member or needed a stopped leader blocked in {@code close()}
- * for the whole request timeout, and the waiter got the lock only after it.
+ * for the whole request timeout, and the waiter got the lock only after it. With the leader stopped, the waiter then
+ * took up to 9 s, or more than its 20 s acquire: its watch stream sat on the stopped member and never heard of the
+ * deletion, and after a lost session its new entry queued behind its own old one until the old lease was revoked.
  *
  * <p>Trials per case: {@code -Dbaton.etcd.releaseFailover.trials=N} (default 2).
  */
@@ -98,19 +100,12 @@ class EtcdReleaseFailoverIT {
                     r[1],
                     FREE_WITHIN.toMillis(),
                     SESSION_TTL.toMillis(),
-                    r[2] < 0 ? "NOT within its 20 s acquire timeout" : r[2] + " ms");
+                    r[2] + " ms");
         }
         for (long[] r : results) {
             assertThat(r[0]).as("close() took (ms)").isLessThanOrEqualTo(CLOSE_BOUND.toMillis());
             assertThat(r[1]).as("lock free after the release (ms)").isLessThanOrEqualTo(FREE_WITHIN.toMillis());
-            if (fault != Fault.PAUSE_LEADER) {
-                // While the leader is stopped, the leader-change rule caps every session at TTL - margin past its
-                // last renewal in the old term or its grant, so a waiter may lose its session and queue again until
-                // the old leader runs: its acquire is reported, and bounded only when no leader is stopped.
-                assertThat(r[2])
-                        .as("waiter acquired after the release (ms)")
-                        .isLessThanOrEqualTo(FREE_WITHIN.toMillis());
-            }
+            assertThat(r[2]).as("waiter acquired after the release (ms)").isLessThanOrEqualTo(FREE_WITHIN.toMillis());
         }
     }
 
@@ -169,16 +164,7 @@ class EtcdReleaseFailoverIT {
                             .getKvs()
                             .isEmpty());
             freed = System.nanoTime();
-            try {
-                acquired = waiter.get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (fault != Fault.PAUSE_LEADER) {
-                    throw e;
-                }
-                // Open problem, reported and not asserted: with the lock free on the server, a waiter that lost its
-                // sessions while the leader was stopped has been seen to wait out its acquire timeout (20 s).
-                acquired = -1;
-            }
+            acquired = waiter.get(30, TimeUnit.SECONDS);
         } finally {
             if (fault == Fault.PAUSE_LEADER) {
                 long left = PAUSE.toNanos() - (System.nanoTime() - released);
@@ -193,7 +179,7 @@ class EtcdReleaseFailoverIT {
         return new long[] {
             TimeUnit.NANOSECONDS.toMillis(closeTook),
             TimeUnit.NANOSECONDS.toMillis(freed - released),
-            acquired < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(acquired - released)
+            TimeUnit.NANOSECONDS.toMillis(acquired - released)
         };
     }
 

@@ -42,6 +42,14 @@ import java.util.concurrent.CompletableFuture;
  * keeps a holder's handle valid. A hand-off then costs the holder's delete and one watch event. The creation sequence
  * of the winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
  *
+ * <p>A waiter entry of this coordinator whose session was lost while it waited stays on the server until its lease is
+ * revoked or expires, which can take seconds while a member is stopped; the attempt that replaces it (on the next
+ * session) is queued behind it. Such an entry never held and never will (its attempt failed), so this coordinator's
+ * later attempts pass it: they count as first when only such entries are ahead, and watch the nearest entry ahead that
+ * is not one. Other coordinators still wait for it, which keeps the order: an entry of theirs ahead of it is also ahead
+ * of the replacing entry, and one behind it is behind the replacing entry too. A lost holder's entry is never passed:
+ * its successor must wait until the holder's listeners heard of the loss.
+ *
  * <p>Checks are serialised per attempt (a {@link CoalescingRunner} coalesces wake-ups), so a watch that delivers an
  * event while it is being registered cannot run two checks at once.
  */
@@ -159,6 +167,16 @@ final class QueueAttempt implements SessionKeeper.Member {
         startWaiting(index < 0 ? null : listing.entries().get(index), listing);
     }
 
+    /** Whether every entry before position {@code end} is a waiter entry of one of this coordinator's lost sessions. */
+    private boolean onlyAbandonedBefore(List<Entry> entries, int end) {
+        for (int i = 0; i < end; i++) {
+            if (!services.isAbandoned(entries.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The position of this attempt's entry in a listing, or -1 if it is not there. */
     private int indexOfOwn(List<Entry> entries) {
         for (int i = 0; i < entries.size(); i++) {
@@ -257,8 +275,8 @@ final class QueueAttempt implements SessionKeeper.Member {
                     null));
             return;
         }
-        if (index == 0) {
-            acquired(entries.get(0));
+        if (onlyAbandonedBefore(entries, index)) {
+            acquired(entries.get(index));
             return;
         }
         if (tryOnly) {
@@ -273,9 +291,13 @@ final class QueueAttempt implements SessionKeeper.Member {
             result.complete(Optional.empty());
             return;
         }
-        String predecessor = entries.get(index - 1).key();
-        long predecessorSequence = entries.get(index - 1).createSequence();
-        boolean predecessorIsHead = index == 1;
+        int ahead = index - 1; // the nearest entry ahead that is not a waiter entry of one of our lost sessions
+        while (services.isAbandoned(entries.get(ahead))) {
+            ahead--;
+        }
+        String predecessor = entries.get(ahead).key();
+        long predecessorSequence = entries.get(ahead).createSequence();
+        boolean predecessorIsHead = onlyAbandonedBefore(entries, ahead);
         Watch w;
         try {
             w = services.backend().watch(predecessor, false, listing.revision(), new WatchListener() {
@@ -368,7 +390,9 @@ final class QueueAttempt implements SessionKeeper.Member {
             w = takeWatchLocked();
         }
         close(w);
-        // The entry dies with the session's lease; nothing to remove here.
+        // The entry dies with the session's lease; nothing to remove here. Until then, this coordinator's later
+        // attempts pass it.
+        services.abandonedWaiterEntry(key, session.leaseId);
         if (failure == null) {
             result.completeExceptionally(
                     new IllegalStateException("the coordinator was closed while waiting for '" + lockName + "'"));

@@ -16,9 +16,12 @@
 package dev.baton.lock.internal;
 
 import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -38,6 +41,10 @@ final class Services {
     private final Duration sessionTtl;
     private final Duration sessionMargin;
     private SessionKeeper keeper;
+    /** Waiter entries left by this coordinator's lost sessions: key to the lost session's lease. */
+    private final Map<String, Abandoned> abandoned = new ConcurrentHashMap<>();
+
+    private record Abandoned(long leaseId, long atNanos) {}
 
     Services(
             CoordinationBackend backend,
@@ -90,6 +97,25 @@ final class Services {
 
     SessionKeeper keeper() {
         return keeper;
+    }
+
+    /**
+     * Records that the waiter entry {@code key} on {@code leaseId} belongs to a session this coordinator declared lost
+     * while the entry waited: it never held, and its attempt has failed, so it will never hold. The server removes it
+     * when the lease is revoked or expires; until then {@link #isAbandoned} lets this coordinator's later waiters of
+     * the same queue pass it. Records older than four session TTLs (by then the lease is gone) are dropped.
+     */
+    void abandonedWaiterEntry(String key, long leaseId) {
+        long now = time.nanoTime();
+        long keep = sessionTtl.toNanos() * 4;
+        abandoned.values().removeIf(a -> now - a.atNanos() > keep);
+        abandoned.put(key, new Abandoned(leaseId, now));
+    }
+
+    /** Whether {@code e} is a waiter entry of a lost session of this coordinator (see {@link #abandonedWaiterEntry}). */
+    boolean isAbandoned(Entry e) {
+        Abandoned a = abandoned.get(e.key());
+        return a != null && a.leaseId() == e.leaseId();
     }
 
     Logger log() {

@@ -113,6 +113,13 @@ public final class ConsulApiHttp implements ConsulHttp {
     /** At most this many sendings of one request: the first, and one more when it failed on its connection. */
     static final int ATTEMPTS = 2;
 
+    /**
+     * How long a pooled connection may sit idle before it is checked when taken from the pool: below the shortest
+     * idle timeout an agent or proxy in front of it is likely to use (the emulator's is 1 s), at the cost of a
+     * sub-millisecond read on reuse.
+     */
+    static final int VALIDATE_AFTER_IDLE_MILLIS = 200;
+
     private static final Logger LOG = LoggerFactory.getLogger(ConsulApiHttp.class);
     private static final String TOKEN_HEADER = "X-Consul-Token";
     private static final AtomicLong RESENT = new AtomicLong();
@@ -150,6 +157,10 @@ public final class ConsulApiHttp implements ConsulHttp {
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
         pool.setMaxTotal(64);
         pool.setDefaultMaxPerRoute(64);
+        // A pooled connection idle for longer than this is checked before it is used again, so that one the agent
+        // closed as idle is dropped instead of failing a request. Without it, several threads reusing connections
+        // that went idle together could each meet a closed one on the first sending and on the resend.
+        pool.setValidateAfterInactivity(VALIDATE_AFTER_IDLE_MILLIS);
         HttpClientBuilder apacheBuilder = HttpClientBuilder.create()
                 .setConnectionManager(pool)
                 .disableAutomaticRetries()

@@ -29,7 +29,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * one read of the key at that start revision: if the key was deleted or written in between, the watch is reset, and
  * the caller re-lists. Only a watch whose revision moved pays that read. Resumptions after a broken stream start from
  * {@code lastDelivered + 1} as before.
+ *
+ * <p>A stream can also go silent without an error: gRPC spreads streams over the endpoints, and a member that is
+ * stopped (SIGSTOP, a hung process) keeps its sockets open and answers nothing, so a stream opened on it, or open on it
+ * when it stopped, would never deliver the deletion a waiter is waiting for. So each stream is probed: once nothing has
+ * come on it for {@code probeAfter}, a progress request is sent on it, and a stream that still answers nothing
+ * {@code probeAfter} later is taken as broken and resumed from {@code lastDelivered + 1} on a new stream, which the
+ * client places on the next endpoint. A quiet but live stream costs one progress request per {@code probeAfter}.
  *
  * <p>{@link WatchListener#onReset(String)} is called once, and nothing is delivered afterwards, when the history
  * needed to resume was compacted, when the server rejects the watch for good, or when resumption has failed for
@@ -75,6 +84,7 @@ public final class ResumableWatch implements Watch {
     private final WatchListener listener;
     private final ScheduledExecutorService scheduler;
     private final Duration giveUpAfter;
+    private final Duration probeAfter;
 
     private long lastDelivered;
     private volatile boolean checked;
@@ -84,6 +94,12 @@ public final class ResumableWatch implements Watch {
     private long failedGeneration;
     private long failingSinceNanos;
     private Duration retryDelay = FIRST_RETRY;
+    /** When the current stream last answered (or was opened). */
+    private long heardNanos;
+    /** When a progress request was sent on the current stream and not answered yet; 0 if none is pending. */
+    private long probedNanos;
+
+    private ScheduledFuture<?> prober;
 
     /**
      * Creates a watch; {@link #start()} opens it.
@@ -97,6 +113,8 @@ public final class ResumableWatch implements Watch {
      * @param listener the listener
      * @param scheduler runs delayed resumptions
      * @param giveUpAfter how long resumption may keep failing before the watch is reset
+     * @param probeAfter how long a stream may stay silent before it is probed, and then how long the probe may go
+     *     unanswered before the stream is taken as broken
      */
     public ResumableWatch(
             io.etcd.jetcd.Watch client,
@@ -107,7 +125,8 @@ public final class ResumableWatch implements Watch {
             long afterRevision,
             WatchListener listener,
             ScheduledExecutorService scheduler,
-            Duration giveUpAfter) {
+            Duration giveUpAfter,
+            Duration probeAfter) {
         this.client = client;
         this.kv = kv;
         this.afterRevision = afterRevision;
@@ -118,6 +137,7 @@ public final class ResumableWatch implements Watch {
         this.listener = listener;
         this.scheduler = scheduler;
         this.giveUpAfter = giveUpAfter;
+        this.probeAfter = probeAfter;
         this.lastDelivered = afterRevision;
     }
 
@@ -125,6 +145,40 @@ public final class ResumableWatch implements Watch {
     public void start() {
         synchronized (this) {
             open();
+            if (!finished) {
+                long period = Math.max(1, probeAfter.toNanos() / 2);
+                prober = scheduler.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /**
+     * Probes a silent stream with a progress request, and takes a stream that left its probe unanswered for {@code
+     * probeAfter} as broken: a stopped member keeps the stream open and answers nothing, not even an error.
+     */
+    private synchronized void probe() {
+        io.etcd.jetcd.Watch.Watcher w = current;
+        if (finished || w == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (probedNanos != 0) {
+            if (now - probedNanos >= probeAfter.toNanos()) {
+                failed(
+                        generation,
+                        new TimeoutException("no answer on the watch stream within " + probeAfter
+                                + " of a progress request (its member may be stopped)"));
+            }
+        } else if (now - heardNanos >= probeAfter.toNanos()) {
+            probedNanos = now;
+            w.requestProgress();
+        }
+    }
+
+    private synchronized void heard(long fromGeneration) {
+        if (fromGeneration == generation) {
+            heardNanos = System.nanoTime();
+            probedNanos = 0;
         }
     }
 
@@ -134,10 +188,12 @@ public final class ResumableWatch implements Watch {
         }
         boolean fromNow = generation == 0 && rangeEnd == null;
         long myGeneration = ++generation;
-        WatchOption.Builder option = WatchOption.builder().withRequireLeader(true);
-        if (fromNow) {
-            option.withCreateNotify(true);
-        } else {
+        heardNanos = System.nanoTime();
+        probedNanos = 0;
+        // The "created" answer tells that the stream is live, for resumed streams too.
+        WatchOption.Builder option =
+                WatchOption.builder().withRequireLeader(true).withCreateNotify(true);
+        if (!fromNow) {
             option.withRevision(lastDelivered + 1);
         }
         if (rangeEnd != null) {
@@ -146,6 +202,10 @@ public final class ResumableWatch implements Watch {
         io.etcd.jetcd.Watch.Watcher opened = client.watch(key, option.build(), new io.etcd.jetcd.Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
+                heard(myGeneration);
+                if (response.isProgressNotify()) {
+                    return;
+                }
                 if (response.isCreatedNotify()) {
                     if (fromNow) {
                         checkGap(myGeneration, response.getHeader().getRevision());
@@ -225,27 +285,30 @@ public final class ResumableWatch implements Watch {
             checked = true;
             return; // nothing happened between the caller's revision and the watch's start
         }
-        kv.get(key, GetOption.builder().withRevision(start).build()).whenComplete((response, error) -> {
-            synchronized (this) {
-                if (finished || fromGeneration != generation) {
-                    return;
-                }
-                if (error != null) {
-                    closeCurrent();
-                    reset("could not check the key " + describedKey + " at revision " + start + " for changes after "
-                            + afterRevision + ": " + EtcdCalls.unwrap(error));
-                    return;
-                }
-                List<KeyValue> kvs = response.getKvs();
-                if (kvs.isEmpty() || kvs.get(0).getModRevision() > afterRevision) {
-                    closeCurrent();
-                    reset("the key " + describedKey + " changed between revision " + afterRevision
-                            + " and the start of its watch at " + start);
-                } else {
-                    checked = true;
-                }
-            }
-        });
+        // Bounded like a probe: a read stuck on a stopped member must not leave the gap unchecked for good.
+        kv.get(key, GetOption.builder().withRevision(start).build())
+                .orTimeout(probeAfter.toNanos() * 2, TimeUnit.NANOSECONDS)
+                .whenComplete((response, error) -> {
+                    synchronized (this) {
+                        if (finished || fromGeneration != generation) {
+                            return;
+                        }
+                        if (error != null) {
+                            closeCurrent();
+                            reset("could not check the key " + describedKey + " at revision " + start
+                                    + " for changes after " + afterRevision + ": " + EtcdCalls.unwrap(error));
+                            return;
+                        }
+                        List<KeyValue> kvs = response.getKvs();
+                        if (kvs.isEmpty() || kvs.get(0).getModRevision() > afterRevision) {
+                            closeCurrent();
+                            reset("the key " + describedKey + " changed between revision " + afterRevision
+                                    + " and the start of its watch at " + start);
+                        } else {
+                            checked = true;
+                        }
+                    }
+                });
     }
 
     private synchronized void failed(long fromGeneration, Throwable error) {
@@ -295,6 +358,9 @@ public final class ResumableWatch implements Watch {
 
     private void reset(String why) {
         finished = true;
+        if (prober != null) {
+            prober.cancel(false);
+        }
         log.debug("watch reset: {}", why);
         listener.onReset(why);
     }
@@ -326,6 +392,9 @@ public final class ResumableWatch implements Watch {
      */
     public synchronized void stop() {
         finished = true;
+        if (prober != null) {
+            prober.cancel(false);
+        }
         closeCurrent();
     }
 
