@@ -79,6 +79,13 @@ final class CountingBackend extends ForwardingBackend {
     }
 
     @Override
+    public boolean keepAliveExtendsDeadline(long leaseId) {
+        // The coordinator renews through this method (ForwardingBackend sends it straight to the delegate).
+        keepAlives.increment();
+        return super.keepAliveExtendsDeadline(leaseId);
+    }
+
+    @Override
     public void revokeLease(long leaseId) {
         requests.increment();
         super.revokeLease(leaseId);
