@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,20 +161,12 @@ final class ConsulEmulatorServer implements Servers {
 
     /** The body of a 200 answer, null on 404 or when the emulator does not answer. */
     private String get(String path) {
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://" + address + path))
-                            .timeout(Duration.ofSeconds(2))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return Processes.bodyIfOk(
+                http,
+                HttpRequest.newBuilder(URI.create("http://" + address + path))
+                        .timeout(Duration.ofSeconds(2))
+                        .GET()
+                        .build());
     }
 
     @Override

@@ -19,6 +19,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +151,22 @@ final class Processes {
         }
         if (!root.delete() && root.exists()) {
             System.err.println("could not delete " + root);
+        }
+    }
+
+    /**
+     * Sends {@code request} and returns the body of a 200 answer; null for any other status, a failure to connect or
+     * an interrupt (whose flag is set again): a server under the nemesis may be down or stopped.
+     */
+    static String bodyIfOk(HttpClient http, HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 }
