@@ -15,6 +15,7 @@
  */
 package dev.baton.lock;
 
+import dev.baton.lock.spi.BackendFactory;
 import dev.baton.lock.spi.CoordinationBackend;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * margin; when it passes, every session-bound handle is declared lost before the server could hand it to another
  * process.
  *
- * <p>Create one per process and cluster, through a backend module's builder or {@link #builder(CoordinationBackend)}.
+ * <p>Create one per process and cluster, through a backend module's builder ({@code XxxBackend.builder()...coordinatorBuilder()}) or
+ * {@link #builder(CoordinationBackend)}.
  * Threadsafe. {@link #close()} releases everything this coordinator holds, stops every thread it started, and is
  * idempotent; after it, every method throws {@link IllegalStateException}.
  *
@@ -46,6 +48,19 @@ public interface Coordinator extends AutoCloseable {
      */
     static CoordinatorBuilder builder(CoordinationBackend backend) {
         return new CoordinatorBuilder(backend);
+    }
+
+    /**
+     * Starts building a coordinator that builds its backend once its session TTL is known, owns it and closes it.
+     * Backend modules return this from their builders' {@code coordinatorBuilder()}; call it directly for a backend
+     * of your own.
+     *
+     * @param factory builds the backend for the coordinator's session TTL
+     * @return a builder (not threadsafe)
+     * @throws NullPointerException if {@code factory} is null
+     */
+    static CoordinatorBuilder builder(BackendFactory factory) {
+        return new CoordinatorBuilder(factory);
     }
 
     /**

@@ -16,6 +16,7 @@
 package dev.baton.lock;
 
 import dev.baton.lock.internal.DefaultCoordinator;
+import dev.baton.lock.spi.BackendFactory;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
@@ -23,8 +24,9 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Builds a {@link Coordinator} over a {@link CoordinationBackend}. Backend modules wrap this in builders of their
- * own; use it directly for a custom backend.
+ * Builds a {@link Coordinator}. Every backend module hands one out from its backend builder, the same way:
+ * {@code XxxBackend.builder()...coordinatorBuilder()} returns a builder whose coordinator builds, owns and closes the
+ * backend; {@link Coordinator#builder(CoordinationBackend)} builds one over a backend you built and close yourself.
  *
  * <p>Not threadsafe; the coordinator it builds is.
  */
@@ -32,7 +34,8 @@ public final class CoordinatorBuilder {
     /** The session TTL used when none is set. */
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(10);
 
-    private final CoordinationBackend backend;
+    private final CoordinationBackend backend; // null when the factory builds it
+    private final BackendFactory factory; // null when the backend was given
     private Duration sessionTtl = DEFAULT_SESSION_TTL;
     private Duration safetyMargin;
     private TimeSource timeSource;
@@ -42,6 +45,13 @@ public final class CoordinatorBuilder {
 
     CoordinatorBuilder(CoordinationBackend backend) {
         this.backend = Objects.requireNonNull(backend, "backend must not be null");
+        this.factory = null;
+    }
+
+    CoordinatorBuilder(BackendFactory factory) {
+        this.backend = null;
+        this.factory = Objects.requireNonNull(factory, "factory must not be null");
+        this.closeBackendOnClose = true;
     }
 
     /**
@@ -113,12 +123,20 @@ public final class CoordinatorBuilder {
     }
 
     /**
-     * Sets whether {@link Coordinator#close()} also closes the backend. Off by default: close only what you created.
+     * Sets whether {@link Coordinator#close()} also closes the backend. Off by default for a backend you passed to
+     * {@link Coordinator#builder(CoordinationBackend)}: close only what you created. A builder from a backend
+     * module's {@code coordinatorBuilder()} builds the backend itself and always closes it.
      *
      * @param close whether to close the backend
      * @return this builder
+     * @throws IllegalStateException if {@code close} is false on a builder that builds its own backend, which would
+     *     then never be closed
      */
     public CoordinatorBuilder closeBackendOnClose(boolean close) {
+        if (!close && factory != null) {
+            throw new IllegalStateException("this coordinator builds its own backend and must close it; to keep a"
+                    + " backend open, build it with the backend builder's build() and pass it to Coordinator.builder");
+        }
         this.closeBackendOnClose = close;
         return this;
     }
@@ -129,7 +147,10 @@ public final class CoordinatorBuilder {
      * @return the coordinator
      * @throws IllegalArgumentException if the session TTL is outside the backend's limits, or the margin is not less
      *     than half the TTL
+     * @throws IllegalArgumentException if the backend's own settings contradict the session TTL (the message says
+     *     which to change)
      * @throws BackendUnavailableException if the server could not be reached
+     * @throws AccessDeniedException if the server refused the credentials or the rights to open a session
      */
     public Coordinator build() {
         Duration margin = safetyMargin == null ? sessionTtl.dividedBy(5) : safetyMargin;
@@ -137,7 +158,22 @@ public final class CoordinatorBuilder {
             throw new IllegalArgumentException(
                     "safetyMargin (" + margin + ") must be less than half the sessionTtl (" + sessionTtl + ")");
         }
-        return DefaultCoordinator.start(
-                backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackendOnClose);
+        if (factory == null) {
+            return DefaultCoordinator.start(
+                    backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackendOnClose);
+        }
+        CoordinationBackend built =
+                Objects.requireNonNull(factory.create(sessionTtl), "the backend factory returned null");
+        try {
+            return DefaultCoordinator.start(
+                    built, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, true);
+        } catch (RuntimeException | Error e) {
+            try {
+                built.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 }

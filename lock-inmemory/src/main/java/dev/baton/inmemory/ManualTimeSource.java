@@ -82,7 +82,7 @@ public final class ManualTimeSource implements TimeSource {
     public Cancellable schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(delay, "delay must not be null");
         Objects.requireNonNull(task, "task must not be null");
-        long nanos = Math.max(0L, saturatedNanos(delay));
+        long nanos = Math.max(0L, TimeSource.saturatedNanos(delay));
         synchronized (stateLock) {
             Task t = new Task(saturatedAdd(now, nanos), scheduled++, task);
             tasks.add(t);
@@ -111,7 +111,7 @@ public final class ManualTimeSource implements TimeSource {
         }
         advanceLock.lock();
         try {
-            long end = saturatedAdd(now, saturatedNanos(duration));
+            long end = saturatedAdd(now, TimeSource.saturatedNanos(duration));
             while (true) {
                 Task next;
                 synchronized (stateLock) {
@@ -162,14 +162,6 @@ public final class ManualTimeSource implements TimeSource {
             task.run();
         } catch (RuntimeException e) {
             LOG.warn("A task scheduled on the manual time source threw; continuing", e);
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 

@@ -28,7 +28,9 @@ import dev.baton.lock.SessionState;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTask;
 import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.BackendChecks;
 import dev.baton.lock.spi.CoordinationBackend;
+import dev.baton.lock.spi.SystemTimeSource;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +135,7 @@ public final class DefaultCoordinator implements Coordinator {
             Executor callbackExecutor,
             Executor blockingExecutor,
             boolean closeBackend) {
-        requireTtlWithinLimits(backend, "sessionTtl", sessionTtl);
+        BackendChecks.requireTtlWithin(backend, "sessionTtl", sessionTtl);
         DefaultCoordinator c = new DefaultCoordinator(
                 backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackend);
         try {
@@ -170,19 +172,6 @@ public final class DefaultCoordinator implements Coordinator {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    static Duration requireTtlWithinLimits(CoordinationBackend backend, String argument, Duration ttl) {
-        Objects.requireNonNull(ttl, argument + " must not be null");
-        if (ttl.compareTo(backend.minimumTtl()) < 0) {
-            throw new IllegalArgumentException(argument + " " + ttl + " is below the minimum TTL "
-                    + backend.minimumTtl() + " of " + backend.describe() + "; use at least " + backend.minimumTtl());
-        }
-        if (ttl.compareTo(backend.maximumTtl()) > 0) {
-            throw new IllegalArgumentException(argument + " " + ttl + " is above the maximum TTL "
-                    + backend.maximumTtl() + " of " + backend.describe() + "; use at most " + backend.maximumTtl());
-        }
-        return ttl;
     }
 
     @Override
@@ -252,8 +241,8 @@ public final class DefaultCoordinator implements Coordinator {
         Objects.requireNonNull(options, "options must not be null");
         ensureOpen();
         if (options.fixedTtl().isPresent()) {
-            Duration ttl =
-                    requireTtlWithinLimits(backend, "ttl", options.fixedTtl().get());
+            Duration ttl = BackendChecks.requireTtlWithin(
+                    backend, "ttl", options.fixedTtl().get());
             return new MutexRecipe(this, services, name, HeldLock.Kind.FIXED_TTL, ttl, false, null);
         }
         return new MutexRecipe(this, services, name, HeldLock.Kind.SESSION, null, false, null);
@@ -270,7 +259,7 @@ public final class DefaultCoordinator implements Coordinator {
         LockNames.requireValid("name", name);
         Objects.requireNonNull(options, "options must not be null");
         ensureOpen();
-        Duration ttl = requireTtlWithinLimits(backend, "ttl", options.ttl());
+        Duration ttl = BackendChecks.requireTtlWithin(backend, "ttl", options.ttl());
         return new MutexRecipe(
                 this, services, name, HeldLock.Kind.LEASE, ttl, options.autoRenew(), options.renewInterval());
     }

@@ -16,6 +16,7 @@
 package dev.baton.lock.internal;
 
 import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,7 +38,7 @@ final class Waits {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
-        return SystemTimeSource.saturatedNanos(timeout);
+        return TimeSource.saturatedNanos(timeout);
     }
 
     /**

@@ -41,6 +41,22 @@ public interface TimeSource {
      */
     Cancellable schedule(Duration delay, Runnable task);
 
+    /**
+     * Converts a duration to nanoseconds, saturating at {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE} instead of
+     * throwing; for implementations of {@link #schedule} and for deadlines.
+     *
+     * @param d the duration
+     * @return its length in nanoseconds, saturated
+     * @throws NullPointerException if {@code d} is null
+     */
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
     /** A scheduled task that can be cancelled. */
     @FunctionalInterface
     interface Cancellable {

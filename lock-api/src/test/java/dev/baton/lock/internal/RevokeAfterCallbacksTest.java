@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
+import dev.baton.lock.spi.SystemTimeSource;
 import dev.baton.lock.spi.Watch;
 import dev.baton.lock.spi.WatchListener;
 import java.time.Duration;

@@ -15,7 +15,7 @@
  */
 package dev.baton.lock.tck;
 
-import dev.baton.lock.internal.SystemTimeSource;
+import dev.baton.lock.spi.SystemTimeSource;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.Objects;

@@ -13,17 +13,17 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package dev.baton.lock.internal;
+package dev.baton.lock.spi;
 
-import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The system's monotonic clock with one daemon timer thread. Tasks must be short: they only hand work to executors.
- * Threadsafe; {@link #close()} stops the timer thread.
+ * The system's monotonic clock with one daemon timer thread: what coordinators use unless given another
+ * {@link TimeSource}. Tasks must be short: they only hand work to executors. Threadsafe; {@link #close()} stops the
+ * timer thread.
  */
 public final class SystemTimeSource implements TimeSource, AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
@@ -53,17 +53,9 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
         if (timer.isShutdown()) {
             return () -> {};
         }
-        long nanos = Math.max(0, saturatedNanos(delay));
+        long nanos = Math.max(0, TimeSource.saturatedNanos(delay));
         ScheduledFuture<?> f = timer.schedule(task, nanos, TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
     }
 
     @Override
