@@ -15,7 +15,51 @@
  */
 /**
  * The ZooKeeper backend: {@link dev.baton.zookeeper.ZooKeeperBackend}, built on Apache Curator's framework (not its
- * lock or leader recipes). Create one with {@link dev.baton.zookeeper.ZooKeeperBackend#builder()} and hand it to
- * {@code Coordinator.builder(backend)}.
+ * lock or leader recipes). Get a coordinator that owns it with {@code
+ * ZooKeeperBackend.builder().connectString(...)...coordinatorBuilder().build()}, or build the backend alone with
+ * {@code ...build()} and hand it to {@code Coordinator.builder(backend)}.
+ *
+ * <p><b>How the SPI maps onto ZooKeeper.</b>
+ *
+ * <ul>
+ *   <li><b>Keys</b> are nodes under {@code /<namespace>/keys}; a key's entry records the lease it is attached to.
+ *   <li><b>Fencing token</b> ({@link dev.baton.lock.spi.Entry#createSequence()}): the czxid of the entry's node, a zxid the ensemble
+ *       assigns and never reuses, which grows even after every node under a name was deleted (unlike a sequential
+ *       node's counter, which restarts with its parent).
+ *   <li><b>Version</b> ({@link dev.baton.lock.spi.Entry#version()}): the node's mzxid, so a re-created key never repeats a version.
+ *   <li><b>Leases</b> are nodes under {@code /<namespace>/leases}. A lease expires on the <em>server's</em> clock:
+ *       {@link ZooKeeperBackend#keepAlive(long)} rewrites the node, so its mtime (stamped by the ZooKeeper leader) is the time of the
+ *       last renewal, and every backend of the namespace runs a reaper that removes leases whose {@code mtime + ttl}
+ *       has passed by the leader's clock (read from a write to {@code /<namespace>/clock}), together with their
+ *       entries, in one multi-operation that a concurrent keep-alive makes fail. The liveness slack is one reap
+ *       interval plus a request.
+ *   <li><b>ZooKeeper sessions.</b> A lease whose TTL is at most the negotiated ZooKeeper session timeout is tied to
+ *       this client's ZooKeeper session: its entries are <em>ephemeral</em> nodes, so the server also deletes them
+ *       when the session expires, and once the ZooKeeper handle it was granted on is closed (its session expired, as
+ *       the server or Curator found, or the client was closed) every call naming the lease throws {@link
+ *       dev.baton.lock.spi.NoSuchLeaseException} at once, without waiting for a connection: a new session never adopts the old one's
+ *       lease. While
+ *       the connection is suspended calls throw {@link dev.baton.lock.BackendUnavailableException}, so the coordinator's local
+ *       deadline (last acknowledged renewal + TTL − margin) runs out before the server, which counts the session
+ *       timeout from the last request it received, can expire the session. Longer leases (TTL locks and leases
+ *       with long TTLs) are persistent nodes that outlive ZooKeeper sessions and expire on the server's clock only.
+ *   <li><b>Foreign data.</b> A node under the namespace whose data this backend did not write (another program's,
+ *       or another format's) is never taken for an absent key: the calls that read it throw {@link dev.baton.lock.LockException}
+ *       naming the node, and the reaper leaves it alone.
+ *   <li><b>Watches</b> are ZooKeeper persistent watches (recursive for prefixes), one per path and client, whose
+ *       PUT events are completed by a read; a watch cannot replay history, so a watch asked to start from a revision
+ *       older than the node's current state, or one that lost its connection, is reset.
+ * </ul>
+ *
+ * <p><b>Requests per call.</b> {@code grantLease}, {@code keepAlive}, {@code get}, {@code createIfAbsent}: one
+ * (plus a few to create missing parent nodes the first time). {@code compareAndSet} and {@code compareAndDelete}: two
+ * (a read to compare the mzxid, then a versioned multi-operation), plus a few best-effort deletes of parent nodes
+ * left empty. {@code revokeLease}: three. {@code list}: two per level of nesting under the prefix (children, then one
+ * multi-read of their data). {@code watch}: one to register (the first watch of a path), plus a {@code list}-like
+ * read to check the revision.
+ *
+ * <p><b>ACLs.</b> With {@link ZooKeeperBackend.Builder#digestAuthentication(String, String)} every node the backend creates carries
+ * {@code CREATOR_ALL_ACL} plus world READ: other identities can read who holds what, but cannot delete or overwrite a
+ * held lock. Every coordinator sharing a namespace must then use the same identity.
  */
 package dev.baton.zookeeper;

@@ -15,6 +15,7 @@
  */
 package dev.baton.zookeeper.internal;
 
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
 import java.util.List;
@@ -27,7 +28,9 @@ import org.apache.zookeeper.ZooKeeper;
 /**
  * Runs one ZooKeeper request on the handle that Curator's framework currently manages: waits for a connection up to
  * the connection timeout, sends the request once (no retries: a request whose answer was lost may have taken effect,
- * and the recipes are written for that), and translates connection failures to {@link BackendUnavailableException}.
+ * and the recipes are written for that), and translates connection failures to {@link BackendUnavailableException}
+ * and refusals for lack of rights (NoAuth, AuthFailed) to {@link AccessDeniedException}, each keeping ZooKeeper's
+ * exception as its cause.
  *
  * <p>Threadsafe.
  */
@@ -38,12 +41,22 @@ public final class ZkCalls {
         T run(ZooKeeper zk) throws KeeperException, InterruptedException;
     }
 
+    /** How often a step that lost a race to a concurrent change of the structure (a parent pruned) is tried. */
+    public static final int RACE_ATTEMPTS = 5;
+
     private final CuratorFramework curator;
     private final String description;
+    private final String identity;
 
-    public ZkCalls(CuratorFramework curator, String description) {
+    /**
+     * @param curator the client
+     * @param description the backend's description, which starts every message
+     * @param identity who this client authenticates as, for access-denied messages (never a password)
+     */
+    public ZkCalls(CuratorFramework curator, String description, String identity) {
         this.curator = curator;
         this.description = description;
+        this.identity = identity;
     }
 
     public CuratorFramework curator() {
@@ -56,21 +69,34 @@ public final class ZkCalls {
         try {
             client.internalBlockUntilConnectedOrTimedOut();
             if (!client.isConnected()) {
-                throw new BackendUnavailableException(
-                        null,
-                        description + ": not connected to ZooKeeper within the connection timeout ("
-                                + client.getConnectionTimeoutMs() + " ms) for " + what,
-                        null);
+                throw notConnected(what, client.getZooKeeper().getState(), client.getConnectionTimeoutMs());
             }
             return client.getZooKeeper();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendUnavailableException(null, description + ": interrupted while " + what, e);
-        } catch (BackendUnavailableException e) {
+        } catch (LockException e) {
             throw e;
         } catch (Exception e) {
             throw new BackendUnavailableException(null, description + ": could not reach ZooKeeper for " + what, e);
         }
+    }
+
+    /**
+     * The exception for a client that found no connection within the connection timeout. ZooKeeper's client does not
+     * expose why its connection attempts fail (it logs them), so the cause is the exception ZooKeeper itself gives a
+     * request sent without a connection (ConnectionLoss), or AuthFailed when the server rejected the credentials.
+     */
+    public LockException notConnected(String what, ZooKeeper.States state, long waitedMillis) {
+        if (state == ZooKeeper.States.AUTH_FAILED) {
+            return translate(what, KeeperException.create(KeeperException.Code.AUTHFAILED));
+        }
+        return new BackendUnavailableException(
+                null,
+                description + ": not connected to ZooKeeper within the connection timeout (" + waitedMillis
+                        + " ms) for " + what + " (client " + state
+                        + "); check the connect string and that the ensemble is up",
+                KeeperException.create(KeeperException.Code.CONNECTIONLOSS));
     }
 
     public <T> T call(String what, Request<T> request) {
@@ -86,7 +112,7 @@ public final class ZkCalls {
     }
 
     /** Translates a failure that the caller did not expect. */
-    public RuntimeException translate(String what, KeeperException e) {
+    public LockException translate(String what, KeeperException e) {
         switch (e.code()) {
             case CONNECTIONLOSS:
             case SESSIONEXPIRED:
@@ -98,11 +124,23 @@ public final class ZkCalls {
                 return new BackendUnavailableException(
                         null, description + ": ZooKeeper did not complete " + what + " (" + e.code() + ")", e);
             case NOAUTH:
-            case AUTHFAILED:
-                return new LockException(
+                return new AccessDeniedException(
                         null,
-                        description + ": ZooKeeper refused " + what + " (" + e.code() + " on " + e.getPath()
-                                + "); every coordinator of a namespace must use the same digest identity",
+                        description + ": ZooKeeper refused " + what + " on "
+                                + (e.getPath() != null ? e.getPath() : "a node under the namespace")
+                                + " (NoAuth): its ACL does not grant " + identity + " the READ, WRITE, CREATE and"
+                                + " DELETE permissions Baton needs; use the digestAuthentication(...) identity that"
+                                + " created the namespace's nodes (every coordinator of a namespace must share it), or"
+                                + " have an administrator grant cdrwa to this identity on the namespace's nodes"
+                                + " (setAcl -R)",
+                        e);
+            case AUTHFAILED:
+                return new AccessDeniedException(
+                        null,
+                        description + ": ZooKeeper rejected the credentials of " + identity + " for " + what
+                                + " (AuthFailed); check the user and password given to digestAuthentication(...), or"
+                                + " the authentication the Curator client was built with, against the server's"
+                                + " authProvider configuration",
                         e);
             default:
                 return new LockException(null, description + ": ZooKeeper failed " + what + ": " + e.getMessage(), e);

@@ -14,7 +14,12 @@
  * limitations under the License.
  */
 /**
- * Internals of the ZooKeeper backend: the node layout, the codec of the data the backend stores, the lease reaper and
- * the watches. Not for users; may change without notice.
+ * Internals of the ZooKeeper backend, one concern each: the node layout ({@code Layout}) and the codec of the data
+ * it stores ({@code NodeData}); requests and their errors ({@code ZkCalls}); the builder's settings and the client it
+ * connects ({@code BackendSettings}, {@code CuratorConnector}); leases and their ties to ZooKeeper sessions ({@code
+ * LeaseTies}); the multi-operation entry writer ({@code EntryWriter}); tree reads and listings ({@code TreeReader});
+ * structure nodes, created and pruned ({@code StructureNodes}); the lease reaper ({@code LeaseReaper}); the watches
+ * ({@code WatchRegistry}); the background work and the tidying at close ({@code Housekeeper}). Not for users; may
+ * change without notice.
  */
 package dev.baton.zookeeper.internal;

@@ -1,0 +1,263 @@
+/*
+ * Copyright 2026 The Baton Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.baton.zookeeper.internal;
+
+import dev.baton.lock.LockException;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.NoSuchLeaseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes entries, each write one multi-operation that also checks the lease and keeps the lease's references to its
+ * entries in step (what the reaper removes with the lease). A step that loses a race to concurrent structure changes
+ * (a parent pruned, a stale reference) is repaired and the multi-operation sent again, a bounded number of times.
+ *
+ * <p>Threadsafe.
+ */
+public final class EntryWriter {
+    private static final Logger log = LoggerFactory.getLogger(EntryWriter.class);
+
+    private final Layout layout;
+    private final ZkCalls calls;
+    private final StructureNodes structure;
+    private final LeaseTies leases;
+    private final TreeReader reader;
+    private final WatchRegistry watches;
+    private final String description;
+
+    public EntryWriter(
+            Layout layout,
+            ZkCalls calls,
+            StructureNodes structure,
+            LeaseTies leases,
+            TreeReader reader,
+            WatchRegistry watches,
+            String description) {
+        this.layout = layout;
+        this.calls = calls;
+        this.structure = structure;
+        this.leases = leases;
+        this.reader = reader;
+        this.watches = watches;
+        this.description = description;
+    }
+
+    /**
+     * Creates a key attached to a lease, if absent: checks the lease, creates the entry (ephemeral when the lease is
+     * tied to this client's session) and its reference under the lease.
+     */
+    public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+        leases.requireLiveHandle(leaseId);
+        byte[] data = NodeData.entry(leaseId, 0, value);
+        String path = layout.entry(key);
+        return calls.call("create " + key, zk -> {
+            CreateMode mode = leases.modeFor(zk, leaseId);
+            for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
+                List<Op> ops = new ArrayList<>(3);
+                int create = 0;
+                if (leaseId != Entry.NO_LEASE) {
+                    ops.add(Op.check(layout.lease(leaseId), -1));
+                    create = 1;
+                }
+                ops.add(Op.create(path, data, structure.acl(), mode));
+                if (leaseId != Entry.NO_LEASE) {
+                    ops.add(structure.createEmpty(layout.reference(leaseId, key)));
+                }
+                try {
+                    List<OpResult> results = zk.multi(ops);
+                    Stat stat = ((OpResult.CreateResult) results.get(create)).getStat();
+                    if (stat == null) {
+                        stat = zk.exists(path, false);
+                    }
+                    Entry created = new Entry(key, value, stat.getMzxid(), stat.getCzxid(), leaseId);
+                    watches.recordOwnWrite(created);
+                    return Optional.of(created);
+                } catch (KeeperException e) {
+                    ZkCalls.Failure f = ZkCalls.failureOf(e);
+                    if (f == null) {
+                        throw e;
+                    }
+                    if (f.index() < create && f.code() == KeeperException.Code.NONODE) {
+                        throw new NoSuchLeaseException(leaseId);
+                    } else if (f.index() == create && f.code() == KeeperException.Code.NODEEXISTS) {
+                        return Optional.<Entry>empty();
+                    } else if (f.index() == create && f.code() == KeeperException.Code.NONODE) {
+                        structure.ensurePath(zk, Layout.parent(path));
+                    } else if (f.index() > create && f.code() == KeeperException.Code.NODEEXISTS) {
+                        // A reference left by an ephemeral entry that died with its session: replace it.
+                        deleteQuietly(zk, layout.reference(leaseId, key));
+                    } else {
+                        throw e;
+                    }
+                }
+            }
+            throw new LockException(
+                    null, description + ": could not create " + key + " (parents kept vanishing)", null);
+        });
+    }
+
+    /**
+     * Replaces a key's value and lease if its version (mzxid) matches: a read, then one multi-operation that checks
+     * the lease and the node's version, writes the entry and moves its reference to the new lease. An entry that must
+     * change between ephemeral and persistent is re-created in the same multi-operation, keeping its creation sequence
+     * in its data.
+     */
+    public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
+        leases.requireLiveHandle(leaseId);
+        String path = layout.entry(key);
+        return calls.call("compare-and-set " + key, zk -> {
+            CreateMode mode = leases.modeFor(zk, leaseId);
+            boolean skipOldReference = false;
+            for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
+                Stat stat = new Stat();
+                byte[] current;
+                try {
+                    current = zk.getData(path, false, stat);
+                } catch (KeeperException.NoNodeException e) {
+                    return Optional.<Entry>empty();
+                }
+                NodeData.EntryData old = reader.decodeEntryAt(path, current);
+                if (stat.getMzxid() != expectedVersion) {
+                    return Optional.<Entry>empty();
+                }
+                long sequence = old.originSequence() != 0 ? old.originSequence() : stat.getCzxid();
+                boolean wantEphemeral = mode == CreateMode.EPHEMERAL;
+                boolean inPlace = (stat.getEphemeralOwner() != 0) == wantEphemeral
+                        && (!wantEphemeral || stat.getEphemeralOwner() == zk.getSessionId());
+                List<Op> ops = new ArrayList<>(6);
+                int checks = 0;
+                if (leaseId != Entry.NO_LEASE) {
+                    ops.add(Op.check(layout.lease(leaseId), -1));
+                    checks = 1;
+                }
+                int written;
+                if (inPlace) {
+                    ops.add(Op.setData(path, NodeData.entry(leaseId, old.originSequence(), value), stat.getVersion()));
+                    written = ops.size() - 1;
+                } else {
+                    ops.add(Op.delete(path, stat.getVersion()));
+                    ops.add(Op.create(path, NodeData.entry(leaseId, sequence, value), structure.acl(), mode));
+                    written = ops.size() - 1;
+                }
+                int oldReference = -1;
+                int newReference = -1;
+                if (old.leaseId() != leaseId) {
+                    if (old.leaseId() != Entry.NO_LEASE && !skipOldReference) {
+                        ops.add(Op.delete(layout.reference(old.leaseId(), key), -1));
+                        oldReference = ops.size() - 1;
+                    }
+                    if (leaseId != Entry.NO_LEASE) {
+                        ops.add(structure.createEmpty(layout.reference(leaseId, key)));
+                        newReference = ops.size() - 1;
+                    }
+                }
+                try {
+                    List<OpResult> results = zk.multi(ops);
+                    OpResult r = results.get(written);
+                    Stat after = r instanceof OpResult.SetDataResult
+                            ? ((OpResult.SetDataResult) r).getStat()
+                            : ((OpResult.CreateResult) r).getStat();
+                    if (after == null) {
+                        after = zk.exists(path, false);
+                    }
+                    Entry updated = new Entry(key, value, after.getMzxid(), sequence, leaseId);
+                    watches.recordOwnWrite(updated);
+                    return Optional.of(updated);
+                } catch (KeeperException e) {
+                    ZkCalls.Failure f = ZkCalls.failureOf(e);
+                    if (f == null) {
+                        throw e;
+                    }
+                    if (f.index() < checks && f.code() == KeeperException.Code.NONODE) {
+                        throw new NoSuchLeaseException(leaseId);
+                    } else if (f.index() >= checks && f.index() <= written) {
+                        return Optional.<Entry>empty();
+                    } else if (f.index() == oldReference) {
+                        skipOldReference = true;
+                    } else if (f.index() == newReference && f.code() == KeeperException.Code.NODEEXISTS) {
+                        deleteQuietly(zk, layout.reference(leaseId, key));
+                    } else {
+                        throw e;
+                    }
+                }
+            }
+            throw new LockException(null, description + ": could not compare-and-set " + key, null);
+        });
+    }
+
+    /**
+     * Deletes a key if its version (mzxid) matches: a read, then one multi-operation that deletes the entry (versioned)
+     * and its reference. The parent left empty is pruned later, by the reaper's round.
+     */
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        String path = layout.entry(key);
+        return calls.call("compare-and-delete " + key, zk -> {
+            boolean skipReference = false;
+            for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
+                Stat stat = new Stat();
+                byte[] current;
+                try {
+                    current = zk.getData(path, false, stat);
+                } catch (KeeperException.NoNodeException e) {
+                    return false;
+                }
+                NodeData.EntryData old = reader.decodeEntryAt(path, current);
+                if (stat.getMzxid() != expectedVersion) {
+                    return false;
+                }
+                List<Op> ops = new ArrayList<>(2);
+                ops.add(Op.delete(path, stat.getVersion()));
+                if (old.leaseId() != Entry.NO_LEASE && !skipReference) {
+                    ops.add(Op.delete(layout.reference(old.leaseId(), key), -1));
+                }
+                try {
+                    zk.multi(ops);
+                } catch (KeeperException e) {
+                    ZkCalls.Failure f = ZkCalls.failureOf(e);
+                    if (f == null) {
+                        throw e;
+                    }
+                    if (f.index() == 0) {
+                        return false;
+                    }
+                    skipReference = true;
+                    continue;
+                }
+                structure.entryDeleted(path);
+                return true;
+            }
+            throw new LockException(null, description + ": could not compare-and-delete " + key, null);
+        });
+    }
+
+    private static void deleteQuietly(ZooKeeper zk, String path) throws InterruptedException {
+        try {
+            zk.delete(path, -1);
+        } catch (KeeperException e) {
+            log.debug("could not delete {}: {}", path, e.code());
+        }
+    }
+}

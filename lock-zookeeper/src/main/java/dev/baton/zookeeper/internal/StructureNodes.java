@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 The Baton Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.baton.zookeeper.internal;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The structure nodes entries live under (the keys root, one node per level of a key, the leases root, the clock):
+ * creates them with the backend's ACL when a write finds one missing, and prunes them once they are empty.
+ *
+ * <p>Pruning is deferred: a delete only records the parent it may have emptied, and the reaper's round removes it
+ * (once per round each). A lock that is taken again soon (the common case) then keeps its parent, and neither the
+ * release nor the next acquire pays a round trip for the structure. Pruning is safe against a concurrent create under
+ * the same parent: ZooKeeper refuses to delete a node that has children, and a create that loses its parent
+ * re-creates it ({@link #ensurePath}).
+ *
+ * <p>Threadsafe.
+ */
+public final class StructureNodes implements LeaseReaper.NodeFactory {
+    private static final Logger log = LoggerFactory.getLogger(StructureNodes.class);
+    private static final byte[] NO_DATA = new byte[0];
+
+    private final Layout layout;
+    private final List<ACL> acl;
+    /** Structure nodes that lost an entry to this client's deletes and may now be empty. */
+    private final Set<String> emptiedParents = ConcurrentHashMap.newKeySet();
+
+    public StructureNodes(Layout layout, List<ACL> acl) {
+        this.layout = layout;
+        this.acl = acl;
+    }
+
+    /** The ACL every node the backend creates carries. */
+    public List<ACL> acl() {
+        return acl;
+    }
+
+    /** Creates a node that holds no data (a structure node, or a lease's reference to an entry). */
+    public Op createEmpty(String path) {
+        return Op.create(path, NO_DATA, acl, CreateMode.PERSISTENT);
+    }
+
+    @Override
+    public void ensurePath(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
+        // A parent may be pruned (by this client's pruning or another's) between creating it and creating the child
+        // under it: go up and try again, a bounded number of times.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                zk.create(path, NO_DATA, acl, CreateMode.PERSISTENT);
+                return;
+            } catch (KeeperException.NodeExistsException e) {
+                return; // created meanwhile: fine
+            } catch (KeeperException.NoNodeException e) {
+                if (attempt >= ZkCalls.RACE_ATTEMPTS) {
+                    throw e;
+                }
+                ensurePath(zk, Layout.parent(path));
+            }
+        }
+    }
+
+    @Override
+    public void pruneEmptyParents(ZooKeeper zk, String entryPath) throws InterruptedException {
+        pruneEmptyFrom(zk, Layout.parent(entryPath));
+    }
+
+    /** Records that this client deleted the entry at {@code entryPath}, so its parent may now be empty. */
+    public void entryDeleted(String entryPath) {
+        emptiedParents.add(Layout.parent(entryPath));
+    }
+
+    /** Removes the structure left empty by this client's deletes; best effort, only while connected. */
+    public void pruneEmptied(CuratorFramework curator) {
+        if (emptiedParents.isEmpty() || !curator.getZookeeperClient().isConnected()) {
+            return;
+        }
+        try {
+            ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+            for (String parent : List.copyOf(emptiedParents)) {
+                emptiedParents.remove(parent);
+                pruneEmptyFrom(zk, parent);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("could not prune empty structure: {}", e.toString());
+        }
+    }
+
+    /** At close: removes the namespace's skeleton (keys root, leases root, clock, root), each only if it is empty. */
+    public void removeEmptySkeleton(ZooKeeper zk) throws InterruptedException {
+        for (String path : List.of(layout.keysRoot(), layout.leasesRoot(), layout.clock(), layout.root())) {
+            try {
+                zk.delete(path, -1);
+            } catch (KeeperException e) {
+                // Absent, or not empty (another client's keys): either way it stays as it is.
+            }
+        }
+    }
+
+    /** Deletes {@code dir} and then its ancestors under the keys root, each only if it is empty. */
+    private void pruneEmptyFrom(ZooKeeper zk, String dir) throws InterruptedException {
+        // Best effort: a creator that loses its parent to this delete re-creates it (its create fails with NoNode and
+        // it retries), so removing empty structure eagerly is safe.
+        String p = dir;
+        while (p.startsWith(layout.keysRoot() + "/")) {
+            try {
+                zk.delete(p, -1);
+            } catch (KeeperException.NoNodeException e) {
+                // Already gone: go on upwards.
+            } catch (KeeperException e) {
+                return;
+            }
+            p = Layout.parent(p);
+        }
+    }
+}
