@@ -84,15 +84,12 @@ class ZooKeeperBackendBuilderTest {
 
     @Test
     void bad_namespaces_are_refused_naming_the_rule() {
-        for (String bad : List.of("/baton", "baton/", "a//b", "a/./b", "a/../b", "a\u0000b")) {
+        for (String bad : List.of("/baton", "baton//", "a//b", "a/./b", "a/../b", "a\u0000b", "a b", "")) {
             assertThatThrownBy(() -> ZooKeeperBackend.builder().namespace(bad))
                     .as("'%s'", bad)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("namespace must");
+                    .hasMessageStartingWith("namespace ");
         }
-        assertThatThrownBy(() -> ZooKeeperBackend.builder().namespace(""))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("namespace must be non-empty");
         assertThatThrownBy(() -> ZooKeeperBackend.builder().namespace("zookeeper"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("reserved /zookeeper");
@@ -103,6 +100,9 @@ class ZooKeeperBackendBuilderTest {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("namespace");
         assertThatCode(() -> ZooKeeperBackend.builder().namespace("apps/billing/locks"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> ZooKeeperBackend.builder().namespace("apps/billing/"))
+                .as("one trailing '/' is dropped")
                 .doesNotThrowAnyException();
     }
 

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.ElectionListener;
@@ -440,7 +441,7 @@ class ZooKeeperFaultIT {
             }
         });
         Coordinator first = track(coordinator(wrapFirst.apply(firstBackend)));
-        Coordinator second = track(coordinator(env.builder().build()));
+        Coordinator second = track(env.coordinator());
         AtomicReference<HistoryRecorder.Hold> firstHold = new AtomicReference<>();
         AtomicReference<HistoryRecorder.Hold> secondHold = new AtomicReference<>();
         AtomicLong firstInterrupted = new AtomicLong(NEVER);
@@ -586,12 +587,25 @@ class ZooKeeperFaultIT {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void another_identity_cannot_delete_or_overwrite_a_held_lock() throws Exception {
         ZooKeeperTckEnvironment env = track(new ZooKeeperTckEnvironment(ZooKeeperServers.single()));
-        Coordinator owner = track(coordinator(
-                env.builder().digestAuthentication("baton-owner", "s3cret").build()));
+        Coordinator owner = track(env.builderFollowingTtl()
+                .digestAuthentication("baton-owner", "s3cret")
+                .coordinatorBuilder()
+                .sessionTtl(SESSION_TTL)
+                .build());
         LockHandle held = owner.lock("guarded").acquire(Duration.ofSeconds(10));
         List<String> keys = env.keysOnServer();
         assertThat(keys).hasSize(1);
         String path = new dev.baton.zookeeper.internal.Layout("/" + env.namespace()).entry(keys.get(0));
+        ZooKeeperBackend intruder =
+                track(env.builder().digestAuthentication("intruder", "other").build());
+        long version = intruder.get(keys.get(0)).orElseThrow().version();
+        assertThatThrownBy(() -> intruder.compareAndDelete(keys.get(0), version))
+                .as("a backend of another identity is refused with the access-denied exception")
+                .isInstanceOf(AccessDeniedException.class)
+                .hasCauseInstanceOf(KeeperException.NoAuthException.class)
+                .hasMessageContaining(path)
+                .hasMessageContaining("digest user 'intruder'")
+                .hasMessageContaining("digestAuthentication(...)");
         List<String> refused = new ArrayList<>();
         for (String identity : List.of("intruder:other", "")) {
             CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
@@ -678,6 +692,7 @@ class ZooKeeperFaultIT {
 
     // -------------------------------------------------------------------------------------------------------------
 
+    /** A coordinator over a backend the test also uses directly (to inject faults or read its client); closes it. */
     private static Coordinator coordinator(CoordinationBackend backend) {
         return Coordinator.builder(backend)
                 .sessionTtl(SESSION_TTL)

@@ -15,6 +15,7 @@
  */
 package dev.baton.zookeeper;
 
+import dev.baton.lock.Coordinator;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.tck.RealTimeTckEnvironment;
 import dev.baton.lock.tck.RequiredBackends;
@@ -81,13 +82,26 @@ final class ZooKeeperTckEnvironment extends RealTimeTckEnvironment {
         return admin;
     }
 
+    /** A builder for a backend built on its own ({@code build()}), asking for a session timeout of the TTL. */
     ZooKeeperBackend.Builder builder() {
+        return builderFollowingTtl().sessionTimeout(SESSION_TTL);
+    }
+
+    /** A builder whose session timeout is left unset: under {@code coordinatorBuilder()} it follows the TTL. */
+    ZooKeeperBackend.Builder builderFollowingTtl() {
         return ZooKeeperBackend.builder()
                 .connectString(connectString)
                 .namespace(namespace)
-                .sessionTimeout(SESSION_TTL)
                 .connectionTimeout(Duration.ofSeconds(3))
                 .reapInterval(REAP_INTERVAL);
+    }
+
+    /** A coordinator that owns its backend, with the session TTL of the kit. */
+    Coordinator coordinator() {
+        return builderFollowingTtl()
+                .coordinatorBuilder()
+                .sessionTtl(SESSION_TTL)
+                .build();
     }
 
     @Override

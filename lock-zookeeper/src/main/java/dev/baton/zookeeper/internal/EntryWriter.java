@@ -100,6 +100,10 @@ public final class EntryWriter {
                     if (f == null) {
                         throw e;
                     }
+                    if (f.deniesAccess()) {
+                        throw calls.translate(
+                                "create " + key, e, ops.get(f.index()).getPath());
+                    }
                     if (f.index() < create && f.code() == KeeperException.Code.NONODE) {
                         throw new NoSuchLeaseException(leaseId);
                     } else if (f.index() == create && f.code() == KeeperException.Code.NODEEXISTS) {
@@ -191,6 +195,10 @@ public final class EntryWriter {
                     if (f == null) {
                         throw e;
                     }
+                    if (f.deniesAccess()) {
+                        throw calls.translate(
+                                "compare-and-set " + key, e, ops.get(f.index()).getPath());
+                    }
                     if (f.index() < checks && f.code() == KeeperException.Code.NONODE) {
                         throw new NoSuchLeaseException(leaseId);
                     } else if (f.index() >= checks && f.index() <= written) {
@@ -239,6 +247,12 @@ public final class EntryWriter {
                     ZkCalls.Failure f = ZkCalls.failureOf(e);
                     if (f == null) {
                         throw e;
+                    }
+                    if (f.deniesAccess()) {
+                        throw calls.translate(
+                                "compare-and-delete " + key,
+                                e,
+                                ops.get(f.index()).getPath());
                     }
                     if (f.index() == 0) {
                         return false;

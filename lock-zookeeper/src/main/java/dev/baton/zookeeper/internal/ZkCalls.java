@@ -113,6 +113,14 @@ public final class ZkCalls {
 
     /** Translates a failure that the caller did not expect. */
     public LockException translate(String what, KeeperException e) {
+        return translate(what, e, e.getPath());
+    }
+
+    /**
+     * Translates a failure that the caller did not expect, on a known path (a multi-operation's exception names none:
+     * the caller knows which of its operations failed).
+     */
+    public LockException translate(String what, KeeperException e, String path) {
         switch (e.code()) {
             case CONNECTIONLOSS:
             case SESSIONEXPIRED:
@@ -127,7 +135,7 @@ public final class ZkCalls {
                 return new AccessDeniedException(
                         null,
                         description + ": ZooKeeper refused " + what + " on "
-                                + (e.getPath() != null ? e.getPath() : "a node under the namespace")
+                                + (path != null ? path : "a node under the namespace")
                                 + " (NoAuth): its ACL does not grant " + identity + " the READ, WRITE, CREATE and"
                                 + " DELETE permissions Baton needs; use the digestAuthentication(...) identity that"
                                 + " created the namespace's nodes (every coordinator of a namespace must share it), or"
@@ -165,5 +173,10 @@ public final class ZkCalls {
     }
 
     /** Which operation of a multi failed, and why. */
-    public record Failure(int index, KeeperException.Code code) {}
+    public record Failure(int index, KeeperException.Code code) {
+        /** Whether the operation was refused for lack of rights: never a lost race, always the caller's to report. */
+        public boolean deniesAccess() {
+            return code == KeeperException.Code.NOAUTH || code == KeeperException.Code.AUTHFAILED;
+        }
+    }
 }
