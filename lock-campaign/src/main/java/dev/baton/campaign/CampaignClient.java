@@ -158,15 +158,13 @@ public final class CampaignClient {
                         .sessionTtl(ttl)
                         .build();
             case "zookeeper":
-                return Coordinator.builder(ZooKeeperBackend.builder()
-                                .connectString(endpoints)
-                                .namespace(ZooKeeperEnsemble.NAMESPACE)
-                                .sessionTimeout(ttl)
-                                .connectionTimeout(Duration.ofSeconds(3))
-                                .reapInterval(ZooKeeperEnsemble.REAP_INTERVAL)
-                                .build())
+                return ZooKeeperBackend.builder()
+                        .connectString(endpoints)
+                        .namespace(ZooKeeperEnsemble.NAMESPACE)
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .reapInterval(ZooKeeperEnsemble.REAP_INTERVAL)
+                        .coordinatorBuilder() // the ZooKeeper session timeout follows the session TTL
                         .sessionTtl(ttl)
-                        .closeBackendOnClose(true)
                         .build();
             case "consul":
                 return ConsulBackend.builder()
