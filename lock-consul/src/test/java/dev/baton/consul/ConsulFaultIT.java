@@ -334,6 +334,8 @@ class ConsulFaultIT {
                         .hasMessageContaining("403")
                         .hasMessageContaining("ACL not found")
                         .hasMessageContaining("aclToken")
+                        .hasMessageContaining("refused to create a session")
+                        .hasMessageContaining("session_prefix \"\" { policy = \"write\" }")
                         .message()
                         .doesNotContain("a-wrong-token-1234");
                 assertThatThrownBy(() -> wrong.list("x")).isInstanceOf(AccessDeniedException.class);
