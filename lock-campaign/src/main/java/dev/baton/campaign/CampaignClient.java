@@ -170,8 +170,8 @@ public final class CampaignClient {
                 return ConsulBackend.builder()
                         .agentAddress(endpoints)
                         .keyPrefix(ConsulEmulatorServer.KEY_PREFIX)
-                        .sessionTtl(ttl)
                         .coordinatorBuilder()
+                        .sessionTtl(ttl)
                         .build();
             default:
                 throw new IllegalArgumentException("backend must be etcd, zookeeper or consul, got " + backend);

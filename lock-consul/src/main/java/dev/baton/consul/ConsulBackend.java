@@ -15,46 +15,33 @@
  */
 package dev.baton.consul;
 
+import dev.baton.consul.internal.AclDenials;
 import dev.baton.consul.internal.ConsulApiHttp;
 import dev.baton.consul.internal.ConsulHttp;
-import dev.baton.consul.internal.ConsulSharedQuery;
-import dev.baton.consul.internal.ConsulWatch;
 import dev.baton.consul.internal.KvEntry;
 import dev.baton.consul.internal.KvRead;
-import dev.baton.consul.internal.SessionInfo;
-import dev.baton.consul.internal.TxnOp;
-import dev.baton.consul.internal.TxnResult;
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorBuilder;
-import dev.baton.lock.LockException;
+import dev.baton.lock.spi.BackendChecks;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.lock.spi.Watch;
-import dev.baton.lock.spi.WatchEvent;
 import dev.baton.lock.spi.WatchListener;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A {@link CoordinationBackend} over the Consul HTTP API. Build one with {@link #builder()}.
+ * A {@link CoordinationBackend} over the Consul HTTP API. Build one with {@link #builder()}; for a coordinator that owns its backend, {@code
+ * ConsulBackend.builder()...coordinatorBuilder()}.
  *
  * <p>How the SPI maps onto Consul:
  *
@@ -83,7 +70,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>A request that fails on its connection (an agent or proxy closing an idle keep-alive connection as the client
  *       reuses it) is sent once more at once. A transaction whose first sending was applied then fails its check, so
  *       every write carries, in the key's {@code Flags}, a random number of its own, by which the backend recognises
- *       its own write when it reads the key after such a failure (see {@code ConsulApiHttp} for the other requests).
+ *       its own write when it reads the key after such a failure ({@code ResentWriteCheck}; see {@code ConsulApiHttp} for
+ *       the other requests).
  *   <li>A watch reads a chain of blocking queries ({@code ?index=&wait=}) resumed from the last index. The watches of
  *       one backend share one chain per queried prefix: a key is queried through its parent prefix (a waiter watches
  *       its predecessor's entry, so the waiters of one lock name share one query and one connection), and each watch
@@ -96,8 +84,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * it was applied all the same), each sent again after a growing pause while Consul answers 429 or 5xx (no leader, a
  * Raft apply that failed after it may have committed) within the request timeout. A call throws {@link
  * BackendUnavailableException} when the agent cannot be reached or does not serve it within the request timeout (the
- * read after a failed write has a request timeout of its own), and {@link ConsulAccessDeniedException} when Consul
- * refuses the ACL token.
+ * read after a failed write has a request timeout of its own), and {@link AccessDeniedException} when Consul's ACLs
+ * refuse the token (naming the policy rule to grant).
  * After {@link #close()} every call except {@link #describe()}, the TTL limits and {@code close} throws {@link
  * IllegalStateException}.
  */
@@ -119,55 +107,38 @@ public final class ConsulBackend implements CoordinationBackend {
      */
     public static final Duration DEFAULT_LOCK_DELAY = Duration.ZERO;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsulBackend.class);
-    private static final Duration WATCH_WAIT = Duration.ofSeconds(30);
-    private static final int LISTINGS_KEPT = 256;
+    /** What sets the TTL limits, for the messages of {@link BackendChecks#requireTtlWithin}. */
+    private static final String TTL_LIMITS = "Consul's session TTL";
 
     private final ConsulHttp http;
     private final String address;
     private final String keyPrefix;
     private final String sessionName;
-    private final Duration lockDelay;
     private final String datacenter;
-    private final Map<Long, String> sessions = new ConcurrentHashMap<>();
-    private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
-    /** The blocking queries the watches share, by Consul path. */
-    private final Map<String, ConsulSharedQuery> queries = new ConcurrentHashMap<>();
-    /** Runs watch listeners: the builder's executor, or daemon threads of the backend's own. */
-    private final Executor delivery;
+    private final SessionDirectory sessions;
+    private final KvWrites writes;
+    private final WatchBaselines baselines = new WatchBaselines();
+    private final FencingRegressions fencing;
+    private final SharedWatches watches;
 
-    private final ExecutorService ownDelivery;
-    private final Map<String, Listing> listings = lru();
-    /** Per listed prefix, the highest creation sequence seen at the head of a listing (a holder's fencing token). */
-    private final Map<String, HeadSeen> highestHead = lru();
-    /** How many listings have been answered; orders a listing's sending against other listings' answers. */
-    private final java.util.concurrent.atomic.AtomicLong listingsAnswered =
-            new java.util.concurrent.atomic.AtomicLong();
-
-    private final java.util.concurrent.atomic.AtomicLong fencingRegressions =
-            new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private ConsulBackend(Builder b) {
         this.address = b.address.toString();
         this.keyPrefix = b.keyPrefix;
         this.sessionName = "baton:" + b.keyPrefix;
-        this.lockDelay = b.lockDelay;
         this.datacenter = b.datacenter;
-        this.http = new ConsulApiHttp(b.address, b.aclToken, b.datacenter, b.requestTimeout, b.executor);
-        this.ownDelivery = b.executor != null
-                ? null
-                : Executors.newCachedThreadPool(r -> {
-                    Thread t = new Thread(r, "baton-consul-watch");
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.delivery = b.executor != null ? b.executor : ownDelivery;
+        this.http = new ConsulApiHttp(b.address, b.aclToken, b.datacenter, b.requestTimeout, b.keyPrefix + "/");
+        this.sessions = new SessionDirectory(http, sessionName, b.lockDelay);
+        this.fencing = new FencingRegressions(b.keyPrefix);
+        this.watches = new SharedWatches(http, this::toEntry);
+        this.writes =
+                new KvWrites(http, new AclDenials(address, b.aclToken != null, b.keyPrefix + "/"), sessions, watches);
     }
 
     /**
      * Starts a builder with the defaults: agent {@code http://127.0.0.1:8500}, no ACL token, the agent's datacenter,
-     * key prefix {@code baton}, session TTL 10 s, lock-delay {@link #DEFAULT_LOCK_DELAY}, request timeout 5 s.
+     * key prefix {@code baton}, lock-delay {@link #DEFAULT_LOCK_DELAY}, request timeout 5 s.
      *
      * @return a new builder
      */
@@ -224,17 +195,14 @@ public final class ConsulBackend implements CoordinationBackend {
      * @throws IllegalArgumentException if {@code ttl} is outside Consul's limits, or below the servers' {@code
      *     session_ttl_min} setting (Consul answers that with a 500, which is not retried)
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public long grantLease(Duration ttl) {
-        checkTtl("ttl", ttl);
+        BackendChecks.requireTtlWithin(this, "ttl", ttl);
         checkOpen();
-        String id = http.createSession(sessionName, ttl, lockDelay);
-        long lease = leaseIdOf(id);
-        sessions.put(lease, id);
-        return lease;
+        return sessions.create(ttl);
     }
 
     /**
@@ -243,17 +211,13 @@ public final class ConsulBackend implements CoordinationBackend {
      * @param leaseId the lease
      * @throws NoSuchLeaseException if the session is gone
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public void keepAlive(long leaseId) {
         checkOpen();
-        String id = resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
-        if (!http.renewSession(id)) {
-            sessions.remove(leaseId);
-            throw new NoSuchLeaseException(leaseId);
-        }
+        sessions.renew(leaseId);
     }
 
     /**
@@ -261,17 +225,13 @@ public final class ConsulBackend implements CoordinationBackend {
      *
      * @param leaseId the lease
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public void revokeLease(long leaseId) {
         checkOpen();
-        Optional<String> id = resolve(leaseId);
-        if (id.isPresent()) {
-            http.destroySession(id.get());
-            sessions.remove(leaseId);
-        }
+        sessions.destroy(leaseId);
     }
 
     /**
@@ -279,13 +239,14 @@ public final class ConsulBackend implements CoordinationBackend {
      *
      * @param key the key
      * @return the entry, or empty
+     * @throws IllegalArgumentException if {@code key} breaks {@link BackendChecks#requireKey}'s rule
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public Optional<Entry> get(String key) {
-        checkKey("key", key);
+        BackendChecks.requireKey("key", key);
         checkOpen();
         KvRead read = http.get(full(key));
         return read.entries().isEmpty()
@@ -300,51 +261,18 @@ public final class ConsulBackend implements CoordinationBackend {
      * @param value the value
      * @param leaseId the lease, or {@link Entry#NO_LEASE}
      * @return the entry, or empty if the key exists
+     * @throws IllegalArgumentException if {@code key} breaks {@link BackendChecks#requireKey}'s rule
      * @throws NoSuchLeaseException if the session is gone
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
-        checkKey("key", key);
+        BackendChecks.requireKey("key", key);
         Objects.requireNonNull(value, "value must not be null");
         checkOpen();
-        String k = full(key);
-        List<TxnOp> ops = new ArrayList<>();
-        String session = null;
-        long tag = newTag();
-        if (leaseId == Entry.NO_LEASE) {
-            ops.add(new TxnOp("cas", k, value, tag, 0, null));
-        } else {
-            session = resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
-            ops.add(TxnOp.check("check-not-exists", k, 0));
-            ops.add(new TxnOp("lock", k, value, tag, 0, session));
-        }
-        TxnResult result;
-        try {
-            result = txn(ops);
-        } catch (BackendUnavailableException e) {
-            return ownWriteAfter(e, key, k, value, tag, session, leaseId);
-        }
-        if (!result.committed()) {
-            TxnResult.TxnError error =
-                    result.errors().isEmpty() ? null : result.errors().get(0);
-            if (error != null && ops.get(error.opIndex()).verb().startsWith("check") || leaseId == Entry.NO_LEASE) {
-                // Sent twice (see ownWrite): "exists" may be this call's own first sending. It is if the key carries
-                // this write's tag, value and session: then it was created by this call, and is returned as created.
-                // Otherwise someone else's key is there: absent-check failed, as for a single sending. (If the first
-                // sending landed and its key was since deleted, the second sending created it again and committed.)
-                Optional<Entry> own =
-                        result.retried() ? ownWrite(key, k, value, tag, session, leaseId) : Optional.empty();
-                own.ifPresent(e -> publish(WatchEvent.Type.PUT, key, e, e.version()));
-                return own;
-            }
-            throw lockFailure(key, leaseId, error);
-        }
-        Entry created = written(key, value, result, leaseId);
-        publish(WatchEvent.Type.PUT, key, created, created.version());
-        return Optional.of(created);
+        return writes.createIfAbsent(key, full(key), value, leaseId);
     }
 
     /**
@@ -355,61 +283,18 @@ public final class ConsulBackend implements CoordinationBackend {
      * @param value the new value
      * @param leaseId the lease afterwards, or {@link Entry#NO_LEASE}
      * @return the entry, or empty if absent or changed
+     * @throws IllegalArgumentException if {@code key} breaks {@link BackendChecks#requireKey}'s rule
      * @throws NoSuchLeaseException if the session is gone
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
-        checkKey("key", key);
+        BackendChecks.requireKey("key", key);
         Objects.requireNonNull(value, "value must not be null");
         checkOpen();
-        String session = leaseId == Entry.NO_LEASE
-                ? null
-                : resolve(leaseId).orElseThrow(() -> new NoSuchLeaseException(leaseId));
-        String k = full(key);
-        KvRead read = http.get(k);
-        if (read.entries().isEmpty() || read.entries().get(0).modifyIndex() != expectedVersion) {
-            return Optional.empty();
-        }
-        String holder = read.entries().get(0).session();
-        long tag = newTag();
-        List<TxnOp> ops = new ArrayList<>();
-        ops.add(TxnOp.check("check-index", k, expectedVersion));
-        if (holder != null && !holder.equals(session)) {
-            ops.add(new TxnOp("unlock", k, value, tag, 0, holder));
-        }
-        if (session != null) {
-            ops.add(new TxnOp("lock", k, value, tag, 0, session));
-        } else if (holder == null) {
-            ops.add(new TxnOp("set", k, value, tag, 0, null));
-        }
-        TxnResult result;
-        try {
-            result = txn(ops);
-        } catch (BackendUnavailableException e) {
-            return ownWriteAfter(e, key, k, value, tag, session, leaseId);
-        }
-        if (!result.committed()) {
-            TxnResult.TxnError error =
-                    result.errors().isEmpty() ? null : result.errors().get(0);
-            if (error == null || !ops.get(error.opIndex()).verb().equals("lock")) {
-                // Sent twice (see ownWrite): a failed index check may be this call's own first sending, which moved
-                // the ModifyIndex on. It is if the key carries this write's tag, value and session (the last op
-                // decides the session: ours, or none): then the update is returned as applied. Otherwise the key
-                // changed or went, as for a single sending. A lock failure on the second sending means its check
-                // passed, so the first did not apply: it is reported as for a single sending.
-                Optional<Entry> own =
-                        result.retried() ? ownWrite(key, k, value, tag, session, leaseId) : Optional.empty();
-                own.ifPresent(e -> publish(WatchEvent.Type.PUT, key, e, e.version()));
-                return own;
-            }
-            throw lockFailure(key, leaseId, error);
-        }
-        Entry updated = written(key, value, result, leaseId);
-        publish(WatchEvent.Type.PUT, key, updated, updated.version());
-        return Optional.of(updated);
+        return writes.compareAndSet(key, full(key), expectedVersion, value, leaseId);
     }
 
     /**
@@ -418,46 +303,16 @@ public final class ConsulBackend implements CoordinationBackend {
      * @param key the key
      * @param expectedVersion the version last seen
      * @return whether the key was deleted
+     * @throws IllegalArgumentException if {@code key} breaks {@link BackendChecks#requireKey}'s rule
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
-        checkKey("key", key);
+        BackendChecks.requireKey("key", key);
         checkOpen();
-        String k = full(key);
-        TxnResult result;
-        try {
-            result = txn(List.of(TxnOp.check("check-index", k, expectedVersion), TxnOp.check("delete", k, 0)));
-        } catch (BackendUnavailableException e) {
-            // The delete may have been applied (a 500 after the Raft apply, or an answer that came too late); a read
-            // tells: an absent key counts as deleted by this call, as for a second sending below.
-            if (!absentAfter(e, k)) {
-                throw e;
-            }
-            result = null;
-        }
-        if (result != null && !result.committed()) {
-            // Sent twice (see ownWrite): the index check fails on an absent key, which is what this call's own first
-            // sending would leave. A delete leaves no trace to recognise it by, so an absent key counts as deleted
-            // by this call: the key at that version is gone, as the caller asked. The only other ways it goes are its
-            // session ending and another delete of the same version, and Baton deletes only keys of its own
-            // coordinator, with their version. A key still present changed, and is not deleted, as for one sending.
-            if (!result.retried() || !http.get(k).entries().isEmpty()) {
-                return false;
-            }
-        }
-        if (watches.stream().anyMatch(w -> w.matches(key))) {
-            // Consul does not say at which index it deleted; a read of the absent key reports the KV table's index,
-            // which is at or after the delete and before any later write of this client.
-            try {
-                publish(WatchEvent.Type.DELETE, key, null, http.get(k).index());
-            } catch (RuntimeException e) {
-                // The watches' own blocking queries will see the delete.
-            }
-        }
-        return true;
+        return writes.compareAndDelete(key, full(key), expectedVersion);
     }
 
     /**
@@ -466,15 +321,16 @@ public final class ConsulBackend implements CoordinationBackend {
      *
      * @param prefix the prefix
      * @return the listing
+     * @throws IllegalArgumentException if {@code prefix} breaks {@link BackendChecks#requireKey}'s rule
      * @throws BackendUnavailableException if Consul cannot be reached
-     * @throws ConsulAccessDeniedException if Consul refuses the token
+     * @throws AccessDeniedException if Consul's ACLs refuse the token
      * @throws IllegalStateException if closed
      */
     @Override
     public Listing list(String prefix) {
-        checkKey("prefix", prefix);
+        BackendChecks.requireKey("prefix", prefix);
         checkOpen();
-        long answeredBeforeSending = listingsAnswered.get();
+        long answeredBeforeSending = fencing.beforeSending();
         KvRead read = http.list(full(prefix) + "/");
         List<Entry> entries = new ArrayList<>();
         for (KvEntry kv : read.entries()) {
@@ -484,11 +340,9 @@ public final class ConsulBackend implements CoordinationBackend {
             }
         }
         entries.sort(Comparator.comparingLong(Entry::createSequence));
-        checkHead(prefix, entries, answeredBeforeSending);
+        fencing.check(prefix, entries, answeredBeforeSending);
         Listing listing = new Listing(entries, read.index());
-        synchronized (listings) {
-            listings.put(prefix + "@" + read.index(), listing);
-        }
+        baselines.remember(prefix, listing);
         return listing;
     }
 
@@ -501,14 +355,15 @@ public final class ConsulBackend implements CoordinationBackend {
      * @param afterRevision the revision of a listing of this client that covers the key or prefix
      * @param listener the listener, called on this client's threads
      * @return the watch
+     * @throws IllegalArgumentException if {@code keyOrPrefix} breaks {@link BackendChecks#requireKey}'s rule
      * @throws IllegalStateException if closed
      */
     @Override
     public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
-        checkKey("keyOrPrefix", keyOrPrefix);
+        BackendChecks.requireKey("keyOrPrefix", keyOrPrefix);
         Objects.requireNonNull(listener, "listener must not be null");
         checkOpen();
-        Listing baseline = baselineFor(keyOrPrefix, afterRevision);
+        Listing baseline = baselines.covering(keyOrPrefix, afterRevision);
         if (baseline == null) {
             listener.onReset("no listing of this client at revision " + afterRevision + " covers " + keyOrPrefix
                     + "; Consul keeps no history to replay from it");
@@ -521,24 +376,7 @@ public final class ConsulBackend implements CoordinationBackend {
         String path = prefix
                 ? full(keyOrPrefix) + "/"
                 : slash > 0 ? full(keyOrPrefix.substring(0, slash)) + "/" : full(keyOrPrefix);
-        while (true) {
-            ConsulSharedQuery query = queries.computeIfAbsent(
-                    path, p -> new ConsulSharedQuery(http, p, recurse, WATCH_WAIT, q -> queries.remove(p, q)));
-            ConsulWatch[] self = new ConsulWatch[1];
-            ConsulWatch w = new ConsulWatch(
-                    query, keyOrPrefix, prefix, this::toEntry, listener, delivery, () -> watches.remove(self[0]));
-            self[0] = w;
-            watches.add(w);
-            if (!w.start(baseline.entries(), afterRevision)) {
-                watches.remove(w);
-                queries.remove(path, query);
-                continue;
-            }
-            if (closed) {
-                w.close();
-            }
-            return w;
-        }
+        return watches.start(keyOrPrefix, prefix, path, recurse, baseline.entries(), afterRevision, listener);
     }
 
     /**
@@ -551,31 +389,13 @@ public final class ConsulBackend implements CoordinationBackend {
             return;
         }
         closed = true;
-        for (ConsulWatch w : List.copyOf(watches)) {
-            w.close();
-        }
-        List.copyOf(queries.values()).forEach(ConsulSharedQuery::stop);
+        watches.close();
         http.close();
-        if (ownDelivery != null) {
-            ownDelivery.shutdown();
-        }
     }
 
     @Override
     public String toString() {
         return "ConsulBackend{" + describe() + (closed ? ", closed" : "") + "}";
-    }
-
-    /** A map that keeps the {@link #LISTINGS_KEPT} entries used last. Not threadsafe. */
-    private static <V> Map<String, V> lru() {
-        return new LinkedHashMap<>(64, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > LISTINGS_KEPT;
-            }
-        };
     }
 
     /**
@@ -588,183 +408,7 @@ public final class ConsulBackend implements CoordinationBackend {
      * @return the count since this backend was built
      */
     public long fencingTokenRegressions() {
-        return fencingRegressions.get();
-    }
-
-    /** The highest head seen under a prefix, and the listing answer (a count of them) that first showed it. */
-    private record HeadSeen(long createSequence, long answer) {}
-
-    /**
-     * Notes the head of a listing and reports a regression. Two listings in flight at once may be answered by Consul
-     * in one order and processed here in the other, so a lower head counts only when this listing was sent after the
-     * higher head's listing had been answered: then Consul itself answered with older state.
-     */
-    private void checkHead(String prefix, List<Entry> sorted, long answeredBeforeSending) {
-        long answer = listingsAnswered.incrementAndGet();
-        if (sorted.isEmpty()) {
-            return;
-        }
-        Entry head = sorted.get(0);
-        long before;
-        synchronized (highestHead) {
-            HeadSeen seen = highestHead.get(prefix);
-            if (seen == null || head.createSequence() > seen.createSequence()) {
-                highestHead.put(prefix, new HeadSeen(head.createSequence(), answer));
-                return;
-            }
-            if (seen.answer() > answeredBeforeSending) {
-                return; // the higher head was answered while this listing was in flight: no order between them
-            }
-            before = seen.createSequence();
-        }
-        if (head.createSequence() < before) {
-            fencingRegressions.incrementAndGet();
-            LOG.error(
-                    "fencing tokens under {}/{} went backwards: the first entry, {}, has creation sequence {}, lower"
-                            + " than {} seen first there before; Consul's state went back (a snapshot restore brings"
-                            + " keys back with their old CreateIndex). A store that checks fencing tokens will refuse"
-                            + " the holder's writes; release and acquire the lock again to get a new token",
-                    keyPrefix,
-                    prefix,
-                    head.key(),
-                    head.createSequence(),
-                    before);
-        }
-    }
-
-    private Listing baselineFor(String keyOrPrefix, long revision) {
-        synchronized (listings) {
-            for (Map.Entry<String, Listing> e : listings.entrySet()) {
-                String k = e.getKey();
-                int at = k.lastIndexOf('@');
-                String p = k.substring(0, at);
-                if (e.getValue().revision() == revision && (keyOrPrefix.equals(p) || keyOrPrefix.startsWith(p + "/"))) {
-                    return e.getValue();
-                }
-            }
-        }
-        return null;
-    }
-
-    private void publish(WatchEvent.Type type, String key, Entry entry, long revision) {
-        for (ConsulWatch w : watches) {
-            w.local(type, key, entry, revision);
-        }
-    }
-
-    /**
-     * Runs a transaction. A refused ACL check comes back, as Consul's {@code Txn.Apply} pre-check reports it, as a 409
-     * with a {@code Permission denied} error per operation the token may not run, before any operation is applied:
-     * that is neither "key exists" nor "changed", and is thrown as {@link ConsulAccessDeniedException} naming the rule
-     * the token lacks.
-     */
-    private TxnResult txn(List<TxnOp> ops) {
-        TxnResult result = http.txn(ops);
-        if (!result.committed()) {
-            for (TxnResult.TxnError e : result.errors()) {
-                String what = e.what().toLowerCase(java.util.Locale.ROOT);
-                if (what.contains("permission denied") || what.contains("acl not found")) {
-                    TxnOp op = ops.get(Math.min(Math.max(e.opIndex(), 0), ops.size() - 1));
-                    String access = what.contains("key:read") ? "read" : "write";
-                    throw new ConsulAccessDeniedException("Consul refused the transaction's " + op.verb() + " of "
-                            + op.key() + " (operation " + e.opIndex() + ": " + e.what() + "): the ACL token set with"
-                            + " ConsulBackend.builder().aclToken(...) needs key_prefix \"" + keyPrefix
-                            + "/\" { policy ="
-                            + " \"" + access + "\" } (key:" + access + " on the backend's key prefix; the backend needs"
-                            + " key:write there, and session:write)");
-                }
-            }
-        }
-        return result;
-    }
-
-    /**
-     * After a write whose first sending failed on its connection and whose second sending failed its check: reads the
-     * key and tells whether it holds this write, by the write's tag (a random number sent in the key's {@code Flags},
-     * which no other write carries), value and session. Returns the entry as written, or empty. A write that landed
-     * and was overwritten since is reported as not applied, as if it had lost the race it did lose.
-     */
-    private Optional<Entry> ownWrite(String key, String fullKey, byte[] value, long tag, String session, long leaseId) {
-        KvRead read = http.get(fullKey);
-        if (read.entries().isEmpty()) {
-            return Optional.empty();
-        }
-        KvEntry kv = read.entries().get(0);
-        if (kv.flags() != tag || !Objects.equals(kv.session(), session) || !Arrays.equals(kv.value(), value)) {
-            return Optional.empty();
-        }
-        return Optional.of(new Entry(key, value, kv.modifyIndex(), kv.createIndex(), leaseId));
-    }
-
-    /**
-     * After a write that failed as unavailable, whatever the reason (every sending answered 5xx or 429 until the request
-     * timeout, or the answer never came in time), which may have been applied all the same: reads the key once and
-     * returns the entry as written if it holds this write (see {@link #ownWrite}); otherwise throws {@code failure}
-     * (with a failed read added to it), as the outcome is still unknown: the write may not have been applied, or may
-     * yet be (a request held by a server waiting for a leader).
-     */
-    private Optional<Entry> ownWriteAfter(
-            BackendUnavailableException failure,
-            String key,
-            String fullKey,
-            byte[] value,
-            long tag,
-            String session,
-            long leaseId) {
-        Optional<Entry> own;
-        try {
-            own = ownWrite(key, fullKey, value, tag, session, leaseId);
-        } catch (RuntimeException readFailed) {
-            failure.addSuppressed(readFailed);
-            throw failure;
-        }
-        if (own.isEmpty()) {
-            throw failure;
-        }
-        publish(WatchEvent.Type.PUT, key, own.get(), own.get().version());
-        return own;
-    }
-
-    /** Whether a read finds the key absent, after {@code failure}; a failed read is added to it and counts as no. */
-    private boolean absentAfter(BackendUnavailableException failure, String fullKey) {
-        try {
-            return http.get(fullKey).entries().isEmpty();
-        } catch (RuntimeException readFailed) {
-            failure.addSuppressed(readFailed);
-            return false;
-        }
-    }
-
-    /** A write's tag: random, positive (Consul's flags are unsigned), never 0 (no flags). */
-    private static long newTag() {
-        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    }
-
-    private Entry written(String key, byte[] value, TxnResult result, long leaseId) {
-        KvEntry last = result.results().isEmpty()
-                ? null
-                : result.results().get(result.results().size() - 1);
-        if (last == null) {
-            throw new LockException(null, "Consul committed a write of " + key + " but returned no entry for it", null);
-        }
-        return new Entry(key, value, last.modifyIndex(), last.createIndex(), leaseId);
-    }
-
-    private RuntimeException lockFailure(String key, long leaseId, TxnResult.TxnError error) {
-        String what = error == null ? "no reason given" : error.what();
-        if (what.toLowerCase(java.util.Locale.ROOT).contains("invalid session")) {
-            sessions.remove(leaseId);
-            return new NoSuchLeaseException(leaseId);
-        }
-        if (what.toLowerCase(java.util.Locale.ROOT).contains("lock delay")
-                || what.toLowerCase(java.util.Locale.ROOT).contains("lock-delay")) {
-            return new LockException(
-                    null,
-                    "Consul refused to lock " + key + " during its lock-delay (" + what
-                            + "); the key was held by a session that was invalidated",
-                    null);
-        }
-        return new LockException(null, "Consul refused to lock " + key + ": " + what, null);
+        return fencing.count();
     }
 
     private Entry toEntry(KvEntry kv) {
@@ -772,34 +416,8 @@ public final class ConsulBackend implements CoordinationBackend {
         if (!kv.key().startsWith(prefix)) {
             return null;
         }
-        long lease = kv.session() == null ? Entry.NO_LEASE : leaseIdOf(kv.session());
+        long lease = kv.session() == null ? Entry.NO_LEASE : SessionDirectory.leaseIdOf(kv.session());
         return new Entry(kv.key().substring(prefix.length()), kv.value(), kv.modifyIndex(), kv.createIndex(), lease);
-    }
-
-    private Optional<String> resolve(long leaseId) {
-        String id = sessions.get(leaseId);
-        if (id != null) {
-            return Optional.of(id);
-        }
-        if (leaseId == Entry.NO_LEASE) {
-            return Optional.empty();
-        }
-        for (SessionInfo s : http.listSessions()) {
-            if (leaseIdOf(s.id()) == leaseId) {
-                return Optional.of(s.id());
-            }
-        }
-        return Optional.empty();
-    }
-
-    static long leaseIdOf(String sessionId) {
-        long id;
-        try {
-            id = UUID.fromString(sessionId).getMostSignificantBits();
-        } catch (IllegalArgumentException notUuid) {
-            id = sessionId.hashCode();
-        }
-        return id == Entry.NO_LEASE ? 1 : id;
     }
 
     private String full(String key) {
@@ -812,34 +430,18 @@ public final class ConsulBackend implements CoordinationBackend {
         }
     }
 
-    private static void checkTtl(String name, Duration ttl) {
-        Objects.requireNonNull(ttl, () -> name + " must not be null");
-        if (ttl.compareTo(MINIMUM_TTL) < 0 || ttl.compareTo(MAXIMUM_TTL) > 0) {
-            throw new IllegalArgumentException(name + " must be between Consul's limits of 10 s and 24 h, got " + ttl
-                    + " (Consul rejects session TTLs outside [10s, 24h])");
-        }
-    }
-
-    private static void checkKey(String name, String key) {
-        Objects.requireNonNull(key, () -> name + " must not be null");
-        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
-            throw new IllegalArgumentException(
-                    name + " must be non-empty and must not start or end with '/', got '" + key + "'");
-        }
-    }
-
     /**
-     * Configures a {@link ConsulBackend}. Not threadsafe; what it builds is.
+     * Configures a {@link ConsulBackend}: the agent, credentials, key prefix and timeouts. The session TTL and the
+     * executors are the coordinator's ({@link CoordinatorBuilder}); {@link #coordinatorBuilder()} hands the session
+     * TTL to the backend. Not threadsafe; what it builds is.
      */
     public static final class Builder {
         private URI address = URI.create("http://127.0.0.1:8500");
         private String aclToken;
         private String datacenter;
         private String keyPrefix = "baton";
-        private Duration sessionTtl = CoordinatorBuilder.DEFAULT_SESSION_TTL;
         private Duration lockDelay = DEFAULT_LOCK_DELAY;
         private Duration requestTimeout = Duration.ofSeconds(5);
-        private Executor executor;
 
         private Builder() {}
 
@@ -849,6 +451,7 @@ public final class ConsulBackend implements CoordinationBackend {
          * @param agentAddress the address
          * @return this builder
          * @throws IllegalArgumentException if it is not such an address
+         * @throws NullPointerException if it is null
          */
         public Builder agentAddress(String agentAddress) {
             Objects.requireNonNull(agentAddress, "agentAddress must not be null");
@@ -857,15 +460,14 @@ public final class ConsulBackend implements CoordinationBackend {
             try {
                 uri = URI.create(a);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "agentAddress must look like http://host:port or https://host:port, got '" + agentAddress + "'",
-                        e);
+                uri = null;
             }
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            if (uri == null
+                    || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                     || uri.getHost() == null
-                    || (uri.getPath() != null
-                            && !uri.getPath().isEmpty()
-                            && !uri.getPath().equals("/"))) {
+                    || !(uri.getPath() == null
+                            || uri.getPath().isEmpty()
+                            || uri.getPath().equals("/"))) {
                 throw new IllegalArgumentException(
                         "agentAddress must look like http://host:port or https://host:port, got '" + agentAddress
                                 + "'");
@@ -902,37 +504,18 @@ public final class ConsulBackend implements CoordinationBackend {
         }
 
         /**
-         * Sets the key prefix every key of this backend lives under (default {@code baton}).
+         * Sets the key prefix every key of this backend lives under (default {@code baton}); one trailing {@code /}
+         * is dropped.
          *
-         * @param keyPrefix letters, digits, {@code . _ ~ - /}; not starting or ending with {@code /}; at most 128
+         * @param keyPrefix a key by {@link BackendChecks#requireKey}'s rule
          * @return this builder
-         * @throws IllegalArgumentException if it breaks these rules
+         * @throws IllegalArgumentException if it breaks that rule
+         * @throws NullPointerException if it is null
          */
         public Builder keyPrefix(String keyPrefix) {
             Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
-            if (keyPrefix.isEmpty()
-                    || keyPrefix.length() > 128
-                    || keyPrefix.startsWith("/")
-                    || keyPrefix.endsWith("/")
-                    || keyPrefix.contains("//")
-                    || !keyPrefix.matches("[A-Za-z0-9._~/-]+")) {
-                throw new IllegalArgumentException("keyPrefix must be 1 to 128 of letters, digits and . _ ~ - /,"
-                        + " not starting or ending with '/', got '" + keyPrefix + "'");
-            }
-            this.keyPrefix = keyPrefix;
-            return this;
-        }
-
-        /**
-         * Sets the session TTL of coordinators built with {@link #coordinatorBuilder()} (default 10 s).
-         *
-         * @param ttl from 10 s to 24 h
-         * @return this builder
-         * @throws IllegalArgumentException if outside Consul's limits
-         */
-        public Builder sessionTtl(Duration ttl) {
-            checkTtl("sessionTtl", ttl);
-            this.sessionTtl = ttl;
+            String p = keyPrefix.endsWith("/") ? keyPrefix.substring(0, keyPrefix.length() - 1) : keyPrefix;
+            this.keyPrefix = BackendChecks.requireKey("keyPrefix", p);
             return this;
         }
 
@@ -970,21 +553,8 @@ public final class ConsulBackend implements CoordinationBackend {
         }
 
         /**
-         * Sets the executor that runs HTTP work and watch callbacks, and the callbacks of coordinators built with
-         * {@link #coordinatorBuilder()}; null (the default) for threads of the backend's own. Not shut down by the
-         * backend. Each watch calls its listener from a task of its own on it, so with a bounded executor a listener
-         * that blocks holds one of its threads.
-         *
-         * @param executor the executor
-         * @return this builder
-         */
-        public Builder executor(Executor executor) {
-            this.executor = executor;
-            return this;
-        }
-
-        /**
-         * Builds the backend. Nothing is sent until it is used.
+         * Builds the backend, which the caller owns and closes; use it with {@link Coordinator#builder(
+         * CoordinationBackend)}. Nothing is sent until it is used.
          *
          * @return the backend
          */
@@ -993,18 +563,18 @@ public final class ConsulBackend implements CoordinationBackend {
         }
 
         /**
-         * Builds a backend and returns a coordinator builder on it, with this session TTL and executor, that closes
-         * the backend when the coordinator closes.
+         * Returns a coordinator builder whose {@code build()} builds a backend with these settings, for its session
+         * TTL (a Consul session TTL: 10 s to 24 h), owns it and closes it with the coordinator.
          *
          * @return a coordinator builder
          */
         public CoordinatorBuilder coordinatorBuilder() {
-            CoordinatorBuilder b =
-                    Coordinator.builder(build()).sessionTtl(sessionTtl).closeBackendOnClose(true);
-            if (executor != null) {
-                b.callbackExecutor(executor);
-            }
-            return b;
+            return Coordinator.builder(this::buildFor);
+        }
+
+        private ConsulBackend buildFor(Duration sessionTtl) {
+            BackendChecks.requireTtlWithin("sessionTtl", sessionTtl, MINIMUM_TTL, MAXIMUM_TTL, TTL_LIMITS);
+            return build();
         }
     }
 }

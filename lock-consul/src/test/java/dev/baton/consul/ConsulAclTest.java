@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.consul.emulator.ConsulEmulator;
 import dev.baton.consul.emulator.ConsulEmulator.Access;
 import dev.baton.consul.emulator.ConsulEmulator.AclPolicy;
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.spi.Entry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A token with session rights but without key rights on the prefix: Consul refuses the transactions' operations with
- * 409 and a {@code Permission denied} error each, which the backend reports as {@link ConsulAccessDeniedException}
+ * 409 and a {@code Permission denied} error each, which the backend reports as {@link AccessDeniedException}
  * naming the missing {@code key_prefix} rule, never as "key exists", "changed" or "not deleted".
  */
 class ConsulAclTest {
@@ -67,15 +68,15 @@ class ConsulAclTest {
         try (ConsulBackend limited = backend("sessions-only")) {
             long lease = limited.grantLease(Duration.ofSeconds(10));
             assertThatThrownBy(() -> limited.createIfAbsent("q/0001", VALUE, lease))
-                    .isInstanceOf(ConsulAccessDeniedException.class)
+                    .isInstanceOf(AccessDeniedException.class)
                     .hasMessageContaining("key_prefix \"app/locks/\"")
                     .hasMessageContaining("Permission denied")
                     .message()
                     .doesNotContain("sessions-only");
             assertThatThrownBy(() -> limited.createIfAbsent("plain", VALUE, Entry.NO_LEASE))
-                    .isInstanceOf(ConsulAccessDeniedException.class);
+                    .isInstanceOf(AccessDeniedException.class);
             assertThatThrownBy(() -> limited.compareAndDelete("held", existing.version()))
-                    .isInstanceOf(ConsulAccessDeniedException.class)
+                    .isInstanceOf(AccessDeniedException.class)
                     .hasMessageContaining("key_prefix \"app/locks/\"");
             limited.revokeLease(lease);
         }
@@ -90,10 +91,10 @@ class ConsulAclTest {
         try (ConsulBackend limited = backend("read-only")) {
             long lease = limited.grantLease(Duration.ofSeconds(10));
             assertThatThrownBy(() -> limited.compareAndSet("k", existing.version(), new byte[] {2}, lease))
-                    .isInstanceOf(ConsulAccessDeniedException.class)
+                    .isInstanceOf(AccessDeniedException.class)
                     .hasMessageContaining("policy = \"write\"");
             assertThatThrownBy(() -> limited.createIfAbsent("new", VALUE, lease))
-                    .isInstanceOf(ConsulAccessDeniedException.class)
+                    .isInstanceOf(AccessDeniedException.class)
                     .hasMessageContaining("policy = \"write\"");
             limited.revokeLease(lease);
         }

@@ -34,14 +34,21 @@ class ConsulBackendTest {
                         ConsulBackend.builder().agentAddress(consul.address()).build()) {
             assertThatThrownBy(() -> backend.grantLease(Duration.ofSeconds(9)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("10 s and 24 h");
+                    .hasMessageContaining("use at least PT10S");
             assertThatThrownBy(() -> backend.grantLease(Duration.ofHours(25)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("10 s and 24 h");
+                    .hasMessageContaining("use at most PT24H");
             assertThat(consul.sessions(backend.sessionName())).isZero();
-            assertThatThrownBy(() -> ConsulBackend.builder().sessionTtl(Duration.ofSeconds(5)))
+            assertThatThrownBy(() -> ConsulBackend.builder()
+                            .agentAddress(consul.address())
+                            .coordinatorBuilder()
+                            .sessionTtl(Duration.ofSeconds(5))
+                            .build())
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("sessionTtl");
+                    .hasMessageContaining("sessionTtl")
+                    .hasMessageContaining("Consul's session TTL")
+                    .hasMessageContaining("use at least PT10S");
+            assertThat(consul.sessions(backend.sessionName())).isZero();
         }
     }
 

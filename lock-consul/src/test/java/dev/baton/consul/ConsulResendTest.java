@@ -20,7 +20,9 @@ import static dev.baton.consul.FlakyConnectionProxy.Mode.CLOSE_BEFORE_FORWARDING
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.consul.emulator.ConsulEmulator;
+import dev.baton.consul.internal.ConsulApiHttp;
 import dev.baton.lock.spi.Entry;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +80,28 @@ class ConsulResendTest {
 
         assertThat(read).map(Entry::value).contains(VALUE);
         assertThat(proxy.seen("GET", "/v1/kv/" + PREFIX + "/k")).isEqualTo(3);
+    }
+
+    @Test
+    void a_resent_request_is_counted_by_the_client_that_resent_it_and_by_no_other() {
+        long lease = other.grantLease(Duration.ofSeconds(10));
+        try (ConsulApiHttp flaky =
+                        new ConsulApiHttp(URI.create(proxy.address()), null, null, Duration.ofSeconds(5), null);
+                ConsulApiHttp direct =
+                        new ConsulApiHttp(URI.create(consul.address()), null, null, Duration.ofSeconds(5), null)) {
+            String session = direct.listSessions().get(0).id();
+            assertThat(flaky.renewSession(session)).isTrue(); // a pooled connection
+            assertThat(direct.renewSession(session)).isTrue();
+            proxy.failNext("PUT", "/v1/session/renew/", CLOSE_BEFORE_FORWARDING, null);
+
+            assertThat(flaky.renewSession(session)).isTrue();
+            assertThat(direct.renewSession(session)).isTrue();
+
+            assertThat(flaky.resentRequests()).isEqualTo(1);
+            assertThat(direct.resentRequests()).isZero();
+            assertThat(flaky.retriedRequests()).isZero();
+        }
+        other.revokeLease(lease);
     }
 
     @Test

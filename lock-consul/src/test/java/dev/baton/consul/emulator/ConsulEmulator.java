@@ -1019,7 +1019,7 @@ public final class ConsulEmulator implements AutoCloseable {
 
     private void txn(HttpExchange ex, byte[] body, Caller caller) throws IOException {
         JsonArray ops =
-                new JsonParser().parse(new String(body, StandardCharsets.UTF_8)).getAsJsonArray();
+                JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonArray();
         if (ops.size() > 128) {
             throw new BadRequest(413, "Transaction contains too many operations (" + ops.size() + " > 128)");
         }
@@ -1266,8 +1266,7 @@ public final class ConsulEmulator implements AutoCloseable {
     private void sessionCreate(HttpExchange ex, byte[] body, String node) throws IOException {
         JsonObject req = body.length == 0
                 ? new JsonObject()
-                : new JsonParser()
-                        .parse(new String(body, StandardCharsets.UTF_8))
+                : JsonParser.parseString(new String(body, StandardCharsets.UTF_8))
                         .getAsJsonObject();
         Session s = new Session();
         s.id = UUID.randomUUID().toString();

@@ -64,8 +64,8 @@ class ConsulEmulatorTest {
     @DisplayName("session create, info, list, renew, destroy (" + SESSION_API_DOC + ")")
     void session_lifecycle() throws Exception {
         String id = session("{\"Name\":\"n\",\"TTL\":\"15s\",\"Behavior\":\"delete\",\"LockDelay\":\"2s\"}");
-        JsonObject info = new JsonParser()
-                .parse(call("GET", "/v1/session/info/" + id, null).body())
+        JsonObject info = JsonParser.parseString(
+                        call("GET", "/v1/session/info/" + id, null).body())
                 .getAsJsonArray()
                 .get(0)
                 .getAsJsonObject();
@@ -133,8 +133,8 @@ class ConsulEmulatorTest {
         assertThat(consul.sessionChecks(emptyChecks)).isEmpty();
         assertThat(consul.sessionChecks(emptyNodeChecks)).isEmpty();
         assertThat(consul.sessionChecks(allEmpty)).isEmpty();
-        JsonObject info = new JsonParser()
-                .parse(call("GET", "/v1/session/info/" + byDefault, null).body())
+        JsonObject info = JsonParser.parseString(
+                        call("GET", "/v1/session/info/" + byDefault, null).body())
                 .getAsJsonArray()
                 .get(0)
                 .getAsJsonObject();
@@ -337,8 +337,8 @@ class ConsulEmulatorTest {
         assertThat(call("DELETE", "/v1/kv/r/a?cas=" + modify, null).body())
                 .as("DELETE ?cas of an absent key (KVSDeleteCAS treats it as deleted)")
                 .isEqualTo("true");
-        JsonArray listed = new JsonParser()
-                .parse(call("GET", "/v1/kv/r/?recurse", null).body())
+        JsonArray listed = JsonParser.parseString(
+                        call("GET", "/v1/kv/r/?recurse", null).body())
                 .getAsJsonArray();
         assertThat(listed.size()).isEqualTo(1);
         call("DELETE", "/v1/kv/r/?recurse", null);
@@ -390,8 +390,7 @@ class ConsulEmulatorTest {
                 + "\"}}]";
         HttpResponse<String> ok = call("PUT", "/v1/txn", create);
         assertThat(ok.statusCode()).isEqualTo(200);
-        JsonObject kv = new JsonParser()
-                .parse(ok.body())
+        JsonObject kv = JsonParser.parseString(ok.body())
                 .getAsJsonObject()
                 .getAsJsonArray("Results")
                 .get(0)
@@ -400,8 +399,7 @@ class ConsulEmulatorTest {
         assertThat(kv.get("LockIndex").getAsLong()).isEqualTo(1);
         HttpResponse<String> again = call("PUT", "/v1/txn", create);
         assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(new JsonParser()
-                        .parse(again.body())
+        assertThat(JsonParser.parseString(again.body())
                         .getAsJsonObject()
                         .getAsJsonArray("Errors")
                         .get(0)
@@ -453,8 +451,7 @@ class ConsulEmulatorTest {
         HttpResponse<String> created = send(
                 request("PUT", "/v1/session/create", "{\"LockDelay\":\"0s\"}").header("X-Consul-Token", "limited"));
         assertThat(created.statusCode()).isEqualTo(200);
-        String s = new JsonParser()
-                .parse(created.body())
+        String s = JsonParser.parseString(created.body())
                 .getAsJsonObject()
                 .get("ID")
                 .getAsString();
@@ -466,7 +463,7 @@ class ConsulEmulatorTest {
                 .as("txn with an op the token may not run")
                 .isEqualTo(409);
         JsonArray errors =
-                new JsonParser().parse(denied.body()).getAsJsonObject().getAsJsonArray("Errors");
+                JsonParser.parseString(denied.body()).getAsJsonObject().getAsJsonArray("Errors");
         assertThat(errors.size()).as("errors: %s", errors).isEqualTo(1);
         assertThat(errors.get(0).getAsJsonObject().get("OpIndex").getAsInt()).isEqualTo(2);
         assertThat(errors.get(0).getAsJsonObject().get("What").getAsString())
@@ -508,7 +505,7 @@ class ConsulEmulatorTest {
     private String session(String body) throws Exception {
         HttpResponse<String> r = call("PUT", "/v1/session/create", body);
         assertThat(r.statusCode()).as("session create: %s", r.body()).isEqualTo(200);
-        return new JsonParser().parse(r.body()).getAsJsonObject().get("ID").getAsString();
+        return JsonParser.parseString(r.body()).getAsJsonObject().get("ID").getAsString();
     }
 
     private String sessionAt(String agent, String body) throws Exception {
@@ -519,7 +516,7 @@ class ConsulEmulatorTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("session create: %s", r.body()).isEqualTo(200);
-        return new JsonParser().parse(r.body()).getAsJsonObject().get("ID").getAsString();
+        return JsonParser.parseString(r.body()).getAsJsonObject().get("ID").getAsString();
     }
 
     private String put(String path, String value) throws Exception {
@@ -529,7 +526,7 @@ class ConsulEmulatorTest {
     private JsonObject entry(String path) throws Exception {
         HttpResponse<String> r = call("GET", path, null);
         assertThat(r.statusCode()).as("GET %s", path).isEqualTo(200);
-        return new JsonParser().parse(r.body()).getAsJsonArray().get(0).getAsJsonObject();
+        return JsonParser.parseString(r.body()).getAsJsonArray().get(0).getAsJsonObject();
     }
 
     private static String value(JsonObject entry) {

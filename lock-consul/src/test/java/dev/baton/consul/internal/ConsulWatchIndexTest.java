@@ -60,12 +60,13 @@ class ConsulWatchIndexTest {
     }
 
     private void set(String key) {
-        assertThat(http.txn(List.of(new TxnOp("set", key, V, 0, 0, null))).committed())
+        assertThat(http.txn(List.of(new TxnOp(TxnVerb.SET, key, V, 0, 0, null))).committed())
                 .isTrue();
     }
 
     private void delete(String key) {
-        assertThat(http.txn(List.of(TxnOp.check("delete", key, 0))).committed()).isTrue();
+        assertThat(http.txn(List.of(TxnOp.of(TxnVerb.DELETE, key, 0))).committed())
+                .isTrue();
     }
 
     private ConsulWatch watch(String prefix) {

@@ -15,12 +15,10 @@
  */
 package dev.baton.consul.tck;
 
-import dev.baton.consul.internal.ConsulApiHttp;
 import dev.baton.lock.tck.CoordinatorConformanceSuite;
 import dev.baton.lock.tck.TckEnvironment;
 import dev.baton.lock.tck.TckTimeouts;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -29,17 +27,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * no Consul binary can be installed on the project's machines. The tests run in parallel (most of their time is spent
  * waiting for 10 s TTLs, Consul's minimum), each on its own emulator. The emulators close keep-alive connections idle
  * for 1 s (see the module's pom), so the kit also exercises the backend's second sending of a request whose reused
- * connection was closed under it; the count is printed at the end.
+ * connection was closed under it.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class ConsulEmulatorConformanceIT extends CoordinatorConformanceSuite {
-    @AfterAll
-    static void reportResentRequests() {
-        System.out.printf(
-                "[baton-consul] requests sent a second time after failing on their connection (test JVM so far): %d%n",
-                ConsulApiHttp.resentRequests());
-    }
-
     @Override
     protected TckEnvironment newEnvironment() {
         return ConsulTckEnvironment.onEmulator();

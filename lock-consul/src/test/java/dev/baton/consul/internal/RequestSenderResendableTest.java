@@ -26,46 +26,40 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import javax.net.ssl.SSLHandshakeException;
-import org.apache.http.NoHttpResponseException;
-import org.apache.http.conn.ConnectTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
  * Which failures make the client send a request once more: failures on an established connection, and never a failure
  * to connect (nothing was sent, the agent is down) or a timeout (the request timeout bounds the call).
  */
-class ConsulApiHttpResendableTest {
+class RequestSenderResendableTest {
     @Test
     void failures_on_an_established_connection_are_resent() {
-        assertThat(ConsulApiHttp.resendable(new NoHttpResponseException("The target server failed to respond")))
+        assertThat(RequestSender.resendable(new IOException("HTTP/1.1 header parser received no bytes")))
                 .isTrue();
-        assertThat(ConsulApiHttp.resendable(new IOException("HTTP/1.1 header parser received no bytes")))
+        assertThat(RequestSender.resendable(new IOException("fixed content-length: 97, bytes received: 0")))
                 .isTrue();
-        assertThat(ConsulApiHttp.resendable(new IOException("fixed content-length: 97, bytes received: 0")))
+        assertThat(RequestSender.resendable(new SocketException("Connection reset")))
                 .isTrue();
-        assertThat(ConsulApiHttp.resendable(new SocketException("Connection reset")))
-                .isTrue();
-        assertThat(ConsulApiHttp.resendable(new EOFException())).isTrue();
+        assertThat(RequestSender.resendable(new EOFException())).isTrue();
     }
 
     @Test
     void failures_to_connect_timeouts_and_non_io_failures_are_not_resent() {
-        assertThat(ConsulApiHttp.resendable(new ConnectException("Connection refused")))
+        assertThat(RequestSender.resendable(new ConnectException("Connection refused")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new UnknownHostException("consul.invalid")))
+        assertThat(RequestSender.resendable(new UnknownHostException("consul.invalid")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new HttpTimeoutException("request timed out")))
+        assertThat(RequestSender.resendable(new HttpTimeoutException("request timed out")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new HttpConnectTimeoutException("connect timed out")))
+        assertThat(RequestSender.resendable(new HttpConnectTimeoutException("connect timed out")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new SocketTimeoutException("Read timed out")))
+        assertThat(RequestSender.resendable(new SocketTimeoutException("Read timed out")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new ConnectTimeoutException("Connect to 127.0.0.1:1 timed out")))
+        assertThat(RequestSender.resendable(new SSLHandshakeException("PKIX path building failed")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new SSLHandshakeException("PKIX path building failed")))
+        assertThat(RequestSender.resendable(new IllegalStateException("closed")))
                 .isFalse();
-        assertThat(ConsulApiHttp.resendable(new IllegalStateException("closed")))
-                .isFalse();
-        assertThat(ConsulApiHttp.resendable(null)).isFalse();
+        assertThat(RequestSender.resendable(null)).isFalse();
     }
 }
