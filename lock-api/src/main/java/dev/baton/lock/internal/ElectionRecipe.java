@@ -154,7 +154,7 @@ final class ElectionRecipe implements LeaderElection {
     }
 
     private Leadership toTerm(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
-        HeldLock held = new HeldLock(services, name, won, session, this::termEnded);
+        HeldSessionLock held = new HeldSessionLock(services, name, won, session, this::termEnded);
         HeldLeadership t = new HeldLeadership(name, candidateId, held);
         boolean resigned;
         synchronized (lock) {
@@ -176,7 +176,7 @@ final class ElectionRecipe implements LeaderElection {
         for (ElectionListener l : listeners) {
             services.callbacks().execute(() -> l.onElected(t));
         }
-        boolean active = held.activate(false, null);
+        boolean active = held.activate();
         coordinator.refuseIfClosedDuringAcquire(held, "candidate '" + candidateId + "' was elected in '" + name + "'");
         if (!active) {
             throw new LockLostException(
