@@ -23,6 +23,7 @@ import dev.baton.lock.CoordinatorBuilder;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.LeaderInfo;
+import dev.baton.lock.LeaseHandle;
 import dev.baton.lock.LeaseOptions;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
@@ -406,7 +407,7 @@ public final class Demo {
      */
     private LockHandle showLeases() throws InterruptedException {
         Node node = nodes.get(1);
-        try (LockHandle lease =
+        try (LeaseHandle lease =
                 node.coordinator().lease(MANUAL_LEASE, LEASE_TTL).acquire(EVENT_TIMEOUT)) {
             console.line(
                     "%s holds lease %s (token %d), %d ms left",

@@ -19,10 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.inmemory.InMemoryCluster;
 import dev.baton.lock.Coordinator;
+import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.ElectionListener;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.Leadership;
+import dev.baton.lock.LeaseHandle;
 import dev.baton.lock.LeaseOptions;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
@@ -88,8 +90,8 @@ class ReadmeSnippetsTest {
 
     @Test
     void renewable_leases() throws InterruptedException {
-        DistributedLock compaction = coordinator.lease("jobs/compaction", Duration.ofSeconds(30));
-        try (LockHandle lease = compaction.acquire()) {
+        DistributedLease compaction = coordinator.lease("jobs/compaction", Duration.ofSeconds(30));
+        try (LeaseHandle lease = compaction.acquire()) {
             for (String segment : List.of("a", "b")) {
                 compact(segment, lease.fencingToken());
                 lease.renew();

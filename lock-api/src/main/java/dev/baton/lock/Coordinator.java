@@ -96,7 +96,7 @@ public interface Coordinator extends AutoCloseable {
 
     /**
      * Returns a renewable lease: an exclusive hold on {@code name} with its own TTL, independent of the session, kept
-     * by calling {@link LockHandle#renew()}.
+     * by calling {@link LeaseHandle#renew()} on the handle that acquiring it gives.
      *
      * @param name the lease name
      * @param ttl the lease's TTL
@@ -105,7 +105,7 @@ public interface Coordinator extends AutoCloseable {
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the coordinator is closed
      */
-    DistributedLock lease(String name, Duration ttl);
+    DistributedLease lease(String name, Duration ttl);
 
     /**
      * Returns a renewable lease configured by {@code options} (for example renewed automatically).
@@ -117,7 +117,7 @@ public interface Coordinator extends AutoCloseable {
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the coordinator is closed
      */
-    DistributedLock lease(String name, LeaseOptions options);
+    DistributedLease lease(String name, LeaseOptions options);
 
     /**
      * Returns a candidate in the named election, bound to this coordinator's session.

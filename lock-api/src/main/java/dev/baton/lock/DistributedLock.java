@@ -15,95 +15,13 @@
  */
 package dev.baton.lock;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Lock;
-
 /**
- * A named lock on the cluster: a mutex bound to the coordinator's session, a TTL lock, or a renewable lease, as chosen
- * by the {@link Coordinator} method that created it. Waiters are served in the order they asked (FIFO), and a release
- * wakes only the next waiter.
+ * A named lock on the cluster, held as the {@link Coordinator} method that created it says: a mutex bound to the
+ * coordinator's session ({@link Coordinator#lock(String)}), or a TTL lock ({@link Coordinator#lock(String,
+ * LockOptions)}). Acquiring it gives a {@link LockHandle}. A renewable lease is a {@link DistributedLease}; both are
+ * {@link Acquirable}s, and every method is described there.
  *
- * <p>Threadsafe, but one instance serves one holder at a time: asking an instance for the lock while a handle it
- * returned is still valid throws {@link IllegalStateException} instead of deadlocking, whichever thread asks,
- * because handles, not threads, own locks (a handle may have been passed to another thread or an async stage).
- * Instances are cheap and create nothing on the server until used, so threads that compete for one name should
- * each call {@link Coordinator#lock(String)}, or share the {@link #asJavaLock()} view, which queues this JVM's
- * threads locally with {@link java.util.concurrent.locks.ReentrantLock}'s rules.
+ * <p>Threadsafe, but one instance serves one holder at a time (see {@link Acquirable}): threads that compete for one
+ * name should each call {@link Coordinator#lock(String)}, or share the {@link #asJavaLock()} view.
  */
-public interface DistributedLock {
-    /**
-     * Returns the lock's name as the user gave it.
-     *
-     * @return the name
-     */
-    String name();
-
-    /**
-     * Waits as long as it takes to acquire the lock.
-     *
-     * @return the handle
-     * @throws InterruptedException if the thread was interrupted; the wait is abandoned and its entry removed
-     * @throws IllegalStateException if a handle from this instance is still valid, or the coordinator is closed
-     * @throws LockLostException if the session was lost while waiting
-     * @throws BackendUnavailableException if the server could not be reached
-     */
-    LockHandle acquire() throws InterruptedException;
-
-    /**
-     * Waits at most {@code timeout} to acquire the lock.
-     *
-     * @param timeout how long to wait; zero behaves like {@link #tryAcquire()}
-     * @return the handle
-     * @throws LockAcquisitionTimeoutException if the lock was not acquired in time
-     * @throws InterruptedException if the thread was interrupted; the wait is abandoned and its entry removed
-     * @throws IllegalArgumentException if {@code timeout} is negative
-     * @throws IllegalStateException if a handle from this instance is still valid, or the coordinator is closed
-     * @throws LockLostException if the session was lost while waiting
-     * @throws BackendUnavailableException if the server could not be reached
-     */
-    LockHandle acquire(Duration timeout) throws InterruptedException;
-
-    /**
-     * Acquires the lock only if nobody holds it or waits for it now. Losing is not an error.
-     *
-     * @return the handle, or empty when the lock is taken
-     * @throws InterruptedException if the thread was interrupted
-     * @throws IllegalStateException if a handle from this instance is still valid, or the coordinator is closed
-     * @throws BackendUnavailableException if the server could not be reached
-     */
-    Optional<LockHandle> tryAcquire() throws InterruptedException;
-
-    /**
-     * Waits at most {@code timeout} to acquire the lock. Losing is not an error.
-     *
-     * @param timeout how long to wait
-     * @return the handle, or empty when the lock was not acquired in time
-     * @throws InterruptedException if the thread was interrupted
-     * @throws IllegalArgumentException if {@code timeout} is negative
-     * @throws IllegalStateException if a handle from this instance is still valid, or the coordinator is closed
-     * @throws LockLostException if the session was lost while waiting
-     * @throws BackendUnavailableException if the server could not be reached
-     */
-    Optional<LockHandle> tryAcquire(Duration timeout) throws InterruptedException;
-
-    /**
-     * Starts acquiring without blocking the caller. Cancelling the returned future abandons the wait and removes the
-     * waiter's entry; if the lock was acquired concurrently with the cancellation, it is released.
-     *
-     * @return a future completed with the handle, or exceptionally with the exceptions {@link #acquire()} throws
-     * @throws IllegalStateException if a handle from this instance is still valid, or the coordinator is closed
-     */
-    CompletableFuture<LockHandle> acquireAsync();
-
-    /**
-     * Returns a {@link Lock} view with {@link java.util.concurrent.locks.ReentrantLock}'s ownership rules: owned by
-     * the locking thread, reentrant with a hold count, {@code unlock()} by a thread that does not own it throws
-     * {@link IllegalMonitorStateException}. The distributed lock is acquired on the first hold and released when the
-     * count returns to zero. {@code newCondition()} is not supported. Every call returns the same view.
-     *
-     * @return the view
-     */
-    Lock asJavaLock();
-}
+public interface DistributedLock extends Acquirable<LockHandle> {}

@@ -21,68 +21,22 @@ import java.util.Objects;
  * Who leads an election, as seen on the server at one moment.
  *
  * <p>Immutable and threadsafe.
+ *
+ * @param candidateId the leader's candidate id
+ * @param fencingToken the leader's fencing token: greater than that of every earlier leader of this election
+ * @param value the value the leader proclaimed last, or the empty string
  */
-public final class LeaderInfo {
-    private final String candidateId;
-    private final long fencingToken;
-    private final String value;
-
+public record LeaderInfo(String candidateId, long fencingToken, String value) {
     /**
      * Creates a snapshot.
      *
      * @param candidateId the leader's candidate id
      * @param fencingToken the leader's fencing token
      * @param value the value the leader proclaimed last (empty when none)
+     * @throws NullPointerException if {@code candidateId} or {@code value} is null
      */
-    public LeaderInfo(String candidateId, long fencingToken, String value) {
-        this.candidateId = Objects.requireNonNull(candidateId, "candidateId");
-        this.fencingToken = fencingToken;
-        this.value = Objects.requireNonNull(value, "value");
-    }
-
-    /**
-     * Returns the leader's candidate id.
-     *
-     * @return the id
-     */
-    public String candidateId() {
-        return candidateId;
-    }
-
-    /**
-     * Returns the leader's fencing token: greater than that of every earlier leader of this election.
-     *
-     * @return the token
-     */
-    public long fencingToken() {
-        return fencingToken;
-    }
-
-    /**
-     * Returns the value the leader proclaimed last, or the empty string.
-     *
-     * @return the value
-     */
-    public String value() {
-        return value;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof LeaderInfo)) {
-            return false;
-        }
-        LeaderInfo other = (LeaderInfo) o;
-        return candidateId.equals(other.candidateId) && fencingToken == other.fencingToken && value.equals(other.value);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(candidateId, fencingToken, value);
-    }
-
-    @Override
-    public String toString() {
-        return "LeaderInfo{candidateId=" + candidateId + ", fencingToken=" + fencingToken + ", value=" + value + "}";
+    public LeaderInfo {
+        Objects.requireNonNull(candidateId, "candidateId");
+        Objects.requireNonNull(value, "value");
     }
 }

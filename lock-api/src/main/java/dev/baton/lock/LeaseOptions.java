@@ -45,7 +45,7 @@ public final class LeaseOptions {
     }
 
     /**
-     * Returns options for a lease with the given TTL that the holder renews by calling {@link LockHandle#renew()}.
+     * Returns options for a lease with the given TTL that the holder renews by calling {@link LeaseHandle#renew()}.
      *
      * @param ttl the lease's TTL
      * @return the options

@@ -19,7 +19,8 @@ import java.time.Duration;
 
 /**
  * Proof of holding a lock, a TTL lock or a lease: returned by every successful acquisition. The handle, not the
- * thread that acquired it, owns the lock: it may be passed between threads and released from any of them.
+ * thread that acquired it, owns the lock: it may be passed between threads and released from any of them. A lease's
+ * handle is a {@link LeaseHandle}, which can also be renewed.
  *
  * <p>Threadsafe. {@link #close()} releases the lock and is idempotent.
  */
@@ -66,17 +67,6 @@ public interface LockHandle extends AutoCloseable {
      * @throws NullPointerException if {@code listener} is null
      */
     Subscription onLost(LossListener listener);
-
-    /**
-     * Renews a lease (a handle from {@link Coordinator#lease(String, LeaseOptions)}) for another full TTL, measured
-     * from when this call was sent.
-     *
-     * @throws UnsupportedOperationException if this handle is a mutex or a TTL lock, which cannot be renewed
-     * @throws LockLostException if the lease was already lost or turned out lost on the server
-     * @throws BackendUnavailableException if the server could not be reached; the lease stays valid until its local
-     *     deadline
-     */
-    void renew();
 
     /**
      * Releases the lock. Idempotent: later calls do nothing. Never releases another holder's lock, even when the

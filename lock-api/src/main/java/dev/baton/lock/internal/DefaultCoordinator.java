@@ -16,6 +16,7 @@
 package dev.baton.lock.internal;
 
 import dev.baton.lock.Coordinator;
+import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.LeaderInfo;
@@ -243,25 +244,24 @@ public final class DefaultCoordinator implements Coordinator {
         if (options.fixedTtl().isPresent()) {
             Duration ttl = BackendChecks.requireTtlWithin(
                     backend, "ttl", options.fixedTtl().get());
-            return new MutexRecipe(this, services, name, HeldLock.Kind.FIXED_TTL, ttl, false, null);
+            return new MutexRecipe.FixedTtl(this, services, name, ttl);
         }
-        return new MutexRecipe(this, services, name, HeldLock.Kind.SESSION, null, false, null);
+        return new MutexRecipe.SessionBound(this, services, name);
     }
 
     @Override
-    public DistributedLock lease(String name, Duration ttl) {
+    public DistributedLease lease(String name, Duration ttl) {
         Objects.requireNonNull(ttl, "ttl must not be null");
         return lease(name, LeaseOptions.of(ttl));
     }
 
     @Override
-    public DistributedLock lease(String name, LeaseOptions options) {
+    public DistributedLease lease(String name, LeaseOptions options) {
         LockNames.requireValid("name", name);
         Objects.requireNonNull(options, "options must not be null");
         ensureOpen();
         Duration ttl = BackendChecks.requireTtlWithin(backend, "ttl", options.ttl());
-        return new MutexRecipe(
-                this, services, name, HeldLock.Kind.LEASE, ttl, options.autoRenew(), options.renewInterval());
+        return new MutexRecipe.Lease(this, services, name, ttl, options.autoRenew(), options.renewInterval());
     }
 
     @Override

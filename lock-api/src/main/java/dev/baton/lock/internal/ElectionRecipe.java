@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.ElectionListener;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.LeaderInfo;
@@ -51,8 +52,13 @@ final class ElectionRecipe implements LeaderElection {
     private final Set<Subscription> observers = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
 
+    @GuardedBy("lock")
     private QueueAttempt campaigning;
+
+    @GuardedBy("lock")
     private HeldLeadership term;
+
+    @GuardedBy("lock")
     private boolean closed;
 
     ElectionRecipe(DefaultCoordinator coordinator, Services services, String name, String candidateId) {
@@ -134,6 +140,7 @@ final class ElectionRecipe implements LeaderElection {
         }
     }
 
+    @GuardedBy("lock")
     private void requireIdleLocked() {
         if (closed) {
             throw new IllegalStateException("election '" + name + "' of candidate '" + candidateId + "' is closed");
@@ -154,7 +161,7 @@ final class ElectionRecipe implements LeaderElection {
     }
 
     private Leadership toTerm(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
-        HeldLock held = new HeldLock(services, name, won, session, this::termEnded);
+        HeldSessionLock held = new HeldSessionLock(services, name, won, session, this::termEnded);
         HeldLeadership t = new HeldLeadership(name, candidateId, held);
         boolean resigned;
         synchronized (lock) {
@@ -176,7 +183,7 @@ final class ElectionRecipe implements LeaderElection {
         for (ElectionListener l : listeners) {
             services.callbacks().execute(() -> l.onElected(t));
         }
-        boolean active = held.activate(false, null);
+        boolean active = held.activate();
         coordinator.refuseIfClosedDuringAcquire(held, "candidate '" + candidateId + "' was elected in '" + name + "'");
         if (!active) {
             throw new LockLostException(

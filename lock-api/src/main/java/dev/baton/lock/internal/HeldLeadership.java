@@ -19,22 +19,22 @@ import dev.baton.lock.Leadership;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
-/** A term: a session-bound {@link HeldLock} in the election's queue, plus the candidate id and proclaim. */
+/** A term: a session-bound {@link HeldSessionLock} in the election's queue, plus the candidate id and proclaim. */
 final class HeldLeadership implements Leadership {
     /** Largest proclaimed value, in UTF-8 bytes. */
     static final int MAX_VALUE_BYTES = 64 * 1024;
 
     private final String electionName;
     private final String candidateId;
-    private final HeldLock held;
+    private final HeldSessionLock held;
 
-    HeldLeadership(String electionName, String candidateId, HeldLock held) {
+    HeldLeadership(String electionName, String candidateId, HeldSessionLock held) {
         this.electionName = electionName;
         this.candidateId = candidateId;
         this.held = held;
     }
 
-    HeldLock held() {
+    HeldSessionLock held() {
         return held;
     }
 

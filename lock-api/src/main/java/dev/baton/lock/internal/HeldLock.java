@@ -15,35 +15,33 @@
  */
 package dev.baton.lock.internal;
 
-import dev.baton.lock.LockException;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockLostException;
 import dev.baton.lock.LossListener;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.Subscription;
-import dev.baton.lock.spi.Entry;
-import dev.baton.lock.spi.NoSuchLeaseException;
-import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
- * A held queue entry: the handle of a mutex, TTL lock or lease, and the core of an election term.
+ * A held queue entry: what every kind of tenure shares. A {@link HeldSessionLock} (a mutex, or an election term) is
+ * valid while its session is alive by the session's local deadline; a {@link HeldTtlLock} or {@link HeldLease} sits
+ * on a lease of its own ({@link OwnLeaseLock}) and is valid while its own local deadline ({@code send time of grant
+ * or last renewal + ttl - margin}) lies ahead. Status moves once, under {@link #lock}, from HELD to RELEASED or LOST;
+ * the subclasses supply what their tenure means for validity, loss and release.
  *
- * <p>Validity is local: a session-bound handle is valid while its session is alive by the session's local deadline;
- * a TTL lock or lease while its own local deadline ({@code send time of grant or last renewal + ttl - margin}) lies
- * ahead. Status moves once, by compare-and-set under the monitor, from HELD to RELEASED or LOST.
+ * <p>The monitor is a private object, never the handle itself, so that a user who synchronizes on a handle cannot
+ * stall its timers or its loss.
  */
-final class HeldLock implements LockHandle, SessionKeeper.Member {
+abstract class HeldLock implements LockHandle {
     /**
      * How long {@link #close()} waits for the first attempt to remove the lock from the server before it returns and
      * leaves the rest to the janitor: long enough for a healthy server to answer, so that a quiet release is complete
@@ -51,82 +49,34 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
      */
     static final Duration RELEASE_WAIT = Duration.ofMillis(250);
 
-    enum Kind {
-        SESSION,
-        FIXED_TTL,
-        LEASE
-    }
-
     private enum Status {
         HELD,
         RELEASED,
         LOST
     }
 
-    private final Services services;
-    private final String name;
-    private final String key;
-    private volatile Consumer<String> keyFreed;
+    final Services services;
+    final String name;
+    final String key;
     private final long token;
-    private final Kind kind;
-    private final SessionKeeper.Session session;
-    private final long leaseId;
-    private final Duration ttl;
     private final BiConsumer<HeldLock, LossReason> onEnd;
+    /** Guards the handle's state, and the state its subclasses keep. */
+    final Object lock = new Object();
+
+    @GuardedBy("lock")
     private final List<LossListener> listeners = new ArrayList<>();
-    /** Serialises value replacements, which block on the server, without blocking {@link #isValid()}. */
-    private final Object writeLock = new Object();
 
+    @GuardedBy("lock")
     private Status status = Status.HELD;
+
+    @GuardedBy("lock")
     private LossReason lossReason;
-    private long version;
-    private long deadlineNanos;
-    private TimeSource.Cancellable deadlineTimer;
-    private TimeSource.Cancellable renewTimer;
 
-    /** A handle bound to {@code session}. */
-    HeldLock(
-            Services services,
-            String name,
-            Entry entry,
-            SessionKeeper.Session session,
-            BiConsumer<HeldLock, LossReason> onEnd) {
-        this(services, name, entry, Kind.SESSION, session, Entry.NO_LEASE, null, 0, onEnd);
-    }
-
-    /** A handle on its own lease, valid until {@code deadlineNanos} unless renewed. */
-    HeldLock(
-            Services services,
-            String name,
-            Entry entry,
-            Kind kind,
-            long leaseId,
-            Duration ttl,
-            long deadlineNanos,
-            BiConsumer<HeldLock, LossReason> onEnd) {
-        this(services, name, entry, kind, null, leaseId, ttl, deadlineNanos, onEnd);
-    }
-
-    private HeldLock(
-            Services services,
-            String name,
-            Entry entry,
-            Kind kind,
-            SessionKeeper.Session session,
-            long leaseId,
-            Duration ttl,
-            long deadlineNanos,
-            BiConsumer<HeldLock, LossReason> onEnd) {
+    HeldLock(Services services, String name, String key, long token, BiConsumer<HeldLock, LossReason> onEnd) {
         this.services = services;
         this.name = name;
-        this.key = entry.key();
-        this.token = entry.createSequence();
-        this.version = entry.version();
-        this.kind = kind;
-        this.session = session;
-        this.leaseId = leaseId;
-        this.ttl = ttl;
-        this.deadlineNanos = deadlineNanos;
+        this.key = key;
+        this.token = token;
         this.onEnd = onEnd;
     }
 
@@ -134,30 +84,45 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
      * Starts the handle's own life: binds it to its session or arms its deadline. Returns false if it was already
      * lost (the caller then reports the loss instead of returning the handle).
      */
-    boolean activate(boolean autoRenew, Duration renewInterval) {
-        if (kind == Kind.SESSION) {
-            if (!session.bind(this)) {
-                lose(LossReason.SESSION_LOST);
-                return false;
-            }
-            return true;
-        }
-        synchronized (this) {
-            armDeadlineLocked();
-            if (autoRenew) {
-                scheduleRenewalLocked(renewInterval, renewInterval);
-            }
-        }
-        return true;
-    }
+    abstract boolean activate();
+
+    /** The loss that a passed deadline means for a handle still HELD, or null while it is valid at {@code now}. */
+    @GuardedBy("lock")
+    abstract LossReason lapseLocked(long now);
+
+    /** The local deadline of a handle still HELD, on the time source's clock. */
+    @GuardedBy("lock")
+    abstract long deadlineLocked();
 
     /**
-     * Tells {@code freed} the entry's key once a release has certainly deleted it (the compare-and-delete answered
-     * true), so the same lock may create that key again instead of a new one. A release whose answer was lost never
-     * calls it: the janitor may still be removing that key.
+     * Reports a loss that a caller noticed before the deadline timer ran (a process paused past the deadline wakes up
+     * and asks isValid() or releases first), so that the listeners hear of it, once, whichever comes first.
      */
-    void onKeyFreed(Consumer<String> freed) {
-        this.keyFreed = freed;
+    abstract void declareLapsed(LossReason reason);
+
+    /** Starts removing the released entry from the server in the background; completes after the first attempt. */
+    abstract CompletableFuture<Void> removeFromServer();
+
+    /** Run as the status leaves HELD, under the lock: stops what keeps the handle. */
+    @GuardedBy("lock")
+    void endedLocked() {}
+
+    /** Run once the status has left HELD, before the owner hears of it: detaches from whatever outlives the handle. */
+    void detach() {}
+
+    /** Run after the loss of a handle was told to its owner and its listeners. */
+    void afterLoss(LossReason reason) {}
+
+    /** Run when close() found the handle already lapsed, after the loss was declared. */
+    void afterLapsedClose() {}
+
+    /** The kind of tenure, for toString(). */
+    abstract String kind();
+
+    /** Whether the handle is still HELD (it may have lapsed without being declared lost yet). */
+    @GuardedBy("lock")
+    final boolean heldLocked() {
+        return status == Status.HELD;
     }
 
     @Override
@@ -174,7 +139,7 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
     public boolean isValid() {
         long now = services.time().nanoTime();
         LossReason lapsed;
-        synchronized (this) {
+        synchronized (lock) {
             if (status != Status.HELD) {
                 return false;
             }
@@ -187,55 +152,29 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
         return false;
     }
 
-    /** The loss that a passed deadline means for a handle still HELD, or null while it is valid at {@code now}. */
-    private LossReason lapseLocked(long now) {
-        if (kind == Kind.SESSION) {
-            return session.isAlive(now) ? null : LossReason.SESSION_LOST;
-        }
-        return now - deadlineNanos < 0 ? null : LossReason.EXPIRED;
-    }
-
-    /**
-     * Reports a loss that a caller noticed before the deadline timer ran (a process paused past the deadline wakes up
-     * and asks isValid() or releases first), so that the listeners hear of it, once, whichever comes first. A session's
-     * loss is declared through the keeper, which tells every member of the session and replaces it.
-     */
-    private void declareLapsed(LossReason reason) {
-        if (kind == Kind.SESSION) {
-            services.keeper().lose(session, "the local deadline passed before its timer ran (was the process paused?)");
-        } else {
-            lose(reason);
-        }
-    }
-
     @Override
     public Duration remaining() {
         long now = services.time().nanoTime();
-        long deadline;
-        synchronized (this) {
-            if (status != Status.HELD) {
+        synchronized (lock) {
+            if (status != Status.HELD || lapseLocked(now) != null) {
                 return Duration.ZERO;
             }
-            deadline = kind == Kind.SESSION ? session.deadlineNanos() : deadlineNanos;
+            return Duration.ofNanos(Math.max(0, deadlineLocked() - now));
         }
-        if (kind == Kind.SESSION && !session.isAlive(now)) {
-            return Duration.ZERO;
-        }
-        return Duration.ofNanos(Math.max(0, deadline - now));
     }
 
     @Override
     public Subscription onLost(LossListener listener) {
         Objects.requireNonNull(listener, "listener must not be null");
         LossReason already;
-        synchronized (this) {
+        synchronized (lock) {
             if (status == Status.RELEASED) {
                 return () -> {};
             }
             if (status == Status.HELD) {
                 listeners.add(listener);
                 return () -> {
-                    synchronized (HeldLock.this) {
+                    synchronized (lock) {
                         listeners.remove(listener);
                     }
                 };
@@ -246,124 +185,45 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
         return () -> {};
     }
 
-    @Override
-    public void renew() {
-        if (kind != Kind.LEASE) {
-            throw new UnsupportedOperationException("renew() applies to leases from Coordinator.lease(...); a mutex"
-                    + " is kept by the coordinator's session and a TTL lock cannot be extended");
-        }
-        requireValid();
-        long sent = services.time().nanoTime();
-        try {
-            services.backend().keepAlive(leaseId);
-        } catch (NoSuchLeaseException gone) {
-            lose(LossReason.EXPIRED);
-            throw new LockLostException(name, LossReason.EXPIRED, "lease '" + name + "' expired on the server", gone);
-        } catch (RuntimeException e) {
-            throw Failures.translate(name, e);
-        }
-        synchronized (this) {
-            long candidate = sent + ttl.toNanos() - services.marginFor(ttl).toNanos();
-            // Once the local deadline has passed the lease counts as lost, even if the server still renewed it.
-            boolean stillValid = services.time().nanoTime() - deadlineNanos < 0;
-            if (status == Status.HELD && stillValid && candidate - deadlineNanos > 0) {
-                deadlineNanos = candidate;
-            }
-        }
-    }
-
-    /** Replaces the entry's value, conditional on this handle's version; used by an election term to proclaim. */
-    void replaceValue(byte[] value) {
-        synchronized (writeLock) {
-            replaceValueLocked(value);
-        }
-    }
-
-    private void replaceValueLocked(byte[] value) {
-        requireValid();
-        long lease = kind == Kind.SESSION ? session.leaseId : leaseId;
-        long expected;
-        synchronized (this) {
-            expected = version;
-        }
-        Optional<Entry> updated;
-        try {
-            updated = services.backend().compareAndSet(key, expected, value, lease);
-        } catch (NoSuchLeaseException gone) {
-            if (session != null) {
-                services.keeper().lose(session, "the server no longer has the session's lease");
-            }
-            throw new LockLostException(name, LossReason.SESSION_LOST, "'" + name + "' was lost", gone);
-        } catch (RuntimeException e) {
-            throw Failures.translate(name, e);
-        }
-        if (updated.isEmpty()) {
-            lose(LossReason.ENTRY_REMOVED);
-            throw new LockLostException(
-                    name,
-                    LossReason.ENTRY_REMOVED,
-                    "the entry of '" + name + "' was removed or changed on the server",
-                    null);
-        }
-        synchronized (this) {
-            version = updated.get().version();
-        }
-    }
-
-    private void requireValid() {
+    /**
+     * Throws the {@link LockLostException} of a handle that is no longer valid, with {@code ifUnknown} as the reason
+     * when the loss is still being declared on another thread.
+     */
+    final void requireValid(LossReason ifUnknown) {
         if (!isValid()) {
             LossReason reason;
-            synchronized (this) {
-                reason = lossReason != null
-                        ? lossReason
-                        : status == Status.RELEASED
-                                ? LossReason.RELEASED
-                                : kind == Kind.SESSION ? LossReason.SESSION_LOST : LossReason.EXPIRED;
+            synchronized (lock) {
+                reason = lossReason != null ? lossReason : status == Status.RELEASED ? LossReason.RELEASED : ifUnknown;
             }
             throw new LockLostException(name, reason, "'" + name + "' is no longer held (" + reason + ")", null);
         }
     }
 
-    @Override
-    public void sessionLost(LossReason reason, LockException cause) {
-        lose(reason);
-    }
-
     /** Declares the handle lost: flips state, runs the owner's hook inline, then tells listeners via callbacks. */
-    void lose(LossReason reason) {
+    final void lose(LossReason reason) {
         List<LossListener> toTell;
-        synchronized (this) {
+        synchronized (lock) {
             if (status != Status.HELD) {
                 return;
             }
             status = Status.LOST;
             lossReason = reason;
-            cancelTimersLocked();
+            endedLocked();
             toTell = List.copyOf(listeners);
             listeners.clear();
         }
-        if (session != null) {
-            session.unbind(this);
-        }
+        detach();
         onEnd.accept(this, reason);
         for (LossListener l : toTell) {
             services.callbacks().execute(() -> l.onLost(this, reason));
         }
-        if (kind != Kind.SESSION) {
-            if (reason == LossReason.COORDINATOR_CLOSED) {
-                revokeOwnLeaseNow();
-            } else if (reason != LossReason.EXPIRED) {
-                services.janitor().revokeAfterCallbacks(services.callbacks(), leaseId, services.marginFor(ttl));
-            }
-            // An EXPIRED lease is left to the server: the holder is told a margin early, but the lock itself stays
-            // taken for the full TTL the user asked for (a TTL lock's "at most" is the TTL, not TTL minus margin).
-        }
+        afterLoss(reason);
     }
 
     @Override
-    public void close() {
+    public final void close() {
         LossReason lapsed;
-        synchronized (this) {
+        synchronized (lock) {
             if (status != Status.HELD) {
                 return;
             }
@@ -371,52 +231,22 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
             if (lapsed == null) {
                 status = Status.RELEASED;
                 lossReason = LossReason.RELEASED;
-                cancelTimersLocked();
+                endedLocked();
                 listeners.clear();
             }
         }
         if (lapsed != null) {
-            // Lost before it was released: the listeners hear of the loss; a lease the holder is done with goes now.
+            // Lost before it was released: the listeners hear of the loss.
             declareLapsed(lapsed);
-            if (kind != Kind.SESSION) {
-                revokeOwnLeaseNow();
-            }
+            afterLapsedClose();
             return;
         }
-        if (session != null) {
-            session.unbind(this);
-        }
+        detach();
         onEnd.accept(this, LossReason.RELEASED);
         // The handle is invalid from here on; the server-side removal goes on in the background, and close() waits
         // for its first attempt at most RELEASE_WAIT, so that a member that is down or a leader that is stopped
         // never holds a release up for a whole request timeout.
-        CompletableFuture<Void> firstAttempt;
-        if (kind == Kind.SESSION) {
-            long v;
-            synchronized (this) {
-                v = version;
-            }
-            // Conditional on this handle's own unique key and version: a lost answer or a retry can never remove
-            // another holder's entry.
-            firstAttempt = services.janitor()
-                    .attemptInBackground(
-                            "release " + key,
-                            () -> {
-                                if (services.backend().compareAndDelete(key, v)) {
-                                    Consumer<String> freed = keyFreed;
-                                    if (freed != null) {
-                                        freed.accept(key);
-                                    }
-                                }
-                            },
-                            () -> services.janitor().deleteKey(key));
-        } else {
-            firstAttempt = services.janitor()
-                    .attemptInBackground(
-                            "release lease " + Long.toHexString(leaseId),
-                            () -> services.backend().revokeLease(leaseId),
-                            () -> services.janitor().revokeLease(leaseId));
-        }
+        CompletableFuture<Void> firstAttempt = removeFromServer();
         try {
             firstAttempt.get(RELEASE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -428,67 +258,8 @@ final class HeldLock implements LockHandle, SessionKeeper.Member {
         }
     }
 
-    private void revokeOwnLeaseNow() {
-        try {
-            services.backend().revokeLease(leaseId);
-        } catch (RuntimeException e) {
-            services.janitor().revokeLease(leaseId);
-        }
-    }
-
-    private void armDeadlineLocked() {
-        long delay = deadlineNanos - services.time().nanoTime();
-        deadlineTimer = services.time().schedule(Duration.ofNanos(Math.max(0, delay)), this::checkDeadline);
-    }
-
-    private void checkDeadline() {
-        boolean expired;
-        synchronized (this) {
-            if (status != Status.HELD) {
-                return;
-            }
-            expired = services.time().nanoTime() - deadlineNanos >= 0;
-            if (!expired) {
-                armDeadlineLocked();
-            }
-        }
-        if (expired) {
-            lose(LossReason.EXPIRED);
-        }
-    }
-
-    private void scheduleRenewalLocked(Duration delay, Duration interval) {
-        renewTimer = services.time().schedule(delay, () -> services.blocking().execute(() -> autoRenew(interval)));
-    }
-
-    private void autoRenew(Duration interval) {
-        Duration next = interval;
-        try {
-            renew();
-        } catch (LockLostException lost) {
-            return;
-        } catch (RuntimeException e) {
-            services.log().debug("renewal of lease '{}' failed, retrying: {}", name, e.toString());
-            next = interval.dividedBy(4);
-        }
-        synchronized (this) {
-            if (status == Status.HELD) {
-                scheduleRenewalLocked(next, interval);
-            }
-        }
-    }
-
-    private void cancelTimersLocked() {
-        if (deadlineTimer != null) {
-            deadlineTimer.cancel();
-        }
-        if (renewTimer != null) {
-            renewTimer.cancel();
-        }
-    }
-
     @Override
     public String toString() {
-        return "LockHandle{name=" + name + ", token=" + token + ", kind=" + kind + ", valid=" + isValid() + "}";
+        return "LockHandle{name=" + name + ", token=" + token + ", kind=" + kind() + ", valid=" + isValid() + "}";
     }
 }

@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.TimeSource;
@@ -47,9 +48,13 @@ final class Janitor {
     private final Duration lateWriteWindow;
     private final Set<Job> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-    /** Sections running that may leave something for a cleanup (see {@link #enterSection()}); guarded by this. */
+    /** Guards the sections' count; waited on by {@link #closeSections(Duration)}. */
+    private final Object sectionLock = new Object();
+    /** Sections running that may leave something for a cleanup (see {@link #enterSection()}). */
+    @GuardedBy("sectionLock")
     private int sections;
-    /** Set once the coordinator closes: no section may start after it. Guarded by this. */
+    /** Set once the coordinator closes: no section may start after it. */
+    @GuardedBy("sectionLock")
     private boolean closing;
 
     /**
@@ -150,25 +155,36 @@ final class Janitor {
      * it closes the backend, so that their cleanups still reach the server. Returns false, starting nothing, once the
      * coordinator is closing; every true answer must be followed by {@link #exitSection()}.
      */
-    synchronized boolean enterSection() {
-        if (closing) {
-            return false;
+    boolean enterSection() {
+        synchronized (sectionLock) {
+            if (closing) {
+                return false;
+            }
+            sections++;
+            return true;
         }
-        sections++;
-        return true;
     }
 
     /** Ends a section started by {@link #enterSection()}. */
-    synchronized void exitSection() {
-        if (--sections == 0) {
-            notifyAll();
+    void exitSection() {
+        synchronized (sectionLock) {
+            if (--sections == 0) {
+                sectionLock.notifyAll();
+            }
         }
     }
 
     /**
      * Refuses new sections and waits, up to {@code bound}, for the running ones to end. Returns whether they all did.
      */
-    synchronized boolean closeSections(Duration bound) {
+    boolean closeSections(Duration bound) {
+        synchronized (sectionLock) {
+            return closeSectionsLocked(bound);
+        }
+    }
+
+    @GuardedBy("sectionLock")
+    private boolean closeSectionsLocked(Duration bound) {
         closing = true;
         long end = System.nanoTime() + bound.toNanos();
         boolean interrupted = false;
@@ -179,7 +195,7 @@ final class Janitor {
                     return false;
                 }
                 try {
-                    wait(Math.max(1, left / 1_000_000));
+                    sectionLock.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

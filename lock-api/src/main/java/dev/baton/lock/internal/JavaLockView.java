@@ -15,7 +15,7 @@
  */
 package dev.baton.lock.internal;
 
-import dev.baton.lock.DistributedLock;
+import dev.baton.lock.Acquirable;
 import dev.baton.lock.LockHandle;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,16 +26,16 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@link DistributedLock#asJavaLock()}: {@link ReentrantLock} semantics on top of a distributed lock. A local
+ * {@link Acquirable#asJavaLock()}: {@link ReentrantLock} semantics on top of a distributed lock. A local
  * {@code ReentrantLock} decides ownership and the hold count among this JVM's threads; the distributed lock is
  * acquired on the first hold and released when the count returns to zero.
  */
 final class JavaLockView implements Lock {
-    private final DistributedLock lock;
+    private final Acquirable<?> lock;
     private final ReentrantLock local = new ReentrantLock(true);
     private LockHandle handle;
 
-    JavaLockView(DistributedLock lock) {
+    JavaLockView(Acquirable<?> lock) {
         this.lock = lock;
     }
 
@@ -89,7 +89,7 @@ final class JavaLockView implements Lock {
             return true;
         }
         try {
-            Optional<LockHandle> h = lock.tryAcquire();
+            Optional<? extends LockHandle> h = lock.tryAcquire();
             if (h.isPresent()) {
                 handle = h.get();
                 return true;
@@ -117,7 +117,8 @@ final class JavaLockView implements Lock {
             return true;
         }
         try {
-            Optional<LockHandle> h = lock.tryAcquire(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            Optional<? extends LockHandle> h =
+                    lock.tryAcquire(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (h.isPresent()) {
                 handle = h.get();
                 return true;

@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.LeaderInfo;
 import dev.baton.lock.LeaderObserver;
 import dev.baton.lock.Subscription;
@@ -37,8 +38,14 @@ final class LeaderWatch implements Subscription {
     private final CoalescingRunner refreshes;
     private final Backoff backoff;
     private final Object lock = new Object();
+
+    @GuardedBy("lock")
     private Optional<LeaderInfo> last;
+
+    @GuardedBy("lock")
     private Watch watch;
+
+    @GuardedBy("lock")
     private boolean closed;
 
     LeaderWatch(Services services, String prefix, LeaderObserver observer) {

@@ -23,9 +23,9 @@ import java.util.Objects;
  * output never contains {@code /}, so the keys of one name can never be a prefix of another name's keys ({@code a}
  * vs {@code a/b} vs {@code ab}): each lock lives under {@code <kind>/<segment>/}.
  */
-public final class LockNames {
+final class LockNames {
     /** Longest name accepted, in UTF-8 bytes. */
-    public static final int MAX_NAME_BYTES = 256;
+    static final int MAX_NAME_BYTES = 256;
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -40,7 +40,7 @@ public final class LockNames {
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException naming the broken rule
      */
-    public static String requireValid(String argument, String name) {
+    static String requireValid(String argument, String name) {
         Objects.requireNonNull(name, argument + " must not be null");
         if (name.isEmpty()) {
             throw new IllegalArgumentException(argument + " must not be empty");
@@ -72,7 +72,7 @@ public final class LockNames {
      * @param name a name accepted by {@link #requireValid}
      * @return the segment, never containing {@code /} and never {@code .} or {@code ..}
      */
-    public static String encode(String name) {
+    static String encode(String name) {
         if (name.equals(".") || name.equals("..")) {
             return name.replace(".", "%2E");
         }
@@ -101,7 +101,7 @@ public final class LockNames {
      * @param name a valid name
      * @return the prefix, without trailing {@code /}
      */
-    public static String lockPrefix(String name) {
+    static String lockPrefix(String name) {
         return "locks/" + encode(name);
     }
 
@@ -111,7 +111,7 @@ public final class LockNames {
      * @param name a valid name
      * @return the prefix, without trailing {@code /}
      */
-    public static String electionPrefix(String name) {
+    static String electionPrefix(String name) {
         return "elections/" + encode(name);
     }
 }

@@ -15,7 +15,10 @@
  */
 package dev.baton.lock.internal;
 
+import dev.baton.lock.Acquirable;
+import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
+import dev.baton.lock.LeaseHandle;
 import dev.baton.lock.LockAcquisitionTimeoutException;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockLostException;
@@ -28,45 +31,93 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 
 /**
  * The mutex, TTL lock and renewable lease: one FIFO queue per name ({@link QueueAttempt}); what differs is what the
- * winning entry is bound to. A mutex stays on the session. A TTL lock or lease, once first, is moved by
- * compare-and-set onto a lease of its own granted at that moment, so it expires on server time {@code ttl} after
- * acquisition (or after its last renewal) whatever the session does; waiting entries stay on the session so that a
- * crashed waiter never blocks the queue for longer than the session TTL.
+ * winning entry is bound to, which each of the three subclasses decides. A mutex ({@link SessionBound}) stays on the
+ * session. A TTL lock ({@link FixedTtl}) or lease ({@link Lease}), once first, is moved by compare-and-set onto a
+ * lease of its own granted at that moment, so it expires on server time {@code ttl} after acquisition (or after its
+ * last renewal) whatever the session does; waiting entries stay on the session so that a crashed waiter never blocks
+ * the queue for longer than the session TTL.
+ *
+ * @param <H> the type of handle the lock gives
  */
-final class MutexRecipe implements DistributedLock {
-    private final DefaultCoordinator coordinator;
-    private final Services services;
-    private final String name;
+abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
+    final DefaultCoordinator coordinator;
+    final Services services;
+    final String name;
     private final String prefix;
-    private final HeldLock.Kind kind;
-    private final Duration ttl;
-    private final boolean autoRenew;
-    private final Duration renewInterval;
+    private final String kind;
+    /** The TTL of a TTL lock or lease; null for a mutex. */
+    final Duration ttl;
+
     private final Set<HeldLock> handles = ConcurrentHashMap.newKeySet();
     /** A key of this lock's queue that a release certainly deleted, for the next attempt to create again. */
-    private final AtomicReference<String> freedKey = new AtomicReference<>();
+    final AtomicReference<String> freedKey = new AtomicReference<>();
 
     private final JavaLockView javaLock = new JavaLockView(this);
 
-    MutexRecipe(
-            DefaultCoordinator coordinator,
-            Services services,
-            String name,
-            HeldLock.Kind kind,
-            Duration ttl,
-            boolean autoRenew,
-            Duration renewInterval) {
+    private MutexRecipe(DefaultCoordinator coordinator, Services services, String name, String kind, Duration ttl) {
         this.coordinator = coordinator;
         this.services = services;
         this.name = name;
         this.prefix = LockNames.lockPrefix(name);
         this.kind = kind;
         this.ttl = ttl;
-        this.autoRenew = autoRenew;
-        this.renewInterval = renewInterval;
+    }
+
+    /** Turns a won entry into an admitted handle. */
+    abstract H won(SessionKeeper.Session session, QueueAttempt attempt, Entry won);
+
+    /** A mutex: the winning entry stays on the session. */
+    static final class SessionBound extends MutexRecipe<LockHandle> implements DistributedLock {
+        SessionBound(DefaultCoordinator coordinator, Services services, String name) {
+            super(coordinator, services, name, "SESSION", null);
+        }
+
+        @Override
+        LockHandle won(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
+            HeldSessionLock handle = new HeldSessionLock(services, name, won, session, this::ended);
+            handle.onKeyFreed(freedKey::set);
+            return admit(handle);
+        }
+    }
+
+    /** A TTL lock: the winning entry moves onto a lease of its own that is never renewed. */
+    static final class FixedTtl extends MutexRecipe<LockHandle> implements DistributedLock {
+        FixedTtl(DefaultCoordinator coordinator, Services services, String name, Duration ttl) {
+            super(coordinator, services, name, "FIXED_TTL", ttl);
+        }
+
+        @Override
+        LockHandle won(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
+            return onOwnLease(attempt, won, grant -> new HeldTtlLock(services, name, grant, this::ended));
+        }
+    }
+
+    /** A renewable lease: the winning entry moves onto a lease of its own that the holder (or a timer) renews. */
+    static final class Lease extends MutexRecipe<LeaseHandle> implements DistributedLease {
+        private final boolean autoRenew;
+        private final Duration renewInterval;
+
+        Lease(
+                DefaultCoordinator coordinator,
+                Services services,
+                String name,
+                Duration ttl,
+                boolean autoRenew,
+                Duration renewInterval) {
+            super(coordinator, services, name, "LEASE", ttl);
+            this.autoRenew = autoRenew;
+            this.renewInterval = renewInterval;
+        }
+
+        @Override
+        LeaseHandle won(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
+            return onOwnLease(
+                    attempt, won, grant -> new HeldLease(services, name, grant, autoRenew, renewInterval, this::ended));
+        }
     }
 
     @Override
@@ -75,28 +126,28 @@ final class MutexRecipe implements DistributedLock {
     }
 
     @Override
-    public LockHandle acquire() throws InterruptedException {
+    public H acquire() throws InterruptedException {
         return acquireBlocking(-1, false).orElseThrow();
     }
 
     @Override
-    public LockHandle acquire(Duration timeout) throws InterruptedException {
+    public H acquire(Duration timeout) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout);
         return acquireBlocking(nanos, nanos == 0).orElseThrow(() -> new LockAcquisitionTimeoutException(name, timeout));
     }
 
     @Override
-    public Optional<LockHandle> tryAcquire() throws InterruptedException {
+    public Optional<H> tryAcquire() throws InterruptedException {
         return acquireBlocking(0, true);
     }
 
     @Override
-    public Optional<LockHandle> tryAcquire(Duration timeout) throws InterruptedException {
+    public Optional<H> tryAcquire(Duration timeout) throws InterruptedException {
         long nanos = Waits.timeoutNanos(timeout);
         return acquireBlocking(nanos, nanos == 0);
     }
 
-    private Optional<LockHandle> acquireBlocking(long timeoutNanos, boolean tryOnly) throws InterruptedException {
+    private Optional<H> acquireBlocking(long timeoutNanos, boolean tryOnly) throws InterruptedException {
         requireNoValidHandle();
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before acquiring '" + name + "'");
@@ -109,14 +160,14 @@ final class MutexRecipe implements DistributedLock {
         if (won.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(toHandle(session, attempt, won.get()));
+        return Optional.of(won(session, attempt, won.get()));
     }
 
     @Override
-    public CompletableFuture<LockHandle> acquireAsync() {
+    public CompletableFuture<H> acquireAsync() {
         requireNoValidHandle();
-        return Waits.<LockHandle>async(
-                services, this::sessionFor, session -> newAttempt(session, false), this::toHandle, attempt -> {});
+        return Waits.<H>async(
+                services, this::sessionFor, session -> newAttempt(session, false), this::won, attempt -> {});
     }
 
     @Override
@@ -137,7 +188,7 @@ final class MutexRecipe implements DistributedLock {
         coordinator.ensureOpen();
         for (HeldLock h : handles) {
             if (h.isValid()) {
-                throw new IllegalStateException("a handle from this DistributedLock for '" + name
+                throw new IllegalStateException("a handle from this lock for '" + name
                         + "' is still valid (fencing token " + h.fencingToken() + "); close it before acquiring"
                         + " again, or use asJavaLock() for reentrant, thread-owned locking");
             }
@@ -145,20 +196,17 @@ final class MutexRecipe implements DistributedLock {
         }
     }
 
-    /** Turns a won entry into a handle; for TTL locks and leases, moves the entry onto a lease of its own. */
-    private LockHandle toHandle(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
-        if (kind == HeldLock.Kind.SESSION) {
-            HeldLock handle = new HeldLock(services, name, won, session, this::ended);
-            handle.onKeyFreed(freedKey::set);
-            return admit(handle);
-        }
+    /**
+     * Moves a won entry onto a lease of its own (TTL locks and leases) and admits the handle {@code hold} makes of it.
+     */
+    final <T extends OwnLeaseLock> T onOwnLease(QueueAttempt attempt, Entry won, Function<OwnLeaseLock.Grant, T> hold) {
         // A section: a close() racing the grant below lets it finish, so its lease is kept or revoked, never left.
         if (!services.janitor().enterSection()) {
             attempt.withdraw();
             throw new IllegalStateException("coordinator was closed while '" + name + "' was being acquired");
         }
         try {
-            return admit(onOwnLease(attempt, won));
+            return admit(moveOntoOwnLease(attempt, won, hold));
         } catch (RuntimeException e) {
             throw coordinator.failureDuringAcquire(e, "'" + name + "' was being acquired");
         } finally {
@@ -166,8 +214,8 @@ final class MutexRecipe implements DistributedLock {
         }
     }
 
-    /** Moves a won entry onto a lease of its own (TTL locks and leases). */
-    private HeldLock onOwnLease(QueueAttempt attempt, Entry won) {
+    private <T extends OwnLeaseLock> T moveOntoOwnLease(
+            QueueAttempt attempt, Entry won, Function<OwnLeaseLock.Grant, T> hold) {
         long sent = services.time().nanoTime();
         long leaseId;
         try {
@@ -193,15 +241,14 @@ final class MutexRecipe implements DistributedLock {
                     "the entry of '" + name + "' vanished as it was acquired (session expired); try again",
                     null);
         }
-        long deadline = sent + ttl.toNanos() - services.marginFor(ttl).toNanos();
-        return new HeldLock(services, name, moved.get(), kind, leaseId, ttl, deadline, this::ended);
+        return hold.apply(new OwnLeaseLock.Grant(moved.get(), leaseId, ttl, sent));
     }
 
     /** Hands out an acquired handle, unless it was lost, or its coordinator closed, as it was acquired. */
-    private LockHandle admit(HeldLock handle) {
+    final <T extends HeldLock> T admit(T handle) {
         handles.add(handle);
         coordinator.track(handle);
-        boolean active = handle.activate(autoRenew, renewInterval);
+        boolean active = handle.activate();
         coordinator.refuseIfClosedDuringAcquire(handle, "'" + name + "' was being acquired");
         if (!active) {
             throw new LockLostException(
@@ -213,7 +260,7 @@ final class MutexRecipe implements DistributedLock {
         return handle;
     }
 
-    private void ended(HeldLock handle, LossReason reason) {
+    final void ended(HeldLock handle, LossReason reason) {
         handles.remove(handle);
         coordinator.untrack(handle);
     }

@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockLostException;
 import dev.baton.lock.LossReason;
@@ -74,14 +75,22 @@ final class QueueAttempt implements SessionKeeper.Member {
     private final Backoff backoff;
     private final Object lock = new Object();
 
+    @GuardedBy("lock")
     private State state = State.CREATING;
+
+    @GuardedBy("lock")
     private Entry own;
     /** The listing that came with the create, for the first check; null once used. */
+    @GuardedBy("lock")
     private Listing firstListing;
     /** Set by this round's watch when the predecessor, first in the queue at the last listing, was deleted. */
+    @GuardedBy("lock")
     private boolean headDeleted;
 
+    @GuardedBy("lock")
     private Watch watch;
+
+    @GuardedBy("lock")
     private long round;
 
     QueueAttempt(
@@ -460,6 +469,7 @@ final class QueueAttempt implements SessionKeeper.Member {
      * thread of the write that caused them, under its own locks, and the listener takes this attempt's lock: closing a
      * watch while holding that lock would invert the order and could deadlock with such a delivery.
      */
+    @GuardedBy("lock")
     private Watch takeWatchLocked() {
         Watch w = watch;
         watch = null;

@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,15 @@ final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
     private final Executor delegate;
+    private final Object lock = new Object();
+
+    @GuardedBy("lock")
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+
+    @GuardedBy("lock")
     private final List<Runnable> whenIdle = new ArrayList<>();
+
+    @GuardedBy("lock")
     private boolean running;
 
     SerialExecutor(Executor delegate) {
@@ -40,7 +48,7 @@ final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        synchronized (queue) {
+        synchronized (lock) {
             queue.add(task);
             if (running) {
                 return;
@@ -51,7 +59,7 @@ final class SerialExecutor implements Executor {
             delegate.execute(this::drain);
         } catch (RuntimeException rejected) {
             List<Runnable> idleActions;
-            synchronized (queue) {
+            synchronized (lock) {
                 running = false;
                 queue.clear();
                 idleActions = List.copyOf(whenIdle);
@@ -67,7 +75,7 @@ final class SerialExecutor implements Executor {
      * on the calling thread, when nothing is queued or running; otherwise on the thread that ran the last one.
      */
     void whenIdle(Runnable action) {
-        synchronized (queue) {
+        synchronized (lock) {
             if (running) {
                 whenIdle.add(action);
                 return;
@@ -80,7 +88,7 @@ final class SerialExecutor implements Executor {
         while (true) {
             Runnable next;
             List<Runnable> idleActions = List.of();
-            synchronized (queue) {
+            synchronized (lock) {
                 next = queue.poll();
                 if (next == null) {
                     running = false;

@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LossReason;
@@ -113,11 +114,21 @@ final class SessionKeeper {
     private final CopyOnWriteArrayList<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
+    @GuardedBy("lock")
     private Session current;
+
+    @GuardedBy("lock")
     private SessionState state = SessionState.CONNECTED;
+
+    @GuardedBy("lock")
     private long generations;
+
+    @GuardedBy("lock")
     private boolean closed;
+
+    @GuardedBy("lock")
     private boolean reopening;
+
     private volatile Subscription leaseLostRegistration = () -> {};
 
     SessionKeeper(

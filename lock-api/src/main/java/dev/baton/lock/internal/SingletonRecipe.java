@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.ElectionListener;
 import dev.baton.lock.Leadership;
 import dev.baton.lock.LossReason;
@@ -47,10 +48,19 @@ final class SingletonRecipe implements SingletonRunner {
     private final AtomicInteger termsStarted = new AtomicInteger();
     private final Object lock = new Object();
 
+    @GuardedBy("lock")
     private boolean closed;
+
+    @GuardedBy("lock")
     private CompletableFuture<Leadership> campaign;
+
+    @GuardedBy("lock")
     private HeldLeadership current;
+
+    @GuardedBy("lock")
     private Thread runningThread;
+
+    @GuardedBy("lock")
     private CompletableFuture<Void> runningDone = CompletableFuture.completedFuture(null);
 
     SingletonRecipe(

@@ -21,42 +21,19 @@ import java.util.List;
  * The keys under a prefix as of one revision, ordered by creation sequence.
  *
  * <p>Immutable and threadsafe.
+ *
+ * @param entries the entries, ordered by {@link Entry#createSequence()}; an unmodifiable copy
+ * @param revision the revision the entries were read at; a watch started after it misses no change
  */
-public final class Listing {
-    private final List<Entry> entries;
-    private final long revision;
-
+public record Listing(List<Entry> entries, long revision) {
     /**
      * Creates a listing.
      *
      * @param entries the entries, ordered by {@link Entry#createSequence()}
      * @param revision the revision the entries were read at; a watch started after it misses no change
+     * @throws NullPointerException if {@code entries} is null or holds null
      */
-    public Listing(List<Entry> entries, long revision) {
-        this.entries = List.copyOf(entries);
-        this.revision = revision;
-    }
-
-    /**
-     * Returns the entries, ordered by creation sequence.
-     *
-     * @return an unmodifiable list
-     */
-    public List<Entry> entries() {
-        return entries;
-    }
-
-    /**
-     * Returns the revision the listing was read at.
-     *
-     * @return the revision
-     */
-    public long revision() {
-        return revision;
-    }
-
-    @Override
-    public String toString() {
-        return "Listing{revision=" + revision + ", entries=" + entries + "}";
+    public Listing {
+        entries = List.copyOf(entries);
     }
 }

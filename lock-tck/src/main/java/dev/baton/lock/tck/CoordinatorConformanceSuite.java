@@ -20,14 +20,17 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.baton.lock.Acquirable;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorBuilder;
+import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.ElectionListener;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.LeaderInfo;
 import dev.baton.lock.Leadership;
+import dev.baton.lock.LeaseHandle;
 import dev.baton.lock.LeaseOptions;
 import dev.baton.lock.LockAcquisitionTimeoutException;
 import dev.baton.lock.LockHandle;
@@ -453,13 +456,13 @@ public abstract class CoordinatorConformanceSuite {
         String name = name("kinds");
         Coordinator a = newClient("a").coordinator;
         Coordinator b = newClient("b").coordinator;
-        List<DistributedLock> mine =
+        List<Acquirable<?>> mine =
                 List.of(a.lock(name), a.lock(name, LockOptions.ttl(env.shortTtl())), a.lease(name, env.shortTtl()));
-        List<DistributedLock> theirs =
+        List<Acquirable<?>> theirs =
                 List.of(b.lock(name), b.lock(name, LockOptions.ttl(env.shortTtl())), b.lease(name, env.shortTtl()));
-        for (DistributedLock held : mine) {
+        for (Acquirable<?> held : mine) {
             LockHandle handle = held.tryAcquire().orElseThrow(() -> new AssertionError("free lock"));
-            for (DistributedLock other : theirs) {
+            for (Acquirable<?> other : theirs) {
                 assertThat(other.tryAcquire())
                         .as("another kind of lock of the same name while one is held")
                         .isEmpty();
@@ -595,8 +598,8 @@ public abstract class CoordinatorConformanceSuite {
     void lease_renew_keeps_it_past_its_ttl() throws Exception {
         String name = name("lease-renew");
         Duration ttl = env.shortTtl();
-        LockHandle lease = newClient("a").coordinator.lease(name, ttl).acquire(awaitTimeout());
-        DistributedLock other = newClient("b").coordinator.lease(name, ttl);
+        LeaseHandle lease = newClient("a").coordinator.lease(name, ttl).acquire(awaitTimeout());
+        DistributedLease other = newClient("b").coordinator.lease(name, ttl);
         // Renew every quarter TTL, so that a late wake-up on a loaded machine still renews in time.
         for (int i = 0; i < 8; i++) {
             passTime(ttl.dividedBy(4));
@@ -640,7 +643,7 @@ public abstract class CoordinatorConformanceSuite {
                 .acquire(awaitTimeout());
         List<LossReason> losses = new CopyOnWriteArrayList<>();
         lease.onLost((h, reason) -> losses.add(reason));
-        DistributedLock other = newClient("b").coordinator.lease(name, ttl);
+        DistributedLease other = newClient("b").coordinator.lease(name, ttl);
         passTime(ttl.multipliedBy(3));
         assertThat(losses).as("losses of an auto-renewed lease over three TTLs").isEmpty();
         assertThat(lease.isValid()).as("auto-renewed lease after three TTLs").isTrue();
@@ -653,23 +656,9 @@ public abstract class CoordinatorConformanceSuite {
     }
 
     @Test
-    void lease_renew_on_a_mutex_or_ttl_lock_throws_unsupported_operation() throws Exception {
-        Coordinator a = newClient("a").coordinator;
-        LockHandle mutex = a.lock(name("mutex")).acquire(awaitTimeout());
-        LockHandle ttlLock =
-                a.lock(name("ttl"), LockOptions.ttl(env.shortTtl())).acquire(awaitTimeout());
-        assertThatThrownBy(mutex::renew).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(ttlLock::renew).isInstanceOf(UnsupportedOperationException.class);
-        assertThat(mutex.isValid()).isTrue();
-        mutex.close();
-        ttlLock.close();
-        assertNoKeysLeft("after release");
-    }
-
-    @Test
     void lease_renew_after_loss_throws_lock_lost_exception() throws Exception {
         Duration ttl = env.shortTtl();
-        LockHandle lease =
+        LeaseHandle lease =
                 newClient("a").coordinator.lease(name("lease-lost"), ttl).acquire(awaitTimeout());
         passTimeUntil(ttl.plus(livenessSlack()), () -> !lease.isValid(), "the unrenewed lease to expire");
         assertThatThrownBy(lease::renew).isInstanceOf(LockLostException.class);
@@ -2455,7 +2444,7 @@ public abstract class CoordinatorConformanceSuite {
         }
     }
 
-    private LockHandle acquireEventually(DistributedLock lock, Duration max, String what) throws Exception {
+    private LockHandle acquireEventually(Acquirable<?> lock, Duration max, String what) throws Exception {
         AtomicReference<LockHandle> acquired = new AtomicReference<>();
         passTimeUntil(
                 max,

@@ -1,0 +1,174 @@
+/*
+ * Copyright 2026 The Baton Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.baton.lock.internal;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.TimeSource;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * A held entry moved onto a lease of its own (a TTL lock or a lease): valid until its own local deadline, {@code send
+ * time of the grant (or of the last renewal) + ttl - margin}, which a timer watches; released by revoking the lease.
+ */
+abstract class OwnLeaseLock extends HeldLock {
+    final long leaseId;
+    final Duration ttl;
+
+    @GuardedBy("lock")
+    private long deadlineNanos;
+
+    @GuardedBy("lock")
+    private TimeSource.Cancellable deadlineTimer;
+
+    /**
+     * A won entry moved onto a lease of its own.
+     *
+     * @param entry the entry, attached to the lease
+     * @param leaseId the lease
+     * @param ttl the lease's TTL
+     * @param grantSentNanos when the grant of the lease was sent, on the time source's clock
+     */
+    record Grant(Entry entry, long leaseId, Duration ttl, long grantSentNanos) {}
+
+    OwnLeaseLock(Services services, String name, Grant grant, BiConsumer<HeldLock, LossReason> onEnd) {
+        super(services, name, grant.entry().key(), grant.entry().createSequence(), onEnd);
+        this.leaseId = grant.leaseId();
+        this.ttl = grant.ttl();
+        this.deadlineNanos = deadlineAfter(grant.grantSentNanos());
+    }
+
+    /** The local deadline that a grant or renewal sent at {@code sentNanos} gives. */
+    final long deadlineAfter(long sentNanos) {
+        return sentNanos + ttl.toNanos() - services.marginFor(ttl).toNanos();
+    }
+
+    @Override
+    final boolean activate() {
+        synchronized (lock) {
+            armDeadlineLocked();
+            startedLocked();
+        }
+        return true;
+    }
+
+    /** Run by {@link #activate()} under the lock, once the deadline is armed. */
+    @GuardedBy("lock")
+    void startedLocked() {}
+
+    @Override
+    @GuardedBy("lock")
+    final LossReason lapseLocked(long now) {
+        return now - deadlineNanos < 0 ? null : LossReason.EXPIRED;
+    }
+
+    @Override
+    @GuardedBy("lock")
+    final long deadlineLocked() {
+        return deadlineNanos;
+    }
+
+    /**
+     * Moves the deadline to what a renewal sent at {@code sentNanos} gives, unless the handle is no longer held, its
+     * deadline has already passed (once the local deadline has passed it counts as lost, even if the server still
+     * renewed the lease), or the deadline would move backwards.
+     */
+    @GuardedBy("lock")
+    final void extendDeadlineLocked(long sentNanos) {
+        long candidate = deadlineAfter(sentNanos);
+        boolean stillValid = services.time().nanoTime() - deadlineNanos < 0;
+        if (heldLocked() && stillValid && candidate - deadlineNanos > 0) {
+            deadlineNanos = candidate;
+        }
+    }
+
+    @Override
+    final void declareLapsed(LossReason reason) {
+        lose(reason);
+    }
+
+    @Override
+    @GuardedBy("lock")
+    final void endedLocked() {
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
+        stoppedLocked();
+    }
+
+    /** Run under the lock as the status leaves HELD, once the deadline timer is cancelled. */
+    @GuardedBy("lock")
+    void stoppedLocked() {}
+
+    @Override
+    final void afterLoss(LossReason reason) {
+        if (reason == LossReason.COORDINATOR_CLOSED) {
+            revokeOwnLeaseNow();
+        } else if (reason != LossReason.EXPIRED) {
+            services.janitor().revokeAfterCallbacks(services.callbacks(), leaseId, services.marginFor(ttl));
+        }
+        // An EXPIRED lease is left to the server: the holder is told a margin early, but the lock itself stays
+        // taken for the full TTL the user asked for (a TTL lock's "at most" is the TTL, not TTL minus margin).
+    }
+
+    /** A lease the holder is done with goes now, even though it lapsed. */
+    @Override
+    final void afterLapsedClose() {
+        revokeOwnLeaseNow();
+    }
+
+    @Override
+    final CompletableFuture<Void> removeFromServer() {
+        return services.janitor()
+                .attemptInBackground(
+                        "release lease " + Long.toHexString(leaseId),
+                        () -> services.backend().revokeLease(leaseId),
+                        () -> services.janitor().revokeLease(leaseId));
+    }
+
+    private void revokeOwnLeaseNow() {
+        try {
+            services.backend().revokeLease(leaseId);
+        } catch (RuntimeException e) {
+            services.janitor().revokeLease(leaseId);
+        }
+    }
+
+    @GuardedBy("lock")
+    private void armDeadlineLocked() {
+        long delay = deadlineNanos - services.time().nanoTime();
+        deadlineTimer = services.time().schedule(Duration.ofNanos(Math.max(0, delay)), this::checkDeadline);
+    }
+
+    private void checkDeadline() {
+        boolean expired;
+        synchronized (lock) {
+            if (!heldLocked()) {
+                return;
+            }
+            expired = services.time().nanoTime() - deadlineNanos >= 0;
+            if (!expired) {
+                armDeadlineLocked();
+            }
+        }
+        if (expired) {
+            lose(LossReason.EXPIRED);
+        }
+    }
+}
