@@ -27,7 +27,9 @@ package dev.baton.lock;
 public interface LeaseHandle extends LockHandle {
     /**
      * Renews the lease for another full TTL, measured from when this call was sent. Blocks for one request to the
-     * server.
+     * server. A backend may acknowledge a renewal without letting the local deadline count from it, under the same
+     * rule as the session's renewals (etcd, for a while after a leader change: see the README's etcd section); the
+     * lease is then renewed on the server but {@link #remaining()} does not grow, and a later renewal moves it on.
      *
      * @throws LockLostException if the lease was already released or lost, or turned out lost on the server
      * @throws BackendUnavailableException if the server could not be reached; the lease stays valid until its local

@@ -49,19 +49,31 @@ final class HeldLease extends OwnLeaseLock implements LeaseHandle {
 
     @Override
     public void renew() {
+        renewCounting();
+    }
+
+    /**
+     * Renews once; tells whether the backend let the deadline count from this renewal (see {@link
+     * dev.baton.lock.spi.CoordinationBackend#keepAliveExtendsDeadline}: etcd's leader-change rule, for one).
+     */
+    private boolean renewCounting() {
         requireValid(LossReason.EXPIRED);
         long sent = services.time().nanoTime();
+        boolean counts;
         try {
-            services.backend().keepAlive(leaseId);
+            counts = services.backend().keepAliveExtendsDeadline(leaseId);
         } catch (NoSuchLeaseException gone) {
             lose(LossReason.EXPIRED);
             throw new LockLostException(name, LossReason.EXPIRED, "lease '" + name + "' expired on the server", gone);
         } catch (RuntimeException e) {
             throw Failures.translate(name, e);
         }
-        synchronized (lock) {
-            extendDeadlineLocked(sent);
+        if (counts) {
+            synchronized (lock) {
+                extendDeadlineLocked(sent);
+            }
         }
+        return counts;
     }
 
     @Override
@@ -88,7 +100,10 @@ final class HeldLease extends OwnLeaseLock implements LeaseHandle {
     private void autoRenew() {
         Duration next = renewInterval;
         try {
-            renew();
+            if (!renewCounting()) {
+                // Renewed, but the deadline may not count from it yet: renew sooner, as the session does.
+                next = renewInterval.dividedBy(4);
+            }
         } catch (LockLostException lost) {
             return;
         } catch (RuntimeException e) {
