@@ -60,17 +60,17 @@ public final class FailoverExample {
                         .sessionTtl(SESSION_TTL)
                         .closeBackendOnClose(true)
                         .build();
-                SingletonRunner runnerOfA = a.singleton("demo/leader", "node-a", leader("node-a", events));
-                SingletonRunner runnerOfB = b.singleton("demo/leader", "node-b", leader("node-b", events))) {
-            print(out, start, events.poll(5, TimeUnit.SECONDS)); // node-a was first in line
+                SingletonRunner runnerOfA = a.singleton("demo/leader", "node-a", leader("node-a", events))) {
+            print(out, start, events.poll(5, TimeUnit.SECONDS)); // node-a elected
+            try (SingletonRunner runnerOfB = b.singleton("demo/leader", "node-b", leader("node-b", events))) {
+                long cut = System.nanoTime(); // node-b campaigns and waits in line
+                out.printf("[+%4d ms] cutting node-a off the cluster%n", millis(cut - start));
+                backendOfA.disconnect(); // every call of node-a's coordinator fails from now on, as in a partition
 
-            long cut = System.nanoTime();
-            out.printf("[+%4d ms] cutting node-a off the cluster%n", millis(cut - start));
-            backendOfA.disconnect(); // every call of node-a's coordinator fails from now on, as in a partition
-
-            print(out, start, events.poll(10, TimeUnit.SECONDS)); // node-a told: its task is interrupted
-            print(out, start, events.poll(10, TimeUnit.SECONDS)); // node-b elected, once the server expired node-a
-            out.printf("terms started: node-a %d, node-b %d%n", runnerOfA.termsStarted(), runnerOfB.termsStarted());
+                print(out, start, events.poll(10, TimeUnit.SECONDS)); // node-a told: its task is interrupted
+                print(out, start, events.poll(10, TimeUnit.SECONDS)); // node-b elected, once node-a's session expired
+                out.printf("terms started: node-a %d, node-b %d%n", runnerOfA.termsStarted(), runnerOfB.termsStarted());
+            }
         }
     }
 
