@@ -173,7 +173,11 @@ public final class Demo {
         // Introspection still works on a closed cluster: what did release and close leave behind?
         List<String> keysLeft = cluster == null ? List.of() : cluster.keys();
         int leasesLeft = cluster == null ? 0 : cluster.liveLeaseCount();
-        console.line("the cluster holds %d keys %s and %d leases", keysLeft.size(), keysLeft, leasesLeft);
+        if (keysLeft.isEmpty() && leasesLeft == 0) {
+            console.line("the cluster holds no keys and no leases");
+        } else {
+            console.line("the cluster still holds keys %s and %d leases", keysLeft, leasesLeft);
+        }
         return new DemoResult(
                 stoppedEarly,
                 orderTokens,
