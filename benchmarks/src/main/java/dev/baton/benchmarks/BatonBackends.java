@@ -16,6 +16,7 @@
 package dev.baton.benchmarks;
 
 import dev.baton.etcd.EtcdCoordinatorBuilder;
+import dev.baton.inmemory.InMemoryBackend;
 import dev.baton.inmemory.InMemoryCluster;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.zookeeper.ZooKeeperBackend;
@@ -86,7 +87,7 @@ final class BatonBackends implements AutoCloseable {
                         .reapInterval(sessionTtl.dividedBy(8))
                         .build();
             default:
-                return cluster.newBackend();
+                return InMemoryBackend.builder().cluster(cluster).build();
         }
     }
 

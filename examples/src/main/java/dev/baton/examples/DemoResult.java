@@ -20,71 +20,104 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one run of the {@link Demo} saw. Immutable.
+ * What one run of the {@link Demo} saw, as data, for its test to check: the demo narrates, {@code DemoTest} judges.
+ * Immutable.
  *
- * @param problems every broken expectation, in the order found; empty when the run succeeded
+ * @param stoppedEarly why the story stopped before its end (an awaited event never came, or an exception), or empty
  * @param orderTokens the fencing tokens of the hand-offs of {@code orders/42}, in the order they were acquired
+ * @param mostOrderHoldersAtOnce the most workers that held {@code orders/42} at the same time
  * @param leaderTokens the fencing tokens of the leadership terms, in the order they began
+ * @param mostLeadersAtOnce the most singleton tasks that ran at the same time
+ * @param observedLeaderTokens the leader tokens an observer saw, in the order it saw them
+ * @param ttlLock what happened to the TTL lock nobody released, or empty when the run did not get that far
+ * @param leases what happened to the two leases, or empty when the run did not get that far
  * @param failover the failover, or empty when the run did not get that far
+ * @param keysLeft the keys left on the cluster after everything was closed
+ * @param leasesLeft the leases left on the cluster after everything was closed
  */
 public record DemoResult(
-        List<String> problems, List<Long> orderTokens, List<Long> leaderTokens, Optional<Failover> failover) {
+        Optional<String> stoppedEarly,
+        List<Long> orderTokens,
+        int mostOrderHoldersAtOnce,
+        List<Long> leaderTokens,
+        int mostLeadersAtOnce,
+        List<Long> observedLeaderTokens,
+        Optional<TtlLock> ttlLock,
+        Optional<Leases> leases,
+        Optional<Failover> failover,
+        List<String> keysLeft,
+        int leasesLeft) {
 
     /**
      * Copies the lists, so that the result is immutable.
      *
-     * @param problems every broken expectation, in the order found; empty when the run succeeded
-     * @param orderTokens the fencing tokens of the hand-offs of {@code orders/42}, in the order they were acquired
+     * @param stoppedEarly why the story stopped before its end, or empty
+     * @param orderTokens the fencing tokens of the hand-offs of {@code orders/42}, in acquisition order
+     * @param mostOrderHoldersAtOnce the most workers that held {@code orders/42} at the same time
      * @param leaderTokens the fencing tokens of the leadership terms, in the order they began
-     * @param failover the failover, or empty when the run did not get that far
+     * @param mostLeadersAtOnce the most singleton tasks that ran at the same time
+     * @param observedLeaderTokens the leader tokens an observer saw, in the order it saw them
+     * @param ttlLock what happened to the TTL lock, or empty
+     * @param leases what happened to the leases, or empty
+     * @param failover the failover, or empty
+     * @param keysLeft the keys left on the cluster after close
+     * @param leasesLeft the leases left on the cluster after close
      */
     public DemoResult {
-        problems = List.copyOf(problems);
         orderTokens = List.copyOf(orderTokens);
         leaderTokens = List.copyOf(leaderTokens);
+        observedLeaderTokens = List.copyOf(observedLeaderTokens);
+        keysLeft = List.copyOf(keysLeft);
     }
 
     /**
-     * Tells whether every expectation held.
+     * The TTL lock whose holder never releases it.
      *
-     * @return whether the run succeeded
+     * @param firstToken the token of the holder that never releases it
+     * @param secondToken the token of the node that got the lock after it expired
+     * @param takenWhileHeld whether the second node's {@code tryAcquire} got the lock while the first held it
+     * @param firstValidWhenSecondGotIt whether the first handle was still valid when the second node got the lock
+     * @param holderTold whether the first holder's {@code onLost} listener was called
+     * @param waited how long after the first acquisition the second node got the lock
+     * @param ttl the lock's TTL
      */
-    public boolean succeeded() {
-        return problems.isEmpty();
-    }
+    public record TtlLock(
+            long firstToken,
+            long secondToken,
+            boolean takenWhileHeld,
+            boolean firstValidWhenSecondGotIt,
+            boolean holderTold,
+            Duration waited,
+            Duration ttl) {}
 
     /**
-     * Returns the process exit code for this result.
+     * The lease renewed by hand and the one renewed in the background.
      *
-     * @return 0 on success, 1 otherwise
+     * @param remainingBeforeRenew what the hand-renewed lease had left just before {@code renew()}
+     * @param remainingAfterRenew what it had left just after
+     * @param autoRenewedStillValid whether the auto-renewed lease was still valid after the failover, well past its TTL
+     * @param ttl both leases' TTL
      */
-    public int exitCode() {
-        return succeeded() ? 0 : 1;
-    }
+    public record Leases(
+            Duration remainingBeforeRenew, Duration remainingAfterRenew, boolean autoRenewedStillValid, Duration ttl) {}
 
     /**
      * The timings of the failover, each measured from the instant the old leader was cut off.
      *
      * @param oldLeader the node that was cut off
+     * @param toldNode the node whose task was interrupted first after the cut
      * @param newLeader the node elected after it
      * @param oldLeaderTold when the old leader's task was interrupted
      * @param newLeaderElected when the new leader's task started
      * @param sessionTtl the session TTL the coordinators ran with
+     * @param staleWriteRejected whether the leader-state store rejected a write with the old leader's token
      */
     public record Failover(
             String oldLeader,
+            String toldNode,
             String newLeader,
             Duration oldLeaderTold,
             Duration newLeaderElected,
-            Duration sessionTtl) {
-
-        /**
-         * Tells whether the old leader was told it lost before the new one was elected.
-         *
-         * @return whether the ordering held
-         */
-        public boolean oldLeaderToldFirst() {
-            return oldLeaderTold.compareTo(newLeaderElected) < 0;
-        }
-    }
+            Duration sessionTtl,
+            boolean staleWriteRejected) {}
 }

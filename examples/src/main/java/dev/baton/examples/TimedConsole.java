@@ -40,11 +40,6 @@ final class TimedConsole {
         out.printf(Locale.ROOT, "[%7.3fs] %s%n", now() / 1e9, String.format(Locale.ROOT, format, args));
     }
 
-    /** Prints a line without a timestamp (for the list of problems at the end). */
-    synchronized void plain(String text) {
-        out.println(text);
-    }
-
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
     }

@@ -14,8 +14,12 @@
  * limitations under the License.
  */
 /**
- * A runnable demo of Baton on the embedded in-memory backend: an election with a singleton task, workers passing a
- * mutex with fencing tokens, a TTL lock, a lease, and a leader cut off from the cluster. Run {@link
- * dev.baton.examples.Demo#main(String[])}.
+ * Runnable examples of Baton on the embedded in-memory backend, to copy from: one short {@code main} per recipe
+ * ({@link dev.baton.examples.MutexExample}, {@link dev.baton.examples.TtlLockExample}, {@link
+ * dev.baton.examples.LeaseExample}, {@link dev.baton.examples.ElectionExample}, {@link
+ * dev.baton.examples.SingletonExample}, {@link dev.baton.examples.FailoverExample}), and the narrated {@link
+ * dev.baton.examples.Demo} that tells them as one story on three nodes. Each coordinator here comes from {@code
+ * InMemoryBackend.builder().coordinatorBuilder()}; with a server, only that line changes (for example {@code
+ * EtcdBackend.builder()...coordinatorBuilder()}).
  */
 package dev.baton.examples;

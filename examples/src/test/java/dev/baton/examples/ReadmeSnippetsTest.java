@@ -17,6 +17,7 @@ package dev.baton.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.inmemory.InMemoryBackend;
 import dev.baton.inmemory.InMemoryCluster;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLease;
@@ -47,22 +48,28 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ReadmeSnippetsTest {
-    private InMemoryCluster cluster;
     private Coordinator coordinator;
+    /** A client of the same JVM-wide cluster, only to look at the server's side. */
+    private InMemoryBackend inspector;
+
+    private InMemoryCluster cluster;
     private final FencedStore orders = new FencedStore();
     private final List<Long> tokensUsed = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startCoordinator() {
-        cluster = new InMemoryCluster();
-        coordinator =
-                cluster.coordinatorBuilder().sessionTtl(Duration.ofSeconds(10)).build();
+        coordinator = InMemoryBackend.builder() // the embedded backend: one JVM, no server
+                .coordinatorBuilder() // builds the backend, owns it and closes it
+                .sessionTtl(Duration.ofSeconds(10)) // the default
+                .build();
+        inspector = InMemoryBackend.builder().build();
+        cluster = inspector.cluster();
     }
 
     @AfterEach
     void close() {
         coordinator.close();
-        cluster.close();
+        inspector.close();
     }
 
     @Test

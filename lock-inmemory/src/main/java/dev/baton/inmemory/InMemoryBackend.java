@@ -16,6 +16,8 @@
 package dev.baton.inmemory;
 
 import dev.baton.lock.BackendUnavailableException;
+import dev.baton.lock.Coordinator;
+import dev.baton.lock.CoordinatorBuilder;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -29,11 +31,24 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One client of an {@link InMemoryCluster}: the {@link CoordinationBackend} the recipes run on. Every call is one
  * request to the cluster, answered on the calling thread; watch events are delivered on the thread whose write (or
- * timer) caused them. Create it with {@link InMemoryCluster#newBackend()}.
+ * timer) caused them.
+ *
+ * <p>Get one from {@link #builder()}, as every backend module's:
+ *
+ * <pre>{@code
+ * // The embedded default: coordinators built this way anywhere in the JVM share the cluster named "default".
+ * try (Coordinator coordinator = InMemoryBackend.builder().coordinatorBuilder().build()) { ... }
+ *
+ * // A test that steers time and inspects the server: a cluster of its own.
+ * InMemoryCluster cluster = new InMemoryCluster(new ManualTimeSource());
+ * Coordinator a = InMemoryBackend.builder().cluster(cluster).coordinatorBuilder().build();
+ * InMemoryBackend client = InMemoryBackend.builder().cluster(cluster).build();   // to disconnect() it later
+ * }</pre>
  *
  * <p>For tests of failure handling, {@link #disconnect()} cuts this client off the cluster as a network partition
  * would: calls fail with {@link BackendUnavailableException}, watches are reset, and the leases it holds expire on
@@ -54,15 +69,135 @@ public final class InMemoryBackend implements CoordinationBackend {
     /** The longest lease TTL this backend grants. */
     public static final Duration MAXIMUM_TTL = Duration.ofDays(1);
 
+    /** The name of the JVM-wide cluster a {@link #builder()} connects to when given neither a cluster nor a name. */
+    public static final String DEFAULT_CLUSTER_NAME = "default";
+
+    private static final int MAXIMUM_NAME_LENGTH = 128;
+
     private final InMemoryCluster cluster;
     private final String description;
+    private final Runnable onClose;
     private final Set<WatchRegistration> watches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean disconnected;
 
-    InMemoryBackend(InMemoryCluster cluster, int clientId) {
+    InMemoryBackend(InMemoryCluster cluster, int clientId, Runnable onClose) {
         this.cluster = cluster;
         this.description = cluster.describe() + " (client " + clientId + ")";
+        this.onClose = onClose;
+    }
+
+    /**
+     * Starts building an in-memory backend. Without {@link Builder#cluster(InMemoryCluster)} it connects to the
+     * JVM-wide cluster named {@value #DEFAULT_CLUSTER_NAME} (or the one given to {@link Builder#name(String)}).
+     * Threadsafe.
+     *
+     * @return a new builder (not threadsafe)
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds an {@link InMemoryBackend}, or a coordinator that owns one, connected either to a cluster you created
+     * ({@link #cluster(InMemoryCluster)}) or to a JVM-wide cluster found by name ({@link #name(String)}, by default
+     * {@value InMemoryBackend#DEFAULT_CLUSTER_NAME}).
+     *
+     * <p>A named cluster is one per name in the class loader that loaded this library (in a plain application, one
+     * per JVM), so that two coordinators built with the defaults coordinate with each other, wherever in the process
+     * they were built. It is created by the first backend built with its name and lives while any backend built on it
+     * is open (including one that a coordinator owns); when the last of them closes, the cluster is closed too: its
+     * keys and leases are dropped and its timer thread stops, and the next backend of that name starts an empty one.
+     * It runs on the system's monotonic clock. Closing it by hand ({@code backend.cluster().close()}) ends it for every
+     * backend on it, and the next build of its name starts a new one.
+     *
+     * <p>Not threadsafe: build from one thread. The named-cluster registry behind it is threadsafe, and what it builds
+     * is threadsafe.
+     */
+    public static final class Builder {
+        private InMemoryCluster cluster;
+        private String name;
+
+        private Builder() {}
+
+        /**
+         * Connects to {@code cluster} instead of a named one: use it to give the cluster a {@link ManualTimeSource},
+         * to inspect or steer the server's side, or to keep tests apart from each other.
+         *
+         * @param cluster a cluster you created and close yourself
+         * @return this builder
+         * @throws NullPointerException if {@code cluster} is null
+         */
+        public Builder cluster(InMemoryCluster cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster must not be null");
+            return this;
+        }
+
+        /**
+         * Connects to the JVM-wide cluster of this name (see {@link Builder} for its lifetime), to keep apart
+         * components of one process that must not see each other's locks.
+         *
+         * @param name 1 to 128 characters, none of them a control character; {@value
+         *     InMemoryBackend#DEFAULT_CLUSTER_NAME} by default
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is empty, longer than 128 characters or holds a control
+         *     character
+         * @throws NullPointerException if {@code name} is null
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name must not be null");
+            if (name.isEmpty()
+                    || name.length() > MAXIMUM_NAME_LENGTH
+                    || name.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("name must be 1 to " + MAXIMUM_NAME_LENGTH
+                        + " characters without control characters, got '" + name + "' (" + name.length()
+                        + " characters)");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Builds a new client of the cluster. The caller owns it and closes it; pass it to {@link
+         * Coordinator#builder(dev.baton.lock.spi.CoordinationBackend)}, or keep it to {@link #disconnect()} it.
+         *
+         * @return the backend
+         * @throws IllegalStateException if both {@link #cluster(InMemoryCluster)} and {@link #name(String)} were set,
+         *     or the given cluster is closed
+         */
+        public InMemoryBackend build() {
+            return connector().get();
+        }
+
+        /**
+         * Returns a coordinator builder whose {@link CoordinatorBuilder#build()} builds a new client of the cluster,
+         * owns it and closes it with the coordinator. On a cluster created with a {@link
+         * InMemoryCluster#InMemoryCluster(dev.baton.lock.spi.TimeSource) time source of its own}, the coordinator runs
+         * on that time source too (unless {@link CoordinatorBuilder#timeSource} sets another), so that a {@link
+         * ManualTimeSource} moves the clients' deadlines and the server's leases together. This builder's settings are
+         * read now; changing them later does not affect the returned builder.
+         *
+         * @return a coordinator builder (not threadsafe)
+         * @throws IllegalStateException if both {@link #cluster(InMemoryCluster)} and {@link #name(String)} were set
+         */
+        public CoordinatorBuilder coordinatorBuilder() {
+            Supplier<InMemoryBackend> connector = connector();
+            CoordinatorBuilder builder = Coordinator.builder(sessionTtl -> connector.get());
+            if (cluster != null && cluster.hasGivenTimeSource()) {
+                builder.timeSource(cluster.timeSource());
+            }
+            return builder;
+        }
+
+        private Supplier<InMemoryBackend> connector() {
+            if (cluster != null && name != null) {
+                throw new IllegalStateException("set either cluster(...) or name(\"" + name
+                        + "\"), not both: name(...) picks a JVM-wide cluster, cluster(...) one you created");
+            }
+            InMemoryCluster given = cluster;
+            String named = name == null ? DEFAULT_CLUSTER_NAME : name;
+            return given != null ? () -> given.connect(() -> {}) : () -> NamedClusters.connect(named);
+        }
     }
 
     /**
@@ -323,7 +458,8 @@ public final class InMemoryBackend implements CoordinationBackend {
 
     /**
      * Closes this client: its watches stop silently; the cluster's state, including this client's leases, is left as
-     * it is. Idempotent. Threadsafe.
+     * it is, unless this was the last open client of a named cluster, which then closes (see {@link Builder}).
+     * Idempotent. Threadsafe.
      */
     @Override
     public void close() {
@@ -331,6 +467,7 @@ public final class InMemoryBackend implements CoordinationBackend {
         for (WatchRegistration registration : drainWatches()) {
             cluster.unwatch(registration, null);
         }
+        onClose.run();
     }
 
     @Override

@@ -16,8 +16,6 @@
 package dev.baton.inmemory;
 
 import dev.baton.lock.BackendUnavailableException;
-import dev.baton.lock.Coordinator;
-import dev.baton.lock.CoordinatorBuilder;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
@@ -47,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The "server" of the in-memory backend: the keys, leases, revision counter and watch history shared by every
- * {@link InMemoryBackend} client created from it. Semantics follow etcd: one global revision that grows on every key
+ * {@link InMemoryBackend} client connected to it. Semantics follow etcd: one global revision that grows on every key
  * change; an entry's creation sequence is the revision that created it (the fencing token) and its version the
  * revision that last wrote it; leases expire on this cluster's {@link TimeSource} at their deadline, deleting their
  * keys; watches replay retained history from a revision and then follow live changes without gaps.
@@ -56,6 +54,12 @@ import org.slf4j.LoggerFactory;
  * expiries), after the cluster's lock is released and before that thread's call returns, unless another thread is
  * already delivering to the same watch. With a {@link ManualTimeSource} and direct executors, a whole system built on
  * this cluster is therefore deterministic.
+ *
+ * <p>Create one yourself when you want to see or steer the server's side, as tests do: give it a {@link
+ * ManualTimeSource} to move time without sleeping, connect clients to it with {@code
+ * InMemoryBackend.builder().cluster(cluster)}, inspect it with {@link #keys()} and {@link #liveLeaseCount()}, and close
+ * it when done. Without {@code cluster(...)}, {@link InMemoryBackend#builder()} connects to a JVM-wide cluster of the
+ * name it is given, which it creates and closes itself.
  *
  * <p>Threadsafe. {@link #close()} is idempotent; afterwards every backend call throws {@link
  * BackendUnavailableException}, as if the server were gone, while the introspection methods keep working.
@@ -68,9 +72,9 @@ public final class InMemoryCluster implements AutoCloseable {
     private static final AtomicInteger CLUSTER_IDS = new AtomicInteger();
 
     private final int id = CLUSTER_IDS.incrementAndGet();
+    private final String description;
     private final TimeSource timeSource;
-    private final SystemTimeSource ownedTimeSource;
-    private final boolean externalTimeSource;
+    private final SystemTimeSource ownedTimeSource; // null when the time source was given
     private final AtomicInteger clientIds = new AtomicInteger();
 
     private final Object lock = new Object();
@@ -81,8 +85,7 @@ public final class InMemoryCluster implements AutoCloseable {
     private final TreeSet<Lease> leasesByDeadline =
             new TreeSet<>(Comparator.comparingLong((Lease l) -> l.deadline).thenComparingLong(l -> l.grantOrder));
     private final ArrayDeque<WatchEvent> history = new ArrayDeque<>();
-    private final Map<String, Set<WatchRegistration>> keyWatches = new HashMap<>();
-    private final Map<String, Set<WatchRegistration>> prefixWatches = new HashMap<>();
+    private final WatchIndex watches = new WatchIndex();
     private final SplittableRandom random = new SplittableRandom();
     private int historyLimit = DEFAULT_HISTORY_LIMIT;
     /** The highest revision whose event is no longer retained; 0 while the history is complete. */
@@ -96,13 +99,12 @@ public final class InMemoryCluster implements AutoCloseable {
      * Creates a cluster on the system's monotonic clock, with a timer thread of its own that {@link #close()} stops.
      */
     public InMemoryCluster() {
-        this.ownedTimeSource = new SystemTimeSource("baton-inmemory-cluster-" + id + "-timer");
-        this.timeSource = ownedTimeSource;
-        this.externalTimeSource = false;
+        this("in-memory cluster@");
     }
 
     /**
-     * Creates a cluster on the given clock; coordinators from {@link #coordinatorBuilder()} share it.
+     * Creates a cluster on the given clock; coordinators from {@link InMemoryBackend.Builder#coordinatorBuilder()}
+     * on this cluster run on it too.
      *
      * @param timeSource the clock and timer leases expire on; not closed by this cluster
      * @throws NullPointerException if {@code timeSource} is null
@@ -110,39 +112,14 @@ public final class InMemoryCluster implements AutoCloseable {
     public InMemoryCluster(TimeSource timeSource) {
         this.timeSource = Objects.requireNonNull(timeSource, "timeSource must not be null");
         this.ownedTimeSource = null;
-        this.externalTimeSource = true;
+        this.description = "in-memory cluster@" + id;
     }
 
-    /**
-     * Returns a new client connected to this cluster. Threadsafe.
-     *
-     * @return the client; close it (or let a coordinator close it) when done
-     * @throws IllegalStateException if this cluster is closed
-     */
-    public InMemoryBackend newBackend() {
-        synchronized (lock) {
-            if (closed) {
-                throw new IllegalStateException(describe() + " is closed");
-            }
-        }
-        return new InMemoryBackend(this, clientIds.incrementAndGet());
-    }
-
-    /**
-     * Starts building a coordinator over a new client of this cluster: the coordinator closes the client when it is
-     * closed, and runs on this cluster's time source when one was given to the constructor. Threadsafe. To inject
-     * faults (for example {@link InMemoryBackend#disconnect()}), keep the client yourself instead: {@code
-     * Coordinator.builder(cluster.newBackend())}.
-     *
-     * @return a builder (not threadsafe)
-     * @throws IllegalStateException if this cluster is closed
-     */
-    public CoordinatorBuilder coordinatorBuilder() {
-        CoordinatorBuilder builder = Coordinator.builder(newBackend()).closeBackendOnClose(true);
-        if (externalTimeSource) {
-            builder.timeSource(timeSource);
-        }
-        return builder;
+    /** A cluster on the system clock, described as {@code descriptionPrefix} followed by its number. */
+    InMemoryCluster(String descriptionPrefix) {
+        this.ownedTimeSource = new SystemTimeSource("baton-inmemory-cluster-" + id + "-timer");
+        this.timeSource = ownedTimeSource;
+        this.description = descriptionPrefix + id;
     }
 
     /**
@@ -293,8 +270,7 @@ public final class InMemoryCluster implements AutoCloseable {
                 for (Lease lease : leases.values()) {
                     cancelTimer(lease);
                 }
-                resetAll(keyWatches, toDrain);
-                resetAll(prefixWatches, toDrain);
+                watches.resetAll(describe() + " was closed", toDrain);
             }
         } finally {
             drain(toDrain);
@@ -307,7 +283,30 @@ public final class InMemoryCluster implements AutoCloseable {
     // ---- operations of InMemoryBackend; arguments are already checked ----
 
     String describe() {
-        return "in-memory cluster@" + id;
+        return description;
+    }
+
+    /** Whether this cluster runs on a time source it was given (which its coordinators should share). */
+    boolean hasGivenTimeSource() {
+        return ownedTimeSource == null;
+    }
+
+    boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    /**
+     * Returns a new client of this cluster, which runs {@code onClose} each time it is closed.
+     *
+     * @throws IllegalStateException if this cluster is closed
+     */
+    InMemoryBackend connect(Runnable onClose) {
+        if (isClosed()) {
+            throw new IllegalStateException(describe() + " is closed; connect to an open cluster");
+        }
+        return new InMemoryBackend(this, clientIds.incrementAndGet(), onClose);
     }
 
     long grantLease(long ttlNanos) {
@@ -413,9 +412,7 @@ public final class InMemoryCluster implements AutoCloseable {
             for (int i = replay.size() - 1; i >= 0; i--) {
                 registration.enqueue(replay.get(i));
             }
-            (prefix ? prefixWatches : keyWatches)
-                    .computeIfAbsent(keyOrPrefix, k -> new LinkedHashSet<>())
-                    .add(registration);
+            watches.add(registration);
             return registration;
         });
     }
@@ -427,7 +424,7 @@ public final class InMemoryCluster implements AutoCloseable {
     void unwatch(WatchRegistration registration, String resetReason) {
         boolean queued = false;
         synchronized (lock) {
-            unindex(registration);
+            watches.remove(registration);
             if (resetReason == null) {
                 registration.close();
             } else {
@@ -557,46 +554,13 @@ public final class InMemoryCluster implements AutoCloseable {
     private void emit(WatchEvent event, Set<WatchRegistration> toDrain) {
         history.addLast(event);
         trimHistory();
-        String key = event.key();
-        dispatch(keyWatches.get(key), event, toDrain);
-        for (int slash = key.indexOf('/'); slash > 0; slash = key.indexOf('/', slash + 1)) {
-            dispatch(prefixWatches.get(key.substring(0, slash)), event, toDrain);
-        }
-    }
-
-    private static void dispatch(
-            Set<WatchRegistration> registrations, WatchEvent event, Set<WatchRegistration> toDrain) {
-        if (registrations != null) {
-            for (WatchRegistration registration : registrations) {
-                registration.enqueue(event);
-                toDrain.add(registration);
-            }
-        }
+        watches.dispatch(event, toDrain);
     }
 
     private void trimHistory() {
         while (history.size() > historyLimit) {
             compactedThrough = history.pollFirst().revision();
         }
-    }
-
-    private void unindex(WatchRegistration registration) {
-        Map<String, Set<WatchRegistration>> index = registration.prefix ? prefixWatches : keyWatches;
-        Set<WatchRegistration> registrations = index.get(registration.keyOrPrefix);
-        if (registrations != null && registrations.remove(registration) && registrations.isEmpty()) {
-            index.remove(registration.keyOrPrefix);
-        }
-    }
-
-    private void resetAll(Map<String, Set<WatchRegistration>> index, Set<WatchRegistration> toDrain) {
-        for (Set<WatchRegistration> registrations : index.values()) {
-            for (WatchRegistration registration : registrations) {
-                if (registration.reset(describe() + " was closed")) {
-                    toDrain.add(registration);
-                }
-            }
-        }
-        index.clear();
     }
 
     private static final class Lease {

@@ -18,11 +18,14 @@
  * revision, fencing tokens from creation revisions, compare-and-set on versions, leases that expire on a clock, and
  * ordered, resumable watches.
  *
- * <p>Use it for coordination between threads or components of a single process, and as the test double in your own
- * tests: create an {@link dev.baton.inmemory.InMemoryCluster}, give it a {@link dev.baton.inmemory.ManualTimeSource}
- * to move time without sleeping, take coordinators from {@link dev.baton.inmemory.InMemoryCluster#coordinatorBuilder()}
- * and inject faults with {@link dev.baton.inmemory.InMemoryBackend#disconnect()}. It is the reference backend the
- * conformance kit is checked against.
+ * <p>Use it for coordination between threads or components of a single process: {@code
+ * InMemoryBackend.builder().coordinatorBuilder().build()} gives a coordinator on the JVM-wide cluster named {@code
+ * "default"}, shared by every coordinator built that way. Use it as the test double in your own tests: create an
+ * {@link dev.baton.inmemory.InMemoryCluster}, give it a {@link dev.baton.inmemory.ManualTimeSource} to move time
+ * without sleeping, take coordinators from {@code InMemoryBackend.builder().cluster(cluster).coordinatorBuilder()}
+ * and inject faults with {@link dev.baton.inmemory.InMemoryBackend#disconnect()} on a client from {@code
+ * InMemoryBackend.builder().cluster(cluster).build()}. It is the reference backend the conformance kit is checked
+ * against.
  *
  * <p>It is <strong>not distributed</strong>: nothing is shared with other processes, and everything is lost when the
  * JVM exits. For locks between processes or machines use the etcd, ZooKeeper or Consul backend.

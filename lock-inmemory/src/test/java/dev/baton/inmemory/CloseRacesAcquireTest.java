@@ -62,7 +62,8 @@ class CloseRacesAcquireTest {
 
     @Test
     void a_ttl_lock_acquired_as_the_coordinator_closes_throws_illegal_state_and_leaves_no_lease() throws Exception {
-        PausingBackend backend = new PausingBackend(cluster.newBackend(), 2); // 1: the session, 2: the lock's lease
+        PausingBackend backend = new PausingBackend(
+                InMemoryBackend.builder().cluster(cluster).build(), 2); // 1: the session, 2: the lock's lease
         Coordinator coordinator = build(backend);
         DistributedLock lock = coordinator.lock("jobs", LockOptions.ttl(Duration.ofSeconds(20)));
         CompletableFuture<Throwable> acquiring = CompletableFuture.supplyAsync(() -> {
@@ -89,7 +90,8 @@ class CloseRacesAcquireTest {
 
     @Test
     void a_session_reopened_in_the_background_as_the_coordinator_closes_leaves_no_lease() throws Exception {
-        PausingBackend backend = new PausingBackend(cluster.newBackend(), 2); // 2: the reopened session
+        PausingBackend backend =
+                new PausingBackend(InMemoryBackend.builder().cluster(cluster).build(), 2); // 2: the reopened session
         Coordinator coordinator = build(backend);
         long first = backend.leases.get(0);
         cluster.revokeLease(first); // the server ends the session...
@@ -107,7 +109,8 @@ class CloseRacesAcquireTest {
 
     @Test
     void a_candidate_elected_as_the_coordinator_closes_gets_illegal_state() throws Exception {
-        Coordinator coordinator = Coordinator.builder(cluster.newBackend())
+        Coordinator coordinator = Coordinator.builder(
+                        InMemoryBackend.builder().cluster(cluster).build())
                 .sessionTtl(SESSION_TTL)
                 .callbackExecutor(Runnable::run) // onElected runs on the campaigning thread, before activation
                 .closeBackendOnClose(true)

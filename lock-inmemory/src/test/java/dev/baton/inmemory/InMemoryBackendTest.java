@@ -36,7 +36,8 @@ class InMemoryBackendTest {
 
     private final ManualTimeSource time = new ManualTimeSource();
     private final InMemoryCluster cluster = new InMemoryCluster(time);
-    private final InMemoryBackend backend = cluster.newBackend();
+    private final InMemoryBackend backend =
+            InMemoryBackend.builder().cluster(cluster).build();
 
     @AfterEach
     void closeCluster() {
@@ -103,7 +104,7 @@ class InMemoryBackendTest {
                 .isInstanceOf(BackendUnavailableException.class);
         assertThat(cluster.keys()).containsExactly("k");
 
-        InMemoryBackend other = cluster.newBackend();
+        InMemoryBackend other = InMemoryBackend.builder().cluster(cluster).build();
         other.compareAndSet("k", other.get("k").orElseThrow().version(), bytes("v2"), lease);
         other.close();
         assertThat(recorder.events).hasSize(1);
@@ -150,7 +151,7 @@ class InMemoryBackendTest {
         assertThatThrownBy(() -> backend.keepAlive(lease)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(backend::disconnect).isInstanceOf(IllegalStateException.class);
         assertThat(backend.describe()).startsWith("in-memory cluster@");
-        InMemoryBackend other = cluster.newBackend();
+        InMemoryBackend other = InMemoryBackend.builder().cluster(cluster).build();
         other.createIfAbsent("k/2", bytes("v"), lease);
         other.close();
         assertThat(recorder.keys()).containsExactly("k/1");
@@ -161,7 +162,7 @@ class InMemoryBackendTest {
 
     @Test
     void clients_of_one_cluster_share_its_state_and_describe_themselves() {
-        InMemoryBackend other = cluster.newBackend();
+        InMemoryBackend other = InMemoryBackend.builder().cluster(cluster).build();
         long lease = backend.grantLease(TTL);
         Entry created = backend.createIfAbsent("k", bytes("v"), lease).orElseThrow();
 
@@ -174,8 +175,13 @@ class InMemoryBackendTest {
 
     @Test
     void coordinator_builder_is_refused_by_a_closed_cluster() {
-        assertThat(cluster.coordinatorBuilder()).isNotNull();
+        assertThat(InMemoryBackend.builder().cluster(cluster).coordinatorBuilder())
+                .isNotNull();
         cluster.close();
-        assertThatThrownBy(cluster::coordinatorBuilder).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> InMemoryBackend.builder()
+                        .cluster(cluster)
+                        .coordinatorBuilder()
+                        .build())
+                .isInstanceOf(IllegalStateException.class);
     }
 }

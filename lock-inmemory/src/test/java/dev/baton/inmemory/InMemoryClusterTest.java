@@ -49,7 +49,8 @@ class InMemoryClusterTest {
 
     private final ManualTimeSource time = new ManualTimeSource();
     private final InMemoryCluster cluster = new InMemoryCluster(time);
-    private final InMemoryBackend backend = cluster.newBackend();
+    private final InMemoryBackend backend =
+            InMemoryBackend.builder().cluster(cluster).build();
 
     @AfterEach
     void closeCluster() {
@@ -191,7 +192,7 @@ class InMemoryClusterTest {
             }
         };
         try (InMemoryCluster lazy = new InMemoryCluster(timerless);
-                InMemoryBackend client = lazy.newBackend()) {
+                InMemoryBackend client = InMemoryBackend.builder().cluster(lazy).build()) {
             long lease = client.grantLease(TTL);
             client.createIfAbsent("k", bytes("v"), lease);
 
@@ -448,7 +449,8 @@ class InMemoryClusterTest {
             perWriter.add(recorder);
         }
         Recorder everything = new Recorder();
-        InMemoryBackend watcherClient = cluster.newBackend();
+        InMemoryBackend watcherClient =
+                InMemoryBackend.builder().cluster(cluster).build();
         watcherClient.watch("c", true, 0, everything);
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch start = new CountDownLatch(1);
@@ -456,7 +458,8 @@ class InMemoryClusterTest {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int writer = w;
-                InMemoryBackend client = cluster.newBackend();
+                InMemoryBackend client =
+                        InMemoryBackend.builder().cluster(cluster).build();
                 futures.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < keysPerWriter; i++) {
@@ -537,7 +540,7 @@ class InMemoryClusterTest {
         assertThatThrownBy(() -> backend.get("k"))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("closed");
-        assertThatThrownBy(cluster::newBackend).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(InMemoryBackend.builder().cluster(cluster)::build).isInstanceOf(IllegalStateException.class);
         assertThat(cluster.keys()).containsExactly("k");
         assertThat(time.pendingTaskCount()).isZero();
     }
@@ -545,7 +548,7 @@ class InMemoryClusterTest {
     @Test
     void a_cluster_on_the_system_clock_expires_leases_on_its_own_timer() throws Exception {
         try (InMemoryCluster real = new InMemoryCluster();
-                InMemoryBackend client = real.newBackend()) {
+                InMemoryBackend client = InMemoryBackend.builder().cluster(real).build()) {
             CountDownLatch deleted = new CountDownLatch(1);
             long lease = client.grantLease(Duration.ofMillis(50));
             client.createIfAbsent("k", bytes("v"), lease);

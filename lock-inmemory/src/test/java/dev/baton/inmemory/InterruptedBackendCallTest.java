@@ -73,7 +73,8 @@ class InterruptedBackendCallTest {
     @Test
     @SuppressWarnings("try") // a try-with-resources whose resource is held, not used
     void the_caller_gets_interrupted_exception_and_the_entry_is_removed() throws Exception {
-        SlowAnswers slow = new SlowAnswers(cluster.newBackend());
+        SlowAnswers slow =
+                new SlowAnswers(InMemoryBackend.builder().cluster(cluster).build());
         try (Coordinator coordinator = Coordinator.builder(slow)
                 .sessionTtl(Duration.ofSeconds(2))
                 .closeBackendOnClose(true)

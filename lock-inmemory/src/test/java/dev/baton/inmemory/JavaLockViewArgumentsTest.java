@@ -28,7 +28,8 @@ class JavaLockViewArgumentsTest {
     @Test
     void try_lock_with_a_null_unit_names_the_argument_and_takes_nothing() throws Exception {
         try (InMemoryCluster cluster = new InMemoryCluster();
-                Coordinator coordinator = Coordinator.builder(cluster.newBackend())
+                Coordinator coordinator = Coordinator.builder(
+                                InMemoryBackend.builder().cluster(cluster).build())
                         .sessionTtl(Duration.ofSeconds(30))
                         .closeBackendOnClose(true)
                         .build()) {

@@ -49,7 +49,8 @@ class LapsedHoldTest {
 
     private final InMemoryCluster cluster = new InMemoryCluster();
     private final PausableClock clock = new PausableClock();
-    private final Coordinator coordinator = Coordinator.builder(cluster.newBackend())
+    private final Coordinator coordinator = Coordinator.builder(
+                    InMemoryBackend.builder().cluster(cluster).build())
             .sessionTtl(SESSION_TTL)
             .timeSource(clock)
             .callbackExecutor(Runnable::run) // listeners run inside the call that tells them

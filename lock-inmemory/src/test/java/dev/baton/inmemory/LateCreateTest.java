@@ -68,13 +68,17 @@ class LateCreateTest {
 
     @Test
     void an_entry_created_after_its_request_failed_is_removed_and_the_lock_is_not_stuck() throws Exception {
-        LateCreates faulty = new LateCreates(cluster.newBackend());
+        LateCreates faulty =
+                new LateCreates(InMemoryBackend.builder().cluster(cluster).build());
         try (Coordinator late = Coordinator.builder(faulty)
                         .sessionTtl(SESSION_TTL)
                         .closeBackendOnClose(true)
                         .build();
-                Coordinator other =
-                        cluster.coordinatorBuilder().sessionTtl(SESSION_TTL).build()) {
+                Coordinator other = InMemoryBackend.builder()
+                        .cluster(cluster)
+                        .coordinatorBuilder()
+                        .sessionTtl(SESSION_TTL)
+                        .build()) {
             assertThatThrownBy(() -> late.lock("jobs").acquire(Duration.ofSeconds(5)))
                     .isInstanceOf(BackendUnavailableException.class);
 

@@ -72,7 +72,8 @@ class LeaseLostSignalTest {
 
     @Test
     void a_reported_loss_of_the_session_lease_tells_holders_at_once_and_opens_a_new_session() throws Exception {
-        Signalling backend = new Signalling(cluster.newBackend());
+        Signalling backend =
+                new Signalling(InMemoryBackend.builder().cluster(cluster).build());
         try (Coordinator coordinator = Coordinator.builder(backend)
                 .sessionTtl(SESSION_TTL)
                 .closeBackendOnClose(true)
@@ -99,7 +100,8 @@ class LeaseLostSignalTest {
 
     @Test
     void news_of_another_lease_changes_nothing() throws Exception {
-        Signalling backend = new Signalling(cluster.newBackend());
+        Signalling backend =
+                new Signalling(InMemoryBackend.builder().cluster(cluster).build());
         try (Coordinator coordinator = Coordinator.builder(backend)
                         .sessionTtl(SESSION_TTL)
                         .blockingExecutor(Runnable::run) // the news is handled inside report()

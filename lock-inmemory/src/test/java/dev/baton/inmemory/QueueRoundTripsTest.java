@@ -56,7 +56,8 @@ class QueueRoundTripsTest {
     }
 
     private FaultInjectingBackend counted() {
-        FaultInjectingBackend backend = new FaultInjectingBackend(cluster.newBackend());
+        FaultInjectingBackend backend = new FaultInjectingBackend(
+                InMemoryBackend.builder().cluster(cluster).build());
         coordinators.add(Coordinator.builder(backend)
                 .sessionTtl(SESSION_TTL)
                 .closeBackendOnClose(true)
@@ -163,7 +164,8 @@ class QueueRoundTripsTest {
             throws Exception {
         counted();
         DistributedLock holderLock = last().lock("jobs");
-        Coordinator waiter = Coordinator.builder(new DeletesUnseen(cluster.newBackend()))
+        Coordinator waiter = Coordinator.builder(new DeletesUnseen(
+                        InMemoryBackend.builder().cluster(cluster).build()))
                 .sessionTtl(SESSION_TTL)
                 .closeBackendOnClose(true)
                 .build();
@@ -204,7 +206,8 @@ class QueueRoundTripsTest {
 
     @Test
     void a_listing_that_fails_after_the_create_took_effect_is_retried_not_the_acquire_failed() throws Exception {
-        Coordinator c = Coordinator.builder(new FirstListFails(cluster.newBackend()))
+        Coordinator c = Coordinator.builder(new FirstListFails(
+                        InMemoryBackend.builder().cluster(cluster).build()))
                 .sessionTtl(SESSION_TTL)
                 .closeBackendOnClose(true)
                 .build();

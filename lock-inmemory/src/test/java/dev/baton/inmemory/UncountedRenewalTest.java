@@ -66,7 +66,8 @@ class UncountedRenewalTest {
 
     @Test
     void renewals_that_do_not_count_leave_the_deadline_where_the_last_counting_one_put_it() throws Exception {
-        Switchable backend = new Switchable(cluster.newBackend());
+        Switchable backend =
+                new Switchable(InMemoryBackend.builder().cluster(cluster).build());
         try (Coordinator coordinator = coordinator(backend)) {
             LockHandle handle = coordinator.lock("jobs").acquire(Duration.ofSeconds(5));
             AtomicLong lostAt = new AtomicLong();
@@ -89,7 +90,8 @@ class UncountedRenewalTest {
 
     @Test
     void once_renewals_count_again_the_session_lives_on() throws Exception {
-        Switchable backend = new Switchable(cluster.newBackend());
+        Switchable backend =
+                new Switchable(InMemoryBackend.builder().cluster(cluster).build());
         try (Coordinator coordinator = coordinator(backend)) {
             LockHandle handle = coordinator.lock("jobs").acquire(Duration.ofSeconds(5));
             backend.counts.set(false);

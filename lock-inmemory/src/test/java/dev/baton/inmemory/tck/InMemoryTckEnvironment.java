@@ -15,6 +15,7 @@
  */
 package dev.baton.inmemory.tck;
 
+import dev.baton.inmemory.InMemoryBackend;
 import dev.baton.inmemory.InMemoryCluster;
 import dev.baton.inmemory.ManualTimeSource;
 import dev.baton.lock.spi.CoordinationBackend;
@@ -68,7 +69,7 @@ final class InMemoryTckEnvironment implements TckEnvironment {
 
     @Override
     public CoordinationBackend newBackend() {
-        return decorator.apply(cluster.newBackend());
+        return decorator.apply(InMemoryBackend.builder().cluster(cluster).build());
     }
 
     @Override
