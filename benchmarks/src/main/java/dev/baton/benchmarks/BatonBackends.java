@@ -15,7 +15,7 @@
  */
 package dev.baton.benchmarks;
 
-import dev.baton.etcd.EtcdCoordinatorBuilder;
+import dev.baton.etcd.EtcdBackend;
 import dev.baton.inmemory.InMemoryBackend;
 import dev.baton.inmemory.InMemoryCluster;
 import dev.baton.lock.spi.CoordinationBackend;
@@ -71,12 +71,12 @@ final class BatonBackends implements AutoCloseable {
     private CoordinationBackend connect(String address) {
         switch (kind) {
             case "etcd":
-                return EtcdCoordinatorBuilder.create()
+                return EtcdBackend.builder()
                         .endpoints("http://" + address)
                         .namespace(namespace)
                         .minimumTtl(ETCD_MINIMUM_TTL)
                         .requestTimeout(Duration.ofSeconds(2))
-                        .buildBackend();
+                        .build();
             case "zookeeper":
                 return ZooKeeperBackend.builder()
                         .connectString(address)

@@ -16,7 +16,7 @@
 package dev.baton.campaign;
 
 import dev.baton.consul.ConsulBackend;
-import dev.baton.etcd.EtcdCoordinatorBuilder;
+import dev.baton.etcd.EtcdBackend;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.ElectionListener;
@@ -151,10 +151,11 @@ public final class CampaignClient {
     private static Coordinator coordinator(String backend, String endpoints, Duration ttl) {
         switch (backend) {
             case "etcd":
-                return EtcdCoordinatorBuilder.create()
+                return EtcdBackend.builder()
                         .endpoints(endpoints.split(","))
                         .namespace(EtcdServers.NAMESPACE)
                         .minimumTtl(Duration.ofSeconds(1))
+                        .coordinatorBuilder()
                         .sessionTtl(ttl)
                         .build();
             case "zookeeper":

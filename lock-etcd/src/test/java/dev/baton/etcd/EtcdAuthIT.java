@@ -17,6 +17,7 @@ package dev.baton.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.tck.TckTimeout;
@@ -42,8 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 3, test c: etcd with auth enabled. A user whose role may read and write only the backend's namespace can lock
- * and elect; a wrong password, and no credentials at all, fail with {@link EtcdAuthenticationException} whose message
- * names the user and the fix; and the password appears in no exception message, description, test log line (Baton
+ * and elect; a wrong password, and no credentials at all, fail with {@link AccessDeniedException} whose message
+ * names the user and the fix; a namespace the user was not granted fails naming the permission to grant; and the password appears in no exception message, description, test log line (Baton
  * and jetcd log at debug into {@code target/lock-etcd-tests.log}) nor etcd's own log.
  */
 @ExtendWith(TckTimeoutExtension.class)
@@ -85,7 +86,11 @@ class EtcdAuthIT {
 
     @Test
     void the_right_user_locks_and_elects_within_its_namespace() throws Exception {
-        try (Coordinator coordinator = builder().credentials(USER, PASSWORD).build()) {
+        try (Coordinator coordinator = builder()
+                .credentials(USER, PASSWORD)
+                .coordinatorBuilder()
+                .sessionTtl(Duration.ofSeconds(2))
+                .build()) {
             try (LockHandle handle = coordinator.lock("orders/42").acquire(Duration.ofSeconds(10))) {
                 assertThat(handle.fencingToken()).isPositive();
                 assertThat(handle.isValid()).isTrue();
@@ -101,11 +106,11 @@ class EtcdAuthIT {
     @Test
     void a_wrong_password_fails_with_a_clear_error_that_names_the_user_and_not_the_password() {
         String wrong = "wrong-" + UUID.randomUUID();
-        EtcdCoordinatorBuilder builder = builder().credentials(USER, wrong);
+        EtcdBackend.Builder builder = builder().credentials(USER, wrong);
         assertThat(builder.toString()).doesNotContain(wrong);
         Throwable failure = catchFailure(builder);
         assertThat(failure)
-                .isInstanceOf(EtcdAuthenticationException.class)
+                .isInstanceOf(AccessDeniedException.class)
                 .hasMessageContaining("user '" + USER + "'")
                 .hasMessageContaining("authentication failed")
                 .hasMessageContaining("credentials");
@@ -116,14 +121,31 @@ class EtcdAuthIT {
     @Test
     void no_credentials_on_a_cluster_with_auth_fail_with_a_clear_error() {
         Throwable failure = catchFailure(builder());
-        assertThat(failure).isInstanceOf(EtcdAuthenticationException.class).hasMessageContaining("credentials");
+        assertThat(failure).isInstanceOf(AccessDeniedException.class).hasMessageContaining("credentials");
         Figures.print("auth", "no credentials: %s: %s", failure.getClass().getSimpleName(), failure.getMessage());
+    }
+
+    @Test
+    void a_namespace_the_user_may_not_read_fails_naming_the_user_and_the_permission_to_grant() {
+        Throwable failure = catchFailure(cluster.builder("not-granted").credentials(USER, PASSWORD));
+        assertThat(failure)
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("denied user '" + USER + "' permission for a read of the namespace")
+                .hasMessageContaining("etcdctl role grant-permission baton-role --prefix=true readwrite not-granted/")
+                .hasMessageContaining("etcdctl user grant-role " + USER + " baton-role");
+        assertThat(everything(failure)).doesNotContain(PASSWORD);
+        Figures.print(
+                "auth", "namespace not granted: %s: %s", failure.getClass().getSimpleName(), failure.getMessage());
     }
 
     @Test
     void the_password_appears_in_no_log_line() throws Exception {
         // Exercise both paths first, so that their log lines exist.
-        try (Coordinator coordinator = builder().credentials(USER, PASSWORD).build()) {
+        try (Coordinator coordinator = builder()
+                .credentials(USER, PASSWORD)
+                .coordinatorBuilder()
+                .sessionTtl(Duration.ofSeconds(2))
+                .build()) {
             coordinator.lock("logged").acquire(Duration.ofSeconds(10)).close();
         }
         catchFailure(builder().credentials(USER, PASSWORD + "-not"));
@@ -144,12 +166,13 @@ class EtcdAuthIT {
                 "auth", "password found in 0 of %d test log lines and 0 of %d etcd log lines", lines.size(), etcdLines);
     }
 
-    private static EtcdCoordinatorBuilder builder() {
-        return cluster.builder(NAMESPACE).sessionTtl(Duration.ofSeconds(2));
+    private static EtcdBackend.Builder builder() {
+        return cluster.builder(NAMESPACE);
     }
 
-    private static Throwable catchFailure(EtcdCoordinatorBuilder builder) {
-        try (Coordinator unexpected = builder.build()) {
+    private static Throwable catchFailure(EtcdBackend.Builder builder) {
+        try (Coordinator unexpected =
+                builder.coordinatorBuilder().sessionTtl(Duration.ofSeconds(2)).build()) {
             throw new AssertionError("built a coordinator with bad credentials: " + unexpected);
         } catch (RuntimeException e) {
             return e;

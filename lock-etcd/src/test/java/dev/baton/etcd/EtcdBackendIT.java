@@ -66,7 +66,7 @@ class EtcdBackendIT {
 
     @Test
     void a_ttl_is_rounded_up_to_whole_seconds_so_the_server_never_expires_it_early() throws Exception {
-        try (EtcdBackend backend = cluster.builder("backend-it-ttl").buildBackend();
+        try (EtcdBackend backend = cluster.builder("backend-it-ttl").build();
                 Client admin = cluster.adminClient()) {
             long lease = backend.grantLease(Duration.ofMillis(1500));
             long granted = admin.getLeaseClient()
@@ -81,13 +81,13 @@ class EtcdBackendIT {
     @Test
     void a_watch_resumes_after_its_connection_is_cut_and_delivers_the_deletion_made_meanwhile() throws Exception {
         try (TcpProxy proxy = TcpProxy.start("127.0.0.1", cluster.clientPort(0));
-                EtcdBackend watching = EtcdCoordinatorBuilder.create()
+                EtcdBackend watching = EtcdBackend.builder()
                         .endpoints("http://" + proxy.address())
                         .namespace("backend-it-resume")
                         .minimumTtl(EtcdCluster.MINIMUM_TTL)
                         .requestTimeout(Duration.ofSeconds(10))
-                        .buildBackend();
-                EtcdBackend writer = cluster.builder("backend-it-resume").buildBackend()) {
+                        .build();
+                EtcdBackend writer = cluster.builder("backend-it-resume").build()) {
             Entry created =
                     writer.createIfAbsent("q/a", bytes("a"), Entry.NO_LEASE).orElseThrow();
             Recording events = new Recording();
@@ -118,7 +118,7 @@ class EtcdBackendIT {
 
     @Test
     void a_watch_from_a_compacted_revision_is_reset() throws Exception {
-        try (EtcdBackend backend = cluster.builder("backend-it-compact").buildBackend();
+        try (EtcdBackend backend = cluster.builder("backend-it-compact").build();
                 Client admin = cluster.adminClient()) {
             Entry first =
                     backend.createIfAbsent("k/x", bytes("1"), Entry.NO_LEASE).orElseThrow();
@@ -142,7 +142,7 @@ class EtcdBackendIT {
         try (EtcdCluster defaults =
                         EtcdCluster.start(1, List.of("--heartbeat-interval=100", "--election-timeout=1000"));
                 Client admin = defaults.adminClient();
-                EtcdBackend backend = defaults.builder("backend-it-raise").buildBackend()) {
+                EtcdBackend backend = defaults.builder("backend-it-raise").build()) {
             assertThatThrownBy(() -> backend.grantLease(Duration.ofSeconds(1)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("raised a lease TTL of 1 s to 2 s")
@@ -160,7 +160,7 @@ class EtcdBackendIT {
 
     @Test
     void create_and_list_returns_the_queue_in_creation_order_with_the_new_entry() throws Exception {
-        try (EtcdBackend backend = cluster.builder("backend-it-create-list").buildBackend()) {
+        try (EtcdBackend backend = cluster.builder("backend-it-create-list").build()) {
             long lease = backend.grantLease(Duration.ofSeconds(5));
             Entry first = backend.createIfAbsent("q/z", bytes("1"), lease).orElseThrow();
             Listing listing =
@@ -184,7 +184,7 @@ class EtcdBackendIT {
 
     @Test
     void a_key_watch_opened_after_its_key_was_deleted_reports_the_change() throws Exception {
-        try (EtcdBackend backend = cluster.builder("backend-it-gap").buildBackend()) {
+        try (EtcdBackend backend = cluster.builder("backend-it-gap").build()) {
             Entry e = backend.createIfAbsent("k/a", bytes("1"), Entry.NO_LEASE).orElseThrow();
             assertThat(backend.compareAndDelete("k/a", e.version())).isTrue();
             Recording events = new Recording();
@@ -203,7 +203,7 @@ class EtcdBackendIT {
 
     @Test
     void a_key_watch_whose_key_did_not_change_before_it_opened_delivers_the_later_deletion() throws Exception {
-        try (EtcdBackend backend = cluster.builder("backend-it-nogap").buildBackend();
+        try (EtcdBackend backend = cluster.builder("backend-it-nogap").build();
                 Client client = cluster.adminClient();
                 ScheduledExecutorServiceCloser scheduler = new ScheduledExecutorServiceCloser()) {
             Entry watched =

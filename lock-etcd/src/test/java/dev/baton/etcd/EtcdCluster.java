@@ -212,8 +212,8 @@ public final class EtcdCluster implements AutoCloseable {
      * A builder on every member, with the fixture's minimum TTL and a short request timeout (and, on a TLS cluster,
      * the test CA and client certificate).
      */
-    public EtcdCoordinatorBuilder builder(String namespace) {
-        EtcdCoordinatorBuilder builder = EtcdCoordinatorBuilder.create()
+    public EtcdBackend.Builder builder(String namespace) {
+        EtcdBackend.Builder builder = EtcdBackend.builder()
                 .endpoints(endpoints())
                 .namespace(namespace)
                 .minimumTtl(MINIMUM_TTL)

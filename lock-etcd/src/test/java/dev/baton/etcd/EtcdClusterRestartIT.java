@@ -63,10 +63,14 @@ class EtcdClusterRestartIT {
     private static void trial(EtcdCluster cluster, HistoryRecorder recorder, int trial, Duration down)
             throws Exception {
         String name = "restart-" + trial;
-        try (Coordinator holder =
-                        cluster.builder("restart-it").sessionTtl(SESSION_TTL).build();
-                Coordinator waiter =
-                        cluster.builder("restart-it").sessionTtl(SESSION_TTL).build()) {
+        try (Coordinator holder = cluster.builder("restart-it")
+                        .coordinatorBuilder()
+                        .sessionTtl(SESSION_TTL)
+                        .build();
+                Coordinator waiter = cluster.builder("restart-it")
+                        .coordinatorBuilder()
+                        .sessionTtl(SESSION_TTL)
+                        .build()) {
             LockHandle held = holder.lock(name).acquire(Duration.ofSeconds(10));
             HistoryRecorder.Hold hold = recorder.acquired("holder", name, held.fencingToken());
             held.onLost((h, reason) -> hold.lost());

@@ -50,7 +50,7 @@ final class EtcdConformance implements AutoCloseable {
         if (outside != null && !outside.isBlank()) {
             return new EtcdConformance(
                     outside.trim().split("\\s*,\\s*"),
-                    EtcdCoordinatorBuilder.DEFAULT_MINIMUM_TTL,
+                    EtcdBackend.Builder.DEFAULT_MINIMUM_TTL,
                     DEFAULT_ELECTION_TIMEOUT,
                     null);
         }

@@ -72,14 +72,16 @@ class EtcdHolderCutOffIT {
             boolean blackhole = trial % 2 == 0;
             String name = "cut-off-" + trial;
             try (TcpProxy proxy = TcpProxy.start("127.0.0.1", cluster.clientPort(0));
-                    Coordinator holder = EtcdCoordinatorBuilder.create()
+                    Coordinator holder = EtcdBackend.builder()
                             .endpoints("http://" + proxy.address())
                             .namespace("cut-off-it")
                             .minimumTtl(EtcdCluster.MINIMUM_TTL)
                             .requestTimeout(Duration.ofSeconds(2))
+                            .coordinatorBuilder()
                             .sessionTtl(SESSION_TTL)
                             .build();
                     Coordinator waiter = cluster.builder("cut-off-it")
+                            .coordinatorBuilder()
                             .sessionTtl(SESSION_TTL)
                             .build()) {
                 LockHandle held = holder.lock(name).acquire(Duration.ofSeconds(10));

@@ -123,7 +123,8 @@ class EtcdLeaderPauseIT {
     @Test
     void connecting_warns_when_the_cluster_runs_an_etcd_with_the_stale_leader_revoke_bug() throws Exception {
         try (EtcdCluster cluster = EtcdCluster.start(3);
-                Coordinator coordinator = cluster.builder("version-check").build()) {
+                Coordinator coordinator =
+                        cluster.builder("version-check").coordinatorBuilder().build()) {
             String version;
             try (io.etcd.jetcd.Client admin = cluster.adminClient()) {
                 version = admin.getMaintenanceClient()
@@ -255,7 +256,7 @@ class EtcdLeaderPauseIT {
     }
 
     static Coordinator coordinator(EtcdCluster cluster, boolean rule) {
-        EtcdBackend backend = cluster.builder("leader-pause-it").buildBackend();
+        EtcdBackend backend = cluster.builder("leader-pause-it").build();
         backend.leaderChangeRule(rule);
         return Coordinator.builder(backend)
                 .closeBackendOnClose(true)

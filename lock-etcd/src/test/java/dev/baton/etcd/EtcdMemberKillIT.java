@@ -83,11 +83,12 @@ class EtcdMemberKillIT {
                             .waitForReady(false)
                             .build();
                     clients.add(client);
-                    Coordinator coordinator = EtcdCoordinatorBuilder.create()
+                    Coordinator coordinator = EtcdBackend.builder()
                             .client(client)
                             .namespace("kill-it")
                             .minimumTtl(EtcdCluster.MINIMUM_TTL)
                             .requestTimeout(Duration.ofSeconds(2))
+                            .coordinatorBuilder()
                             .sessionTtl(SESSION_TTL)
                             .build();
                     coordinators.add(coordinator);

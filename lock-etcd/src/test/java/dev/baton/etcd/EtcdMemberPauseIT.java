@@ -107,11 +107,12 @@ class EtcdMemberPauseIT {
                             .waitForReady(false)
                             .build();
                     clients.add(client);
-                    Coordinator coordinator = EtcdCoordinatorBuilder.create()
+                    Coordinator coordinator = EtcdBackend.builder()
                             .client(client)
                             .namespace("pause-it")
                             .minimumTtl(EtcdCluster.MINIMUM_TTL)
                             .requestTimeout(Duration.ofSeconds(2))
+                            .coordinatorBuilder()
                             .sessionTtl(SESSION_TTL)
                             .build();
                     coordinators.add(coordinator);

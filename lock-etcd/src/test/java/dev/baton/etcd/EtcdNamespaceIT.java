@@ -56,7 +56,7 @@ class EtcdNamespaceIT {
             ByteSequence sibling = bytes("myapp/locks-other/keep");
             admin.getKVClient().put(sibling, bytes("not baton's")).get(10, TimeUnit.SECONDS);
             Set<Long> leases = ConcurrentHashMap.newKeySet();
-            EtcdBackend backend = cluster.builder("myapp/locks").buildBackend();
+            EtcdBackend backend = cluster.builder("myapp/locks").build();
             Coordinator coordinator = Coordinator.builder(new ForwardingBackend(backend) {
                         @Override
                         public long grantLease(Duration ttl) {
@@ -69,6 +69,7 @@ class EtcdNamespaceIT {
                     .closeBackendOnClose(true)
                     .build();
             Coordinator other = cluster.builder("myapp/locks")
+                    .coordinatorBuilder()
                     .sessionTtl(Duration.ofSeconds(2))
                     .build();
             LockHandle mutex = coordinator.lock("orders/42").acquire(Duration.ofSeconds(10));

@@ -61,12 +61,12 @@ final class EtcdTckEnvironment extends RealTimeTckEnvironment {
 
     @Override
     public CoordinationBackend newBackend() {
-        EtcdBackend backend = EtcdCoordinatorBuilder.create()
+        EtcdBackend backend = EtcdBackend.builder()
                 .endpoints(endpoints)
                 .namespace(namespace)
                 .minimumTtl(minimumTtl)
                 .requestTimeout(Duration.ofSeconds(2))
-                .buildBackend();
+                .build();
         return new ForwardingBackend(backend) {
             @Override
             public long grantLease(Duration ttl) {

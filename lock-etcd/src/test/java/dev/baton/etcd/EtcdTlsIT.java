@@ -17,6 +17,7 @@ package dev.baton.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.LockHandle;
@@ -77,6 +78,8 @@ class EtcdTlsIT {
         try (Coordinator coordinator = builder()
                 .tls(tls.ca)
                 .tlsClientCertificate(tls.clientCertificate, tls.clientKey)
+                .coordinatorBuilder()
+                .sessionTtl(Duration.ofSeconds(2))
                 .build()) {
             long first;
             try (LockHandle handle = coordinator.lock("orders/42").acquire(Duration.ofSeconds(10))) {
@@ -112,9 +115,9 @@ class EtcdTlsIT {
                 TimeUnit.NANOSECONDS.toMillis(elapsed),
                 failure.getMessage());
         assertThat(failure)
-                .as("a server refusing the client is an authentication failure")
-                .isInstanceOf(EtcdAuthenticationException.class)
-                .isInstanceOf(BackendUnavailableException.class);
+                .as("a server refusing the client's certificate (or its lack) denies access")
+                .isInstanceOf(AccessDeniedException.class)
+                .isNotInstanceOf(BackendUnavailableException.class);
         assertThat(failure.getMessage())
                 .contains("TLS handshake with etcd " + cluster.endpoint(0))
                 .contains("requires a client certificate")
@@ -145,17 +148,17 @@ class EtcdTlsIT {
         assertThat(Duration.ofNanos(elapsed)).isLessThan(REQUEST_TIMEOUT.plus(CLOSE_SLACK));
     }
 
-    private static EtcdCoordinatorBuilder builder() {
-        return EtcdCoordinatorBuilder.create()
+    private static EtcdBackend.Builder builder() {
+        return EtcdBackend.builder()
                 .endpoints(cluster.endpoints())
                 .namespace("tls-it")
                 .minimumTtl(EtcdCluster.MINIMUM_TTL)
-                .requestTimeout(REQUEST_TIMEOUT)
-                .sessionTtl(Duration.ofSeconds(2));
+                .requestTimeout(REQUEST_TIMEOUT);
     }
 
-    private static Throwable catchFailure(EtcdCoordinatorBuilder builder) {
-        try (Coordinator unexpected = builder.build()) {
+    private static Throwable catchFailure(EtcdBackend.Builder builder) {
+        try (Coordinator unexpected =
+                builder.coordinatorBuilder().sessionTtl(Duration.ofSeconds(2)).build()) {
             throw new AssertionError("built a coordinator the server should have refused: " + unexpected);
         } catch (RuntimeException e) {
             return e;

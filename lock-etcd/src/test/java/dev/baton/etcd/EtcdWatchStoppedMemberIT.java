@@ -49,7 +49,7 @@ class EtcdWatchStoppedMemberIT {
     @Test
     void every_watch_delivers_a_deletion_although_one_member_is_stopped() {
         try (EtcdCluster cluster = EtcdCluster.start(3);
-                EtcdBackend backend = cluster.builder("watch-stopped-it").buildBackend()) {
+                EtcdBackend backend = cluster.builder("watch-stopped-it").build()) {
             cluster.awaitHealthy(Duration.ofSeconds(30));
             String key = "k/watched";
             Entry created =

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Throwaway PKI for the TLS tests, made with the {@code openssl} command-line tool into a directory the test owns: a
  * CA, a server certificate for {@code 127.0.0.1} (IP SAN, serverAuth) signed by it, a client certificate (clientAuth)
  * signed by it, and a second, unrelated CA to stand for a wrong trust anchor. Keys are P-256 EC keys in PKCS#8 PEM
- * (what {@link EtcdCoordinatorBuilder#tlsClientCertificate(Path, Path)} reads and etcd accepts), valid for one day.
+ * (what {@link EtcdBackend.Builder#tlsClientCertificate(Path, Path)} reads and etcd accepts), valid for one day.
  *
  * <p>Immutable once generated.
  */

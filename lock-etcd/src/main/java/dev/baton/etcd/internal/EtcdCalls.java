@@ -15,7 +15,7 @@
  */
 package dev.baton.etcd.internal;
 
-import dev.baton.etcd.EtcdAuthenticationException;
+import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
 import io.etcd.jetcd.common.exception.ClosedClientException;
@@ -66,16 +66,17 @@ public final class EtcdCalls {
 
     private final String description;
     private final String user;
+    private final String namespace;
     private final Tls tls;
 
     /**
-     * Creates the helper for a client whose TLS configuration is not known.
+     * Creates the helper for a client whose TLS configuration and namespace are not known.
      *
      * @param description where the client connects, for messages
      * @param user the user name the client authenticates as, or {@code null}
      */
     public EtcdCalls(String description, String user) {
-        this(description, user, Tls.UNKNOWN);
+        this(description, user, null, Tls.UNKNOWN);
     }
 
     /**
@@ -83,11 +84,14 @@ public final class EtcdCalls {
      *
      * @param description where the client connects, for messages
      * @param user the user name the client authenticates as, or {@code null}
+     * @param namespace the key prefix the backend works under, ending with {@code /}, for the permission to grant; or
+     *     {@code null}
      * @param tls how the client was configured for TLS, to explain failed handshakes
      */
-    public EtcdCalls(String description, String user, Tls tls) {
+    public EtcdCalls(String description, String user, String namespace, Tls tls) {
         this.description = description;
         this.user = user;
+        this.namespace = namespace;
         this.tls = tls;
     }
 
@@ -100,7 +104,7 @@ public final class EtcdCalls {
      * @param <T> the answer's type
      * @return the answer
      * @throws BackendUnavailableException if no answer came in time, or the call failed
-     * @throws EtcdAuthenticationException if etcd refused the credentials
+     * @throws AccessDeniedException if etcd refused the credentials or denied the permission
      */
     public <T> T await(CompletableFuture<T> call, Duration timeout, String what) {
         try {
@@ -127,7 +131,8 @@ public final class EtcdCalls {
      *
      * @param failure what the call failed with
      * @param what the request, for messages
-     * @return the exception to throw
+     * @return the exception to throw: {@link AccessDeniedException} for refused credentials or permissions, else
+     *     {@link BackendUnavailableException}
      */
     public LockException translate(Throwable failure, String what) {
         Throwable cause = unwrap(failure);
@@ -139,7 +144,7 @@ public final class EtcdCalls {
             return tlsFailure(handshake, cause);
         }
         if (lower.contains("password can not be empty") || lower.contains("username can not be empty")) {
-            return new EtcdAuthenticationException(
+            return denied(
                     "the jetcd client refused to authenticate " + who() + " with an empty "
                             + (lower.contains("password can not be empty") ? "password" : "user name")
                             + ": its own check, so no request reached " + description
@@ -150,21 +155,20 @@ public final class EtcdCalls {
         if (lower.contains("authentication failed")
                 || lower.contains("invalid user id or password")
                 || (code == Status.Code.UNAUTHENTICATED && user != null)) {
-            return new EtcdAuthenticationException(
+            return denied(
                     description + " refused " + who() + ": authentication failed (invalid user name or password);"
-                            + " check the credentials given to EtcdCoordinatorBuilder.credentials(user, password)",
+                            + " check the credentials given to EtcdBackend.Builder.credentials(user, password)",
                     cause);
         }
         if (lower.contains("user name is empty") || lower.contains("user name not found")) {
-            return new EtcdAuthenticationException(
+            return denied(
                     description + " requires authentication and " + who() + " is not known to it (" + message
-                            + "); set EtcdCoordinatorBuilder.credentials(user, password)",
+                            + "); set EtcdBackend.Builder.credentials(user, password) to a user " + grant(),
                     cause);
         }
         if (lower.contains("permission denied")) {
-            return new EtcdAuthenticationException(
-                    description + " denied " + who() + " permission for " + what
-                            + "; grant the user's role read-write access to the backend's namespace",
+            return denied(
+                    description + " denied " + who() + " permission for " + what + "; give " + who() + " " + grant(),
                     cause);
         }
         if (cause instanceof ClosedClientException) {
@@ -174,8 +178,10 @@ public final class EtcdCalls {
         if (code == Status.Code.UNAUTHENTICATED
                 || (cause instanceof EtcdException
                         && ((EtcdException) cause).getErrorCode() == ErrorCode.UNAUTHENTICATED)) {
-            return new EtcdAuthenticationException(
-                    description + " refused " + who() + ": " + message + "; check the credentials", cause);
+            return denied(
+                    description + " refused " + who() + ": " + message
+                            + "; check the credentials given to EtcdBackend.Builder.credentials(user, password)",
+                    cause);
         }
         return new BackendUnavailableException(
                 null,
@@ -201,7 +207,7 @@ public final class EtcdCalls {
                     prefix + "the server's certificate is not signed by a CA this client trusts; "
                             + (tls == Tls.UNKNOWN
                                     ? "give the jetcd Client's sslContext the CA that signed etcd's --cert-file"
-                                    : "give EtcdCoordinatorBuilder.tls(caCertificates) the PEM file of the CA that"
+                                    : "give EtcdBackend.Builder.tls(caCertificates) the PEM file of the CA that"
                                             + " signed etcd's --cert-file"),
                     cause);
         }
@@ -216,7 +222,7 @@ public final class EtcdCalls {
             return new BackendUnavailableException(
                     null,
                     prefix + "the server does not speak TLS on this port; use http:// endpoints without"
-                            + " EtcdCoordinatorBuilder.tls(...), or start etcd with --cert-file and --key-file",
+                            + " EtcdBackend.Builder.tls(...), or start etcd with --cert-file and --key-file",
                     cause);
         }
         for (String alert : CLIENT_CERTIFICATE_ALERTS) {
@@ -224,18 +230,18 @@ public final class EtcdCalls {
                 String fix;
                 if (tls == Tls.MUTUAL) {
                     fix = "the server refused the client certificate; check that"
-                            + " EtcdCoordinatorBuilder.tlsClientCertificate(certificate, privateKey) names a valid"
+                            + " EtcdBackend.Builder.tlsClientCertificate(certificate, privateKey) names a valid"
                             + " certificate for client authentication (extendedKeyUsage clientAuth) signed by a CA"
                             + " in etcd's --trusted-ca-file";
                 } else if (tls == Tls.SERVER_ONLY) {
                     fix = "the server requires a client certificate (etcd runs with --client-cert-auth) and none"
-                            + " was given; set EtcdCoordinatorBuilder.tlsClientCertificate(certificate, privateKey)"
+                            + " was given; set EtcdBackend.Builder.tlsClientCertificate(certificate, privateKey)"
                             + " to one signed by a CA in etcd's --trusted-ca-file";
                 } else {
                     fix = "the server refused the client certificate, or its lack of one (etcd --client-cert-auth);"
                             + " give the client a certificate signed by a CA in etcd's --trusted-ca-file";
                 }
-                return new EtcdAuthenticationException(prefix + fix, cause);
+                return denied(prefix + fix, cause);
             }
         }
         return new BackendUnavailableException(
@@ -243,7 +249,7 @@ public final class EtcdCalls {
                 prefix
                         + (tls == Tls.UNKNOWN
                                 ? "check the TLS configuration of the jetcd Client"
-                                : "check the files given to EtcdCoordinatorBuilder.tls(...) and tlsClientCertificate(...)"),
+                                : "check the files given to EtcdBackend.Builder.tls(...) and tlsClientCertificate(...)"),
                 cause);
     }
 
@@ -297,6 +303,22 @@ public final class EtcdCalls {
             }
         }
         return all.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static AccessDeniedException denied(String message, Throwable cause) {
+        return new AccessDeniedException(null, message, cause);
+    }
+
+    /** What to grant a user so that the backend may work: a role with read-write access to the namespace. */
+    private String grant() {
+        String range = namespace == null
+                ? "the backend's namespace (the prefix set with EtcdBackend.Builder.namespace)"
+                : "the prefix '" + namespace + "'";
+        String name = user == null ? "<user>" : user;
+        return "a role with read-write permission on " + range + ", for example: etcdctl role add baton-role;"
+                + " etcdctl role grant-permission baton-role --prefix=true readwrite "
+                + (namespace == null ? "<namespace>" : namespace)
+                + "; etcdctl user grant-role " + name + " baton-role";
     }
 
     private String who() {

@@ -15,6 +15,7 @@
  */
 package dev.baton.etcd.internal;
 
+import dev.baton.lock.spi.BackendChecks;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -36,8 +37,8 @@ public final class EtcdKeys {
      * Creates the mapping.
      *
      * @param namespace the namespace; a trailing {@code /} is added when missing
-     * @throws IllegalArgumentException if the namespace is empty, starts with {@code /} only, or holds control
-     *     characters
+     * @throws IllegalArgumentException if the namespace breaks the rule of {@link #normalize(String)}
+     * @throws NullPointerException if {@code namespace} is null
      */
     public EtcdKeys(String namespace) {
         this.namespace = normalize(namespace);
@@ -45,24 +46,24 @@ public final class EtcdKeys {
     }
 
     /**
-     * Checks and normalises a namespace.
+     * Checks and normalises a namespace: without one leading and one trailing {@code /}, it must be a key by {@link
+     * BackendChecks#requireKey(String, String)}; it is kept as given (a leading {@code /} stays part of the etcd
+     * prefix) and gets a trailing {@code /} when missing.
      *
      * @param namespace the namespace as the user gave it
      * @return the namespace ending with {@code /}
      * @throws IllegalArgumentException naming the rule broken
+     * @throws NullPointerException if {@code namespace} is null
      */
     public static String normalize(String namespace) {
         Objects.requireNonNull(namespace, "namespace must not be null");
-        if (namespace.isBlank() || namespace.equals("/")) {
+        String bare = namespace.startsWith("/") ? namespace.substring(1) : namespace;
+        bare = bare.endsWith("/") ? bare.substring(0, bare.length() - 1) : bare;
+        if (bare.isBlank()) {
             throw new IllegalArgumentException(
                     "namespace must name a prefix such as \"baton/\" or \"/myapp/locks\", got '" + namespace + "'");
         }
-        for (int i = 0; i < namespace.length(); i++) {
-            if (Character.isISOControl(namespace.charAt(i))) {
-                throw new IllegalArgumentException("namespace must not contain control characters, found U+"
-                        + String.format("%04X", (int) namespace.charAt(i)) + " at index " + i);
-            }
-        }
+        BackendChecks.requireKey("namespace", bare);
         return namespace.endsWith("/") ? namespace : namespace + "/";
     }
 

@@ -63,7 +63,22 @@ class EtcdKeysTest {
     void bad_namespaces_are_rejected_with_the_rule() {
         assertThatThrownBy(() -> new EtcdKeys("")).hasMessageContaining("namespace must name a prefix");
         assertThatThrownBy(() -> new EtcdKeys("/")).hasMessageContaining("namespace must name a prefix");
-        assertThatThrownBy(() -> new EtcdKeys("a\nb")).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> new EtcdKeys("//")).hasMessageContaining("namespace must name a prefix");
+        assertThatThrownBy(() -> new EtcdKeys("a\nb"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("namespace may hold only ASCII letters, digits")
+                .hasMessageContaining("U+000A at index 1");
+        assertThatThrownBy(() -> new EtcdKeys("my app/")).hasMessageContaining("U+0020");
+        assertThatThrownBy(() -> new EtcdKeys("a//b")).hasMessageContaining("must not contain '//'");
+        assertThatThrownBy(() -> new EtcdKeys("//a")).hasMessageContaining("must not start or end with '/'");
+        assertThatThrownBy(() -> new EtcdKeys("a/../b")).hasMessageContaining("'..' as a segment");
+    }
+
+    @Test
+    void one_leading_and_one_trailing_slash_are_allowed_and_kept() {
+        assertThat(new EtcdKeys("/app").namespace()).isEqualTo("/app/");
+        assertThat(new EtcdKeys("/app/").namespace()).isEqualTo("/app/");
+        assertThat(new EtcdKeys("my-app.v1/locks_~%2F").namespace()).isEqualTo("my-app.v1/locks_~%2F/");
     }
 
     private static String text(ByteSequence bytes) {
