@@ -23,6 +23,7 @@ import dev.baton.lock.spi.WatchListener;
 import dev.baton.lock.tck.ForwardingBackend;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -79,10 +80,10 @@ final class CountingBackend extends ForwardingBackend {
     }
 
     @Override
-    public boolean keepAliveExtendsDeadline(long leaseId) {
+    public OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
         // The coordinator renews through this method (ForwardingBackend sends it straight to the delegate).
         keepAlives.increment();
-        return super.keepAliveExtendsDeadline(leaseId);
+        return super.keepAliveCountingFrom(leaseId, sentNanos);
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How each primitive maps onto etcd (one request each), which requests fail over between members, and how TTLs are
  * rounded and checked: see the {@linkplain dev.baton.etcd package documentation}. Renewals carry the leader-change rule
- * ({@link #keepAliveExtendsDeadline}); the members' status for it is read over one channel per member, closed with
+ * ({@link #keepAliveCountingFrom}); the members' status for it is read over one channel per member, closed with
  * the backend.
  *
  * <p>All keys live under the namespace ({@link Builder#namespace(String)}); ranges and watches are bounded to it.
@@ -170,18 +171,18 @@ public final class EtcdBackend implements CoordinationBackend {
      */
     @Override
     public void keepAlive(long leaseId) {
-        keepAliveExtendsDeadline(leaseId);
+        checkOpen();
+        leases.keepAlive(leaseId, 0);
     }
 
     /**
-     * Renews a lease as {@link #keepAlive(long)} does and tells whether the renewal may extend the holder's deadline,
-     * by the raft term in the answer's header (see {@code LeaderChangeGuard}): after a leader change, renewals count
-     * again only once the members that may have led the older term are known to have stepped down. Threadsafe.
+     * Renews as {@link #keepAlive(long)} does; the deadline counts by the leader-change rule ({@code LeaderChangeGuard})
+     * and from a renewal only once the next confirmed its term ({@code RenewalConfirmations}). Threadsafe.
      */
     @Override
-    public boolean keepAliveExtendsDeadline(long leaseId) {
+    public OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
         checkOpen();
-        return leases.keepAlive(leaseId);
+        return leases.keepAlive(leaseId, sentNanos);
     }
 
     /** Switches the leader-change rule off or on; off only for the negative control of the fault tests. */

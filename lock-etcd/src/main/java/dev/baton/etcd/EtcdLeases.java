@@ -17,6 +17,7 @@ package dev.baton.etcd;
 
 import dev.baton.etcd.internal.EtcdCalls;
 import dev.baton.etcd.internal.LeaderChangeGuard;
+import dev.baton.etcd.internal.RenewalConfirmations;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import io.etcd.jetcd.Lease;
@@ -24,6 +25,7 @@ import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ final class EtcdLeases {
     private final Duration minimumTtl;
     private final LeaderChangeGuard leaderChanges;
     private final Map<Long, Long> grantedTtlSeconds = new ConcurrentHashMap<>();
+    private final RenewalConfirmations confirmations = new RenewalConfirmations(RenewalConfirmations.CONFIRM_GAP);
 
     EtcdLeases(Lease leases, EtcdRequests requests, Duration minimumTtl, LeaderChangeGuard leaderChanges) {
         this.leases = leases;
@@ -71,9 +74,10 @@ final class EtcdLeases {
 
     /**
      * Renews a lease with one unary keep-alive, waiting at most a third of its TTL (or the request timeout, whichever
-     * is shorter), and tells whether the renewal may extend the holder's deadline by the leader-change rule.
+     * is shorter), and tells from which of the caller's send times the holder's deadline may count, by the
+     * leader-change rule and the confirmation of each renewal by the next.
      */
-    boolean keepAlive(long leaseId) {
+    OptionalLong keepAlive(long leaseId, long callerSentNanos) {
         long sent = System.nanoTime();
         Long ttlSeconds = grantedTtlSeconds.get(leaseId);
         Duration timeout = requests.requestTimeout();
@@ -88,16 +92,27 @@ final class EtcdLeases {
             answer = requests.calls().await(leases.keepAliveOnce(leaseId), timeout, "a lease keep-alive");
         } catch (BackendUnavailableException e) {
             if (EtcdCalls.isLeaseNotFound(e.getCause())) {
-                grantedTtlSeconds.remove(leaseId);
+                forget(leaseId);
                 throw new NoSuchLeaseException(leaseId);
             }
             throw e;
         }
+        long answered = System.nanoTime();
         if (answer.getTTL() <= 0) {
-            grantedTtlSeconds.remove(leaseId);
+            forget(leaseId);
             throw new NoSuchLeaseException(leaseId);
         }
-        return leaderChanges.counts(answer.getHeader().getRaftTerm(), sent);
+        long term = answer.getHeader().getRaftTerm();
+        boolean counts = leaderChanges.counts(term, sent);
+        if (!leaderChanges.enabled()) {
+            return OptionalLong.of(callerSentNanos); // the negative control: every acknowledged renewal counts
+        }
+        return confirmations.acknowledged(leaseId, counts, term, callerSentNanos, sent, answered);
+    }
+
+    private void forget(long leaseId) {
+        grantedTtlSeconds.remove(leaseId);
+        confirmations.forget(leaseId);
     }
 
     /** Revokes a lease in failover attempts; an unknown lease is ignored. */
@@ -109,7 +124,7 @@ final class EtcdLeases {
                 throw e;
             }
         }
-        grantedTtlSeconds.remove(leaseId);
+        forget(leaseId);
     }
 
     private void revokeQuietly(long leaseId) {

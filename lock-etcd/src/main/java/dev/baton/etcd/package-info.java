@@ -44,7 +44,7 @@
  * quarter of the request timeout (250 ms to 1 s) and each later one twice as long, each on the next endpoint of
  * jetcd's round-robin, until the request timeout: a member that was killed, or a stopped leader that answers nothing,
  * costs one attempt instead of the whole request timeout. Renewals carry the leader-change rule ({@link
- * dev.baton.etcd.EtcdBackend#keepAliveExtendsDeadline(long)}).
+ * dev.baton.etcd.EtcdBackend#keepAliveCountingFrom(long, long)}).
  *
  * <p><b>TTLs.</b> etcd counts lease TTLs in whole seconds: a requested TTL is rounded <em>up</em>, so the server never
  * expires a lease before the TTL the coordinator computes its local deadline from. etcd also raises every TTL below

@@ -22,6 +22,7 @@ import dev.baton.lock.Coordinator;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.tck.ForwardingBackend;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A renewal the backend acknowledges but does not let count ({@code keepAliveExtendsDeadline} answers false, as the
+ * A renewal the backend acknowledges but does not let count ({@code keepAliveCountingFrom} answers empty, as the
  * etcd backend does after a leader change until the old leader is known to have stepped down) leaves the holder's
  * deadline where the last counting renewal put it, although the server renewed the lease; the keeper renews sooner
  * meanwhile, and once renewals count again the session lives on.
@@ -57,10 +58,10 @@ class UncountedRenewalTest {
         }
 
         @Override
-        public boolean keepAliveExtendsDeadline(long leaseId) {
-            super.keepAliveExtendsDeadline(leaseId);
+        public OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
+            super.keepAliveCountingFrom(leaseId, sentNanos);
             renewals.incrementAndGet();
-            return counts.get();
+            return counts.get() ? OptionalLong.of(sentNanos) : OptionalLong.empty();
         }
     }
 

@@ -303,13 +303,13 @@ class ZooKeeperFaultIT {
         }
 
         @Override
-        public boolean keepAliveExtendsDeadline(long leaseId) {
+        public OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
             // The coordinator renews through this method; ForwardingBackend sends it straight to the delegate, so it
             // must swallow the loss too, or the control would still hear of it.
             try {
-                return super.keepAliveExtendsDeadline(leaseId);
+                return super.keepAliveCountingFrom(leaseId, sentNanos);
             } catch (NoSuchLeaseException switchedOff) {
-                return true;
+                return OptionalLong.of(sentNanos);
             }
         }
     }

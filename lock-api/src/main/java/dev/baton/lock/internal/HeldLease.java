@@ -22,6 +22,7 @@ import dev.baton.lock.LossReason;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -53,27 +54,30 @@ final class HeldLease extends OwnLeaseLock implements LeaseHandle {
     }
 
     /**
-     * Renews once; tells whether the backend let the deadline count from this renewal (see {@link
-     * dev.baton.lock.spi.CoordinationBackend#keepAliveExtendsDeadline}: etcd's leader-change rule, for one).
+     * Renews once, extends the deadline from the renewal the backend lets it count from (this one or an earlier one:
+     * see {@link dev.baton.lock.spi.CoordinationBackend#keepAliveCountingFrom}, etcd's leader-change rule for one),
+     * and returns when a background renewal should come next: the renew interval when this renewal counted, half of it
+     * when an earlier one did (the next confirms this one), a quarter when none did.
      */
-    private boolean renewCounting() {
+    private Duration renewCounting() {
         requireValid(LossReason.EXPIRED);
         long sent = services.time().nanoTime();
-        boolean counts;
+        OptionalLong from;
         try {
-            counts = services.backend().keepAliveExtendsDeadline(leaseId);
+            from = services.backend().keepAliveCountingFrom(leaseId, sent);
         } catch (NoSuchLeaseException gone) {
             lose(LossReason.EXPIRED);
             throw new LockLostException(name, LossReason.EXPIRED, "lease '" + name + "' expired on the server", gone);
         } catch (RuntimeException e) {
             throw Failures.translate(name, e);
         }
-        if (counts) {
-            synchronized (lock) {
-                extendDeadlineLocked(sent);
-            }
+        if (from.isEmpty()) {
+            return renewInterval.dividedBy(4);
         }
-        return counts;
+        synchronized (lock) {
+            extendDeadlineLocked(from.getAsLong());
+        }
+        return from.getAsLong() == sent ? renewInterval : renewInterval.dividedBy(2);
     }
 
     @Override
@@ -98,12 +102,9 @@ final class HeldLease extends OwnLeaseLock implements LeaseHandle {
     }
 
     private void autoRenew() {
-        Duration next = renewInterval;
+        Duration next;
         try {
-            if (!renewCounting()) {
-                // Renewed, but the deadline may not count from it yet: renew sooner, as the session does.
-                next = renewInterval.dividedBy(4);
-            }
+            next = renewCounting();
         } catch (LockLostException lost) {
             return;
         } catch (RuntimeException e) {

@@ -26,6 +26,7 @@ import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * valid past it.
  *
  * <p>A backend may answer a renewal as acknowledged but not counting ({@link
- * CoordinationBackend#keepAliveExtendsDeadline(long)}): the deadline then stays where the last counting renewal put
- * it, and the keeper renews sooner until a renewal counts again.
+ * CoordinationBackend#keepAliveCountingFrom(long, long)}), or as counting from an earlier renewal only: the deadline
+ * then stays where the last counting renewal put it, and the keeper renews sooner (twice as often while each renewal
+ * counts only once the next confirms it, four times while none counts).
  *
  * <p>After a loss the keeper opens a fresh session in the background; handles of the old session stay lost.
  */
@@ -269,9 +271,9 @@ final class SessionKeeper {
             return;
         }
         long sent = time.nanoTime();
-        boolean counts;
+        OptionalLong countingFrom;
         try {
-            counts = backend.keepAliveExtendsDeadline(s.leaseId);
+            countingFrom = backend.keepAliveCountingFrom(s.leaseId, sent);
         } catch (NoSuchLeaseException gone) {
             lose(s, "the server no longer has the session's lease");
             return;
@@ -287,7 +289,8 @@ final class SessionKeeper {
             scheduleRenewal(s, renewInterval.dividedBy(4));
             return;
         }
-        long newDeadline = sent + ttl.toNanos() - margin.toNanos();
+        boolean counts = countingFrom.isPresent();
+        long newDeadline = (counts ? countingFrom.getAsLong() : sent) + ttl.toNanos() - margin.toNanos();
         boolean tooLate;
         synchronized (lock) {
             // Validity is monotonic: a session whose deadline passed before this answer arrived counts as lost, even
@@ -302,11 +305,15 @@ final class SessionKeeper {
             return;
         }
         transition(s, SessionState.CONNECTED);
-        if (counts) {
+        if (counts && countingFrom.getAsLong() == sent) {
             scheduleRenewal(s, renewInterval);
+        } else if (counts) {
+            // The deadline counts from an earlier renewal, which this one confirmed; the next confirms this one.
+            // Renewing twice as often keeps the slack before the deadline what it is when each renewal counts.
+            scheduleRenewal(s, renewInterval.dividedBy(2));
         } else {
             // The server renewed the lease but the backend cannot yet let the deadline count from it (see
-            // CoordinationBackend.keepAliveExtendsDeadline): renew sooner, so that the first renewal that counts comes
+            // CoordinationBackend.keepAliveCountingFrom): renew sooner, so that the first renewal that counts comes
             // soon after the backend's condition clears, before the unchanged deadline passes.
             log.debug("session {}: renewal acknowledged but not counted; deadline stays", s.generation);
             scheduleRenewal(s, renewInterval.dividedBy(4));

@@ -19,6 +19,7 @@ import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Subscription;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -73,25 +74,29 @@ public interface CoordinationBackend extends AutoCloseable {
     void keepAlive(long leaseId);
 
     /**
-     * Renews a lease as {@link #keepAlive(long)} does, and tells whether the caller's local deadline may count from
-     * this renewal. The coordinator's deadline is {@code sendTime(renewal) + ttl - margin}, which is safe only if the
-     * server will not expire the lease before {@code ttl} after it received that renewal. A backend that knows of a
-     * server-side condition under which a renewal the server acknowledged does not protect the lease for that long
-     * (etcd: a stalled former leader that still holds its own, older view of lease expiry and may revoke leases once it
-     * runs again) answers {@code false}: the lease was renewed, but the deadline stays where earlier renewals put it.
-     * The coordinator then renews again sooner, and a later renewal that answers {@code true} moves the deadline on.
+     * Renews a lease as {@link #keepAlive(long)} does, and tells from which renewal the caller's local deadline may
+     * count. The coordinator's deadline is {@code sendTime(renewal) + ttl - margin}, which is safe only if the server
+     * will not expire the lease before {@code ttl} after it received that renewal. A backend that knows of a
+     * server-side condition under which a renewal the server acknowledged does not (yet) prove that (etcd: a stalled
+     * former leader that still holds its own, older view of lease expiry and may revoke leases once it runs again)
+     * answers with the send time of an <em>earlier</em> renewal of the lease that it can now vouch for, or with
+     * nothing: the lease was renewed, but the deadline stays where earlier renewals put it. The coordinator renews
+     * sooner while renewals are not counted from themselves.
      *
-     * <p>Optional: the default renews with {@link #keepAlive(long)} and answers {@code true}, which keeps the plain
-     * rule for backends without such a condition.
+     * <p>Optional: the default renews with {@link #keepAlive(long)} and answers {@code sentNanos}, the plain rule for
+     * backends without such a condition. A wrapper that overrides {@code keepAlive} must override this too.
      *
      * @param leaseId the lease
-     * @return whether the deadline may count from this renewal's send time
+     * @param sentNanos when the caller sent this renewal, on the caller's clock: an opaque value the backend may hand
+     *     back, now or from a later call for the same lease, and never compares with its own clock
+     * @return the send time, among the values passed for this lease, from which the deadline may count now; empty if
+     *     none may
      * @throws NoSuchLeaseException if the lease expired or was revoked
      * @throws BackendUnavailableException if the server could not be reached
      */
-    default boolean keepAliveExtendsDeadline(long leaseId) {
+    default OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
         keepAlive(leaseId);
-        return true;
+        return OptionalLong.of(sentNanos);
     }
 
     /**

@@ -129,6 +129,15 @@ public final class LeaderChangeGuard {
     }
 
     /**
+     * Tells whether the rule applies (see {@link #enabled(boolean)}).
+     *
+     * @return false only in the negative control of the fault tests
+     */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
      * Seeds the guard with a status snapshot taken at connect time: the newest term among the answers is trusted, and
      * its leader is recorded.
      *

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -233,9 +234,9 @@ public class FaultInjectingBackend extends ForwardingBackend {
     }
 
     @Override
-    public boolean keepAliveExtendsDeadline(long leaseId) {
+    public OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
         enter(Call.KEEP_ALIVE);
-        return super.keepAliveExtendsDeadline(leaseId);
+        return super.keepAliveCountingFrom(leaseId, sentNanos);
     }
 
     @Override

@@ -24,6 +24,7 @@ import dev.baton.lock.spi.WatchListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -94,8 +95,8 @@ public abstract class ForwardingBackend implements CoordinationBackend {
     }
 
     @Override
-    public boolean keepAliveExtendsDeadline(long leaseId) {
-        return delegate.keepAliveExtendsDeadline(leaseId);
+    public OptionalLong keepAliveCountingFrom(long leaseId, long sentNanos) {
+        return delegate.keepAliveCountingFrom(leaseId, sentNanos);
     }
 
     @Override
