@@ -17,7 +17,9 @@ package dev.baton.lock.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.baton.lock.spi.BackendChecks;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -27,8 +29,11 @@ import dev.baton.lock.spi.WatchEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +56,7 @@ public interface BackendContractRules extends TckRules {
         TckHarness tck = tck();
         CoordinationBackend backend = tck.openBackend();
         long lease = backend.grantLease(spiTtl(tck));
-        String key = spiKey(tck, "exists");
+        String key = spiKey("exists");
         Entry created = backend.createIfAbsent(key, bytes("first"), lease)
                 .orElseThrow(() -> new AssertionError("createIfAbsent of a new key"));
         assertThat(created.key()).isEqualTo(key);
@@ -79,7 +84,7 @@ public interface BackendContractRules extends TckRules {
         TckHarness tck = tck();
         CoordinationBackend backend = tck.openBackend();
         long lease = backend.grantLease(spiTtl(tck));
-        String key = spiKey(tck, "cas");
+        String key = spiKey("cas");
         Entry created = backend.createIfAbsent(key, bytes("v1"), lease).orElseThrow();
         Entry updated = backend.compareAndSet(key, created.version(), bytes("v2"), lease)
                 .orElseThrow(() -> new AssertionError("compareAndSet with the current version"));
@@ -92,10 +97,10 @@ public interface BackendContractRules extends TckRules {
                 .as("compareAndSet with a stale version")
                 .isEmpty();
         assertThat(backend.get(key)).as("the key after a stale compareAndSet").contains(updated);
-        assertThat(backend.compareAndSet(spiKey(tck, "absent"), created.version(), bytes("x"), lease))
+        assertThat(backend.compareAndSet(spiKey("absent"), created.version(), bytes("x"), lease))
                 .as("compareAndSet of an absent key")
                 .isEmpty();
-        assertThat(backend.get(spiKey(tck, "absent"))).isEmpty();
+        assertThat(backend.get(spiKey("absent"))).isEmpty();
         backend.revokeLease(lease);
         tck.assertNoKeysLeft("after the lease was revoked");
     }
@@ -110,7 +115,7 @@ public interface BackendContractRules extends TckRules {
         TckHarness tck = tck();
         CoordinationBackend backend = tck.openBackend();
         long lease = backend.grantLease(spiTtl(tck));
-        String key = spiKey(tck, "cad");
+        String key = spiKey("cad");
         Entry created = backend.createIfAbsent(key, bytes("v1"), lease).orElseThrow();
         Entry updated = backend.compareAndSet(key, created.version(), bytes("v2"), lease)
                 .orElseThrow();
@@ -124,7 +129,7 @@ public interface BackendContractRules extends TckRules {
                 .as("compareAndDelete with the current version")
                 .isTrue();
         assertThat(backend.get(key)).as("the key after compareAndDelete").isEmpty();
-        assertThat(backend.list(spiPrefix(tck)).entries())
+        assertThat(backend.list(spiPrefix()).entries())
                 .as("listing after compareAndDelete")
                 .isEmpty();
         assertThat(backend.compareAndDelete(key, updated.version()))
@@ -154,7 +159,7 @@ public interface BackendContractRules extends TckRules {
         List<Long> sequences = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             CoordinationBackend backend = i % 2 == 0 ? first : second;
-            String key = spiKey(tck, "seq-" + (i % 4));
+            String key = spiKey("seq-" + (i % 4));
             Optional<Entry> existing = backend.get(key);
             if (existing.isPresent()) {
                 assertThat(backend.compareAndDelete(key, existing.get().version()))
@@ -181,9 +186,9 @@ public interface BackendContractRules extends TckRules {
         TckHarness tck = tck();
         CoordinationBackend backend = tck.openBackend();
         long lease = backend.grantLease(spiTtl(tck));
-        String prefix = spiPrefix(tck) + "/queue";
+        String prefix = spiPrefix() + "/queue";
         List<String> inside = List.of(prefix + "/z", prefix + "/y/x", prefix + "/a", prefix + "/m", prefix + "/b");
-        List<String> outside = List.of(prefix + "x", prefix + "2/a", spiPrefix(tck) + "/other/a");
+        List<String> outside = List.of(prefix + "x", prefix + "2/a", spiPrefix() + "/other/a");
         List<String> created = new ArrayList<>();
         for (int i = 0; i < inside.size(); i++) {
             backend.createIfAbsent(inside.get(i), bytes("in" + i), lease).orElseThrow();
@@ -227,9 +232,9 @@ public interface BackendContractRules extends TckRules {
         CoordinationBackend backend = tck.openBackend();
         Duration ttl = tck.env().shortTtl();
         long lease = backend.grantLease(ttl);
-        String key = spiKey(tck, "expiring");
+        String key = spiKey("expiring");
         backend.createIfAbsent(key, bytes("v"), lease).orElseThrow();
-        long revision = backend.list(spiPrefix(tck)).revision();
+        long revision = backend.list(spiPrefix()).revision();
         EventLog events = new EventLog();
         Watch watch = backend.watch(key, false, revision, events);
         for (int i = 0; i < 8; i++) {
@@ -268,7 +273,7 @@ public interface BackendContractRules extends TckRules {
         long lease = backend.grantLease(spiTtl(tck));
         backend.revokeLease(lease);
         assertThatThrownBy(() -> backend.keepAlive(lease)).isInstanceOf(NoSuchLeaseException.class);
-        assertThatThrownBy(() -> backend.createIfAbsent(spiKey(tck, "orphan"), bytes("v"), lease))
+        assertThatThrownBy(() -> backend.createIfAbsent(spiKey("orphan"), bytes("v"), lease))
                 .isInstanceOf(NoSuchLeaseException.class);
         backend.revokeLease(lease);
         tck.assertNoKeysLeft("after using a revoked lease");
@@ -284,7 +289,7 @@ public interface BackendContractRules extends TckRules {
         TckHarness tck = tck();
         CoordinationBackend backend = tck.openBackend();
         long lease = backend.grantLease(spiTtl(tck));
-        String prefix = spiPrefix(tck) + "/watched";
+        String prefix = spiPrefix() + "/watched";
         long start = backend.list(prefix).revision();
         EventLog live = new EventLog();
         Watch liveWatch = backend.watch(prefix, true, start, live);
@@ -343,12 +348,79 @@ public interface BackendContractRules extends TckRules {
         assertThat(live.events).as("events after the watch was closed").hasSize(5);
     }
 
-    private static String spiPrefix(TckHarness tck) {
+    /**
+     * SPI: keys that the shared key rule ({@link BackendChecks#requireKey}) refuses are refused by every key-taking
+     * primitive ({@code createIfAbsent}, {@code get}, {@code list}, {@code watch} of a key and of a prefix) with an
+     * {@link IllegalArgumentException}, and nothing is written; a key of the greatest length the rule accepts works.
+     *
+     * @throws Exception if the backend breaks the rule or fails
+     */
+    @Test
+    default void spi_keys_that_break_the_shared_key_rule_are_refused_and_nothing_written() throws Exception {
+        TckHarness tck = tck();
+        CoordinationBackend backend = tck.openBackend();
+        long lease = backend.grantLease(spiTtl(tck));
+        String longest =
+                spiKey("x".repeat(BackendChecks.MAX_KEY_LENGTH - spiKey("").length()));
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("", "empty");
+        refused.put("/" + spiKey("leading"), "leading '/'");
+        refused.put(spiKey("trailing/"), "trailing '/'");
+        refused.put(spiKey("a//b"), "'//'");
+        refused.put(".", "'.' segment");
+        refused.put("..", "'..' segment");
+        refused.put(spiKey("./a"), "'.' segment");
+        refused.put(spiKey("a/.."), "'..' segment");
+        refused.put(spiKey("caf\u00e9"), "non-ASCII character");
+        refused.put(spiKey("\u30ed\u30c3\u30af"), "non-ASCII characters");
+        refused.put(spiKey("a\u0000b"), "control character NUL");
+        refused.put(spiKey("a\nb"), "control character LF");
+        refused.put(spiKey("a\u007fb"), "control character DEL");
+        refused.put(spiKey("a b"), "space");
+        refused.put(longest + "x", "over " + BackendChecks.MAX_KEY_LENGTH + " characters");
+        long revision = backend.list(spiPrefix()).revision();
+        EventLog events = new EventLog();
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            String key = bad.getKey();
+            String shown = (key.length() > 40 ? key.length() + " chars" : "'" + TckHarness.printable(key) + "'") + " ("
+                    + bad.getValue() + ")";
+            assertThat(catchThrowable(() -> BackendChecks.requireKey("key", key)))
+                    .as("the shared rule itself refuses %s", shown)
+                    .isInstanceOf(IllegalArgumentException.class);
+            List<Callable<?>> calls = List.of(
+                    () -> backend.createIfAbsent(key, bytes("v"), lease),
+                    () -> backend.get(key),
+                    () -> backend.list(key),
+                    () -> backend.watch(key, false, revision, events),
+                    () -> backend.watch(key, true, revision, events));
+            List<String> what = List.of("createIfAbsent", "get", "list", "watch of a key", "watch of a prefix");
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(catchThrowable(calls.get(i)::call))
+                        .as("%s with the key %s", what.get(i), shown)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+        assertThat(tck.env().keysOnServer())
+                .as("keys on the server after refused keys (the lease they would hang on is still live)")
+                .isEmpty();
+        assertThat(events.events)
+                .as("events delivered to watches of refused keys")
+                .isEmpty();
+        Entry created = backend.createIfAbsent(longest, bytes("v"), lease)
+                .orElseThrow(() -> new AssertionError("createIfAbsent of a key of " + BackendChecks.MAX_KEY_LENGTH
+                        + " characters, the longest the rule accepts"));
+        assertThat(backend.get(longest)).as("the longest key the rule accepts").contains(created);
+        assertThat(backend.compareAndDelete(longest, created.version())).isTrue();
+        backend.revokeLease(lease);
+        tck.assertNoKeysLeft("after the refused keys and the longest accepted one");
+    }
+
+    private static String spiPrefix() {
         return "tck-spi";
     }
 
-    private static String spiKey(TckHarness tck, String what) {
-        return spiPrefix(tck) + "/" + what;
+    private static String spiKey(String what) {
+        return spiPrefix() + "/" + what;
     }
 
     private static Duration spiTtl(TckHarness tck) {

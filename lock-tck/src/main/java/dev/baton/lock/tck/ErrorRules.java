@@ -73,7 +73,7 @@ public interface ErrorRules extends TckRules {
         for (Map.Entry<String, String> bad : invalid.entrySet()) {
             String name = bad.getKey();
             String rule = bad.getValue();
-            String shown = name.length() > 20 ? name.length() + " chars" : escape(name);
+            String shown = name.length() > 20 ? name.length() + " chars" : TckHarness.printable(name);
             List<Callable<?>> calls = List.of(
                     () -> c.lock(name),
                     () -> c.lock(name, LockOptions.ttl(tck.env().shortTtl())),
@@ -336,17 +336,5 @@ public interface ErrorRules extends TckRules {
         c.close();
         assertThat(c.sessionState()).isEqualTo(SessionState.CLOSED);
         tck.assertNoKeysLeft("after close");
-    }
-
-    private static String escape(String name) {
-        StringBuilder out = new StringBuilder();
-        for (char ch : name.toCharArray()) {
-            if (ch < 0x20 || ch == 0x7f || Character.isSurrogate(ch)) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-            } else {
-                out.append(ch);
-            }
-        }
-        return out.toString();
     }
 }

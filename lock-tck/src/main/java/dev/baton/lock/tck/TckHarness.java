@@ -242,6 +242,26 @@ public final class TckHarness {
         System.out.println("[baton-tck] " + label + " " + what + ": " + String.format(Locale.ROOT, format, args));
     }
 
+    /**
+     * Writes a string for a message: control characters, DEL and surrogate halves as Java escapes (a backslash, {@code
+     * u} and four hex digits), the rest as it is.
+     *
+     * @param text the string
+     * @return the printable form
+     * @throws NullPointerException if {@code text} is null
+     */
+    public static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char ch : text.toCharArray()) {
+            if (ch < 0x20 || ch == 0x7f || Character.isSurrogate(ch)) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Awaits and the passing of time
 
