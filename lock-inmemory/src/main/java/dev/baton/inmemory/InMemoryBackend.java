@@ -18,6 +18,7 @@ package dev.baton.inmemory;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorBuilder;
+import dev.baton.lock.spi.BackendChecks;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
@@ -511,26 +512,6 @@ public final class InMemoryBackend implements CoordinationBackend {
     }
 
     private static void checkKey(String name, String key) {
-        Objects.requireNonNull(key, () -> name + " must not be null");
-        if (key.isEmpty() || key.charAt(0) == '/' || key.charAt(key.length() - 1) == '/') {
-            throw new IllegalArgumentException(
-                    name + " must be non-empty and must not start or end with '/', got '" + key + "'");
-        }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || c == '.'
-                    || c == '_'
-                    || c == '~'
-                    || c == '%'
-                    || c == '-'
-                    || c == '/';
-            if (!allowed) {
-                throw new IllegalArgumentException(name + " may hold only ASCII letters, digits and . _ ~ % - /, got '"
-                        + key + "' (character " + i + ")");
-            }
-        }
+        BackendChecks.requireKey(name, key);
     }
 }

@@ -96,6 +96,12 @@ final class BrokenBackendKitRuns {
         }
     }
 
+    static final class KeysCheckedForSlashesOnlyKitRun extends BrokenKitRun {
+        KeysCheckedForSlashesOnlyKitRun() {
+            super(BrokenBackends.KeysCheckedForSlashesOnly::new);
+        }
+    }
+
     /** The unbroken backend through the same plumbing: the control that shows the selected tests can pass. */
     static final class UnbrokenKitRun extends BrokenKitRun {
         UnbrokenKitRun() {

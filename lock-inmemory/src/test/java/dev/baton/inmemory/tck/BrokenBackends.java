@@ -22,10 +22,12 @@ import dev.baton.lock.spi.Watch;
 import dev.baton.lock.spi.WatchEvent;
 import dev.baton.lock.spi.WatchListener;
 import dev.baton.lock.tck.ForwardingBackend;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -225,6 +227,51 @@ final class BrokenBackends {
         @Override
         public boolean compareAndDelete(String key, long expectedVersion) {
             return delegate().get(key).map(e -> e.version() == expectedVersion).orElse(false);
+        }
+    }
+
+    /**
+     * Checks keys for slashes only (empty, leading or trailing {@code /}, {@code //}), as the etcd and Consul backends
+     * once did, and stores any other key with the characters the shared key rule refuses, and {@code .}, escaped: so
+     * {@code .} and {@code ..} segments, non-ASCII and control characters are written instead of refused.
+     */
+    static final class KeysCheckedForSlashesOnly extends ForwardingBackend {
+        KeysCheckedForSlashesOnly(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        private static String escaped(String key) {
+            if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")) {
+                return key; // refused by the server's check, as by the backend's own slash check
+            }
+            StringBuilder out = new StringBuilder();
+            for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+                char c = (char) (b & 0xff);
+                boolean plain =
+                        c < 0x80 && (Character.isLetterOrDigit(c) || c == '_' || c == '~' || c == '-' || c == '/');
+                out.append(plain ? String.valueOf(c) : String.format(Locale.ROOT, "%%%02X", b & 0xff));
+            }
+            return out.toString();
+        }
+
+        @Override
+        public Optional<Entry> get(String key) {
+            return delegate().get(escaped(key));
+        }
+
+        @Override
+        public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
+            return delegate().createIfAbsent(escaped(key), value, leaseId);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            return delegate().list(escaped(prefix));
+        }
+
+        @Override
+        public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
+            return delegate().watch(escaped(keyOrPrefix), prefix, afterRevision, listener);
         }
     }
 }

@@ -21,6 +21,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.CasIgnoresVersionKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.DeleteKeepsKeyKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.KeyWatchesFireOnSiblingsKitRun;
+import dev.baton.inmemory.tck.BrokenBackendKitRuns.KeysCheckedForSlashesOnlyKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LaggingReadsKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LeasesExpireEarlyKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LeasesNeverExpireKitRun;
@@ -62,6 +63,8 @@ class BrokenBackendsAreCaughtTest {
     private static final String SPI_LIST = "spi_list_orders_by_create_sequence_and_isolates_prefixes";
     private static final String SPI_LEASE_EXPIRY = "spi_lease_expiry_deletes_attached_keys_and_emits_a_delete_event";
     private static final String SPI_WATCH = "spi_watch_delivers_changes_in_revision_order_from_after_revision";
+    private static final String SPI_KEY_RULE =
+            "spi_keys_that_break_the_shared_key_rule_are_refused_and_nothing_written";
     private static final String EXCLUSION = "mutex_excludes_concurrent_holders_across_coordinators";
     private static final String TOKENS = "mutex_fencing_tokens_strictly_increase_across_acquisitions_and_coordinators";
     private static final String NO_HERD = "mutex_release_wakes_only_the_next_waiter";
@@ -123,6 +126,11 @@ class BrokenBackendsAreCaughtTest {
     }
 
     @Test
+    void keys_checked_for_slashes_only_are_caught_by_the_shared_key_rule() {
+        assertCaught(KeysCheckedForSlashesOnlyKitRun.class, SPI_KEY_RULE);
+    }
+
+    @Test
     void the_same_tests_pass_on_the_sound_backend() {
         Set<String> all = new LinkedHashSet<>(List.of(
                 CONTROL,
@@ -132,6 +140,7 @@ class BrokenBackendsAreCaughtTest {
                 SPI_LIST,
                 SPI_LEASE_EXPIRY,
                 SPI_WATCH,
+                SPI_KEY_RULE,
                 EXCLUSION,
                 TOKENS,
                 FIFO,
