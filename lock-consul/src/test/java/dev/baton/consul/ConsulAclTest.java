@@ -18,9 +18,9 @@ package dev.baton.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.consul.emulator.Access;
+import dev.baton.consul.emulator.AclPolicy;
 import dev.baton.consul.emulator.ConsulEmulator;
-import dev.baton.consul.emulator.ConsulEmulator.Access;
-import dev.baton.consul.emulator.ConsulEmulator.AclPolicy;
 import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.spi.Entry;
 import java.time.Duration;

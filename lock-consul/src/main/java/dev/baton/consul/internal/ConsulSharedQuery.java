@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,9 @@ public final class ConsulSharedQuery {
     private final List<ConsulWatch> subscribers = new ArrayList<>();
     private KvRead last;
     private long blockIndex;
-    private long sent;
+    /** The number of requests sent; written under the query's lock, read by watches without it (see {@link #sent()}). */
+    private final AtomicLong sent = new AtomicLong();
+
     private boolean started;
     private boolean ended;
     private int failures;
@@ -89,9 +92,9 @@ public final class ConsulSharedQuery {
                 return false;
             }
             subscribers.add(watch);
-            watch.joined(sent);
+            watch.joined(sent.get());
             if (last != null && last.index() > afterRevision) {
-                watch.answered(last, sent);
+                watch.answered(last, sent.get());
             }
             if (started) {
                 return true;
@@ -144,6 +147,17 @@ public final class ConsulSharedQuery {
         return subscribers.size();
     }
 
+    /**
+     * The number of requests sent so far: every answer the query hands on later with a higher request number belongs
+     * to a request sent after this call. Reads no lock, so that a watch may call it under its own lock (the query calls
+     * its watches under the query's lock).
+     *
+     * @return the number of the last request sent (0 before the first)
+     */
+    long sent() {
+        return sent.get();
+    }
+
     private void poll() {
         long index;
         long seq;
@@ -152,7 +166,7 @@ public final class ConsulSharedQuery {
                 return;
             }
             index = blockIndex;
-            seq = ++sent;
+            seq = sent.incrementAndGet();
         }
         CompletableFuture<KvRead> f;
         try {

@@ -44,7 +44,11 @@ import org.slf4j.LoggerFactory;
  * (a blocking query that woke without a change, or at the end of its wait) delivers nothing.
  *
  * <p>Writes made through the same client are delivered by {@link #local} with their exact index, so a client sees its
- * own changes in order however quickly it makes them; the blocking query then finds nothing new. Changes made by other
+ * own changes in order however quickly it makes them; the blocking query then finds nothing new. An answer to a
+ * request sent before such a write may arrive after it, at a lower index and without the written key: for that key it
+ * is no news (the watch remembers, per key, how many requests the query had sent when the write was delivered). The
+ * same answer to a request sent after the write means Consul lost the write (a snapshot restore), and the watch
+ * resets. Changes made by other
  * clients arrive through the query: two writes of one key by another client between two answers reach the watch as one
  * event (its latest value), which the recipes, that re-read on every event, do not mind.
  *
@@ -65,6 +69,12 @@ public final class ConsulWatch implements Watch {
     private final Runnable onEnd;
     private final Map<String, Entry> known = new HashMap<>();
     private final Map<String, Long> lastSeen = new HashMap<>();
+    /**
+     * For each key last put through {@link #local}: the number of requests the query had sent by then. An answer to
+     * one of those requests may predate the write.
+     */
+    private final Map<String, Long> localSent = new HashMap<>();
+
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     private long cursor;
     private long startRevision;
@@ -158,6 +168,9 @@ public final class ConsulWatch implements Watch {
                 reset("a change of " + k + " at index " + revision + " arrived after one at index " + cursor);
             } else {
                 deliver(List.of(new WatchEvent(type, k, entry, revision)));
+                // Read after the write was acknowledged, so every request up to this number may have been answered
+                // before it; a later one was sent after it. The query's counter takes no lock (lock order).
+                localSent.put(k, query.sent());
             }
         }
         drain();
@@ -204,13 +217,15 @@ public final class ConsulWatch implements Watch {
                         + " (a snapshot restore, or tombstones reaped)");
             } else {
                 lastAnswerIndex = read.index();
-                applySnapshot(read);
+                applySnapshot(read, seq);
+                // The answers still to come were sent after the local writes recorded before this request.
+                localSent.values().removeIf(sentThen -> sentThen < seq);
             }
         }
         drain();
     }
 
-    private void applySnapshot(KvRead read) {
+    private void applySnapshot(KvRead read, long seq) {
         Map<String, Entry> now = new HashMap<>();
         for (KvEntry kv : read.entries()) {
             Entry e = mapper.apply(kv);
@@ -244,11 +259,16 @@ public final class ConsulWatch implements Watch {
             if (!now.containsKey(e.key()) && read.index() > e.version()) {
                 deletes.add(new WatchEvent(WatchEvent.Type.DELETE, e.key(), null, read.index()));
             } else if (!now.containsKey(e.key()) && read.index() < e.version()) {
-                // Gone, at an index before its own version: Consul's state went back (a snapshot restore, or the
-                // tombstone that dated the delete was reaped), or this answer was read before this client's own write
-                // of the key. Either way the order cannot be known.
+                if (seq <= localSent.getOrDefault(e.key(), 0L)) {
+                    // Answers a request sent before this client's own write of the key was delivered: the answer
+                    // predates the write and is no news for this key.
+                    continue;
+                }
+                // Gone, at an index before its own version, in an answer to a request sent after the write was
+                // known: Consul's state went back (a snapshot restore, or the tombstone that dated the delete was
+                // reaped), and the order cannot be known.
                 reset("key " + e.key() + " (version " + e.version() + ") is missing from an answer at index "
-                        + read.index() + ": Consul's index went back, or the answer predates the write");
+                        + read.index() + " to a request sent after the write: Consul's index went back");
                 return;
             }
         }

@@ -443,11 +443,11 @@ class ConsulEmulatorTest {
     void acl_policies_and_txn_denials() throws Exception {
         consul.addToken(
                 "limited",
-                ConsulEmulator.AclPolicy.denyAll()
-                        .session(ConsulEmulator.Access.WRITE)
-                        .key("app/", ConsulEmulator.Access.READ)
-                        .key("app/mine/", ConsulEmulator.Access.WRITE));
-        consul.anonymousPolicy(ConsulEmulator.AclPolicy.denyAll().key("public/", ConsulEmulator.Access.READ));
+                AclPolicy.denyAll()
+                        .session(Access.WRITE)
+                        .key("app/", Access.READ)
+                        .key("app/mine/", Access.WRITE));
+        consul.anonymousPolicy(AclPolicy.denyAll().key("public/", Access.READ));
         HttpResponse<String> created = send(
                 request("PUT", "/v1/session/create", "{\"LockDelay\":\"0s\"}").header("X-Consul-Token", "limited"));
         assertThat(created.statusCode()).isEqualTo(200);
@@ -474,12 +474,8 @@ class ConsulEmulatorTest {
         assertThat(call("GET", "/v1/kv/app/mine/a", null).statusCode())
                 .as("the allowed op of the denied txn (nothing applied)")
                 .isEqualTo(404);
-        consul.addToken(
-                "limited",
-                ConsulEmulator.AclPolicy.denyAll()
-                        .session(ConsulEmulator.Access.WRITE)
-                        .key("app/mine/", ConsulEmulator.Access.WRITE));
-        consul.anonymousPolicy(ConsulEmulator.AclPolicy.denyAll().key("public/", ConsulEmulator.Access.READ));
+        consul.addToken("limited", AclPolicy.denyAll().session(Access.WRITE).key("app/mine/", Access.WRITE));
+        consul.anonymousPolicy(AclPolicy.denyAll().key("public/", Access.READ));
         HttpResponse<String> unknown = send(request("PUT", "/v1/txn", txn).header("X-Consul-Token", "unknown"));
         assertThat(unknown.statusCode()).as("txn with an unknown token").isEqualTo(403);
         assertThat(unknown.body()).contains("ACL not found");
