@@ -89,21 +89,9 @@ public final class EntryWriter {
                 try {
                     List<OpResult> results = zk.multi(ops);
                     Stat stat = ((OpResult.CreateResult) results.get(create)).getStat();
-                    if (stat == null) {
-                        stat = zk.exists(path, false);
-                    }
-                    Entry created = new Entry(key, value, stat.getMzxid(), stat.getCzxid(), leaseId);
-                    watches.recordOwnWrite(created);
-                    return Optional.of(created);
+                    return Optional.of(ownWrite(zk, path, stat, key, value, -1, leaseId));
                 } catch (KeeperException e) {
-                    ZkCalls.Failure f = ZkCalls.failureOf(e);
-                    if (f == null) {
-                        throw e;
-                    }
-                    if (f.deniesAccess()) {
-                        throw calls.translate(
-                                "create " + key, e, ops.get(f.index()).getPath());
-                    }
+                    ZkCalls.Failure f = failureOf(e, "create " + key, ops);
                     if (f.index() < create && f.code() == KeeperException.Code.NONODE) {
                         throw new NoSuchLeaseException(leaseId);
                     } else if (f.index() == create && f.code() == KeeperException.Code.NODEEXISTS) {
@@ -184,21 +172,9 @@ public final class EntryWriter {
                     Stat after = r instanceof OpResult.SetDataResult
                             ? ((OpResult.SetDataResult) r).getStat()
                             : ((OpResult.CreateResult) r).getStat();
-                    if (after == null) {
-                        after = zk.exists(path, false);
-                    }
-                    Entry updated = new Entry(key, value, after.getMzxid(), sequence, leaseId);
-                    watches.recordOwnWrite(updated);
-                    return Optional.of(updated);
+                    return Optional.of(ownWrite(zk, path, after, key, value, sequence, leaseId));
                 } catch (KeeperException e) {
-                    ZkCalls.Failure f = ZkCalls.failureOf(e);
-                    if (f == null) {
-                        throw e;
-                    }
-                    if (f.deniesAccess()) {
-                        throw calls.translate(
-                                "compare-and-set " + key, e, ops.get(f.index()).getPath());
-                    }
+                    ZkCalls.Failure f = failureOf(e, "compare-and-set " + key, ops);
                     if (f.index() < checks && f.code() == KeeperException.Code.NONODE) {
                         throw new NoSuchLeaseException(leaseId);
                     } else if (f.index() >= checks && f.index() <= written) {
@@ -244,16 +220,7 @@ public final class EntryWriter {
                 try {
                     zk.multi(ops);
                 } catch (KeeperException e) {
-                    ZkCalls.Failure f = ZkCalls.failureOf(e);
-                    if (f == null) {
-                        throw e;
-                    }
-                    if (f.deniesAccess()) {
-                        throw calls.translate(
-                                "compare-and-delete " + key,
-                                e,
-                                ops.get(f.index()).getPath());
-                    }
+                    ZkCalls.Failure f = failureOf(e, "compare-and-delete " + key, ops);
                     if (f.index() == 0) {
                         return false;
                     }
@@ -265,6 +232,33 @@ public final class EntryWriter {
             }
             throw new LockException(null, description + ": could not compare-and-delete " + key, null);
         });
+    }
+
+    /**
+     * The failure of a multi-operation, with an access denial reported as such (naming the refused node); rethrows
+     * what is not a multi-operation failure.
+     */
+    private ZkCalls.Failure failureOf(KeeperException e, String what, List<Op> ops) throws KeeperException {
+        ZkCalls.Failure f = ZkCalls.failureOf(e);
+        if (f == null) {
+            throw e;
+        }
+        if (f.deniesAccess()) {
+            throw calls.translate(what, e, ops.get(f.index()).getPath());
+        }
+        return f;
+    }
+
+    /**
+     * The entry this client just wrote, recorded for its own watches: from the write's stat, or read again if the
+     * server gave none; {@code sequence} -1 takes the node's creation zxid.
+     */
+    private Entry ownWrite(ZooKeeper zk, String path, Stat stat, String key, byte[] value, long sequence, long leaseId)
+            throws KeeperException, InterruptedException {
+        Stat known = stat != null ? stat : zk.exists(path, false);
+        Entry written = new Entry(key, value, known.getMzxid(), sequence < 0 ? known.getCzxid() : sequence, leaseId);
+        watches.recordOwnWrite(written);
+        return written;
     }
 
     private static void deleteQuietly(ZooKeeper zk, String path) throws InterruptedException {
