@@ -544,11 +544,7 @@ public final class ConsulBackend implements CoordinationBackend {
          * @throws IllegalArgumentException if not positive
          */
         public Builder requestTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "requestTimeout must not be null");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("requestTimeout must be positive, got " + timeout);
-            }
-            this.requestTimeout = timeout;
+            this.requestTimeout = BackendChecks.requirePositive("requestTimeout", timeout);
             return this;
         }
 

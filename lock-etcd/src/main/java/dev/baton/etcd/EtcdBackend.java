@@ -490,11 +490,7 @@ public final class EtcdBackend implements CoordinationBackend {
          * @throws NullPointerException if {@code timeout} is null
          */
         public Builder requestTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "requestTimeout must not be null");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("requestTimeout must be positive, got " + timeout);
-            }
-            this.requestTimeout = timeout;
+            this.requestTimeout = BackendChecks.requirePositive("requestTimeout", timeout);
             return this;
         }
 

@@ -112,6 +112,23 @@ public final class BackendChecks {
         return ttl;
     }
 
+    /**
+     * Checks that a duration setting (a timeout, an interval) is positive.
+     *
+     * @param argument the setting's name, for the message
+     * @param value the duration
+     * @return {@code value}
+     * @throws NullPointerException if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is zero or negative
+     */
+    public static Duration requirePositive(String argument, Duration value) {
+        Objects.requireNonNull(value, () -> argument + " must not be null");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(argument + " must be positive, got " + value);
+        }
+        return value;
+    }
+
     private static boolean isKeyChar(char c) {
         return (c >= 'a' && c <= 'z')
                 || (c >= 'A' && c <= 'Z')
