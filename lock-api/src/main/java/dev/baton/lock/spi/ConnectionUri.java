@@ -395,6 +395,24 @@ public final class ConnectionUri {
     }
 
     /**
+     * Runs a setter of a backend builder with a value taken from this URI, and turns the {@link
+     * IllegalArgumentException} the builder throws for a bad value into one that names the part of the URI to fix.
+     *
+     * @param part the part of the URI the value came from, such as {@code "parameter 'request-timeout'"}
+     * @param setter calls the builder's setter
+     * @throws IllegalArgumentException if the setter refused the value: "{@code scheme URI: part: builder's message}"
+     */
+    public void configure(String part, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException e) {
+            IllegalArgumentException named = invalid(part + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    /**
      * Returns an exception for a bad part of this URI, its message prefixed with the scheme.
      *
      * @param what what is wrong and what to change; must not contain a secret
