@@ -71,12 +71,12 @@ public final class EtcdBackendProvider implements BackendProvider {
                             : "a password needs a user: write etcd://USER@host/...");
         }
         uri.user().ifPresent(user -> uri.configure("the user", () -> builder.credentials(user, password.get())));
-        ca.ifPresent(file -> uri.configure("parameter 'tls-ca'", () -> builder.tls(Path.of(file))));
         Optional<String> cert = uri.parameter("tls-cert");
         Optional<String> key = uri.parameter("tls-key");
         if (cert.isPresent() != key.isPresent() || (cert.isPresent() && ca.isEmpty())) {
             throw uri.invalid("a client certificate needs all of tls-ca, tls-cert and tls-key");
         }
+        ca.ifPresent(file -> uri.configure("parameter 'tls-ca'", () -> builder.tls(Path.of(file))));
         if (cert.isPresent()) {
             uri.configure(
                     "parameters 'tls-cert' and 'tls-key'",
