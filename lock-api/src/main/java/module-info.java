@@ -26,4 +26,7 @@ module dev.baton.lock {
 
     exports dev.baton.lock;
     exports dev.baton.lock.spi;
+
+    // Coordinator.builder(String uri) finds the backend module serving the URI's scheme.
+    uses dev.baton.lock.spi.BackendProvider;
 }

@@ -15,10 +15,15 @@
  */
 package dev.baton.lock;
 
+import dev.baton.lock.internal.BackendProviders;
 import dev.baton.lock.spi.BackendFactory;
+import dev.baton.lock.spi.BackendProvider;
+import dev.baton.lock.spi.ConnectionUri;
 import dev.baton.lock.spi.CoordinationBackend;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One process's connection to a coordination cluster, and the factory for every lock, lease and election on it.
@@ -28,8 +33,8 @@ import java.util.Optional;
  * margin; when it passes, every session-bound handle is declared lost before the server could hand it to another
  * process.
  *
- * <p>Create one per process and cluster, through a backend module's builder ({@code XxxBackend.builder()...coordinatorBuilder()}) or
- * {@link #builder(CoordinationBackend)}.
+ * <p>Create one per process and cluster, through a backend module's builder ({@code XxxBackend.builder()...coordinatorBuilder()}),
+ * a connection URI ({@link #builder(String)}) or {@link #builder(CoordinationBackend)}.
  * Threadsafe. {@link #close()} releases everything this coordinator holds, stops every thread it started, and is
  * idempotent; after it, every method throws {@link IllegalStateException}.
  *
@@ -61,6 +66,51 @@ public interface Coordinator extends AutoCloseable {
      */
     static CoordinatorBuilder builder(BackendFactory factory) {
         return new CoordinatorBuilder(factory);
+    }
+
+    /**
+     * Starts building a coordinator from a connection URI, such as {@code etcd://h1:2379,h2:2379/myapp}, {@code
+     * zookeeper://zk1:2181/myapp}, {@code consul://agent:8500/myapp?dc=eu1} or {@code inmemory:}: the backend module
+     * that serves the URI's scheme is found on the class path, configures its backend builder from the URI, and
+     * returns that builder's {@code coordinatorBuilder()}, whose coordinator builds the backend, owns it and closes
+     * it. The coordinator's own settings ({@link CoordinatorBuilder#sessionTtl(Duration) sessionTtl} and the others)
+     * stay settable on the builder returned. Secrets are parameters ({@code password=}, {@code token=}) or come from
+     * the environment ({@code password-env=VARIABLE}); they never appear in messages. The README's "Connection URIs"
+     * gives each scheme's grammar and parameters. The URI is checked now; nothing is sent until {@code build()}.
+     *
+     * @param uri the connection URI
+     * @return a builder (not threadsafe)
+     * @throws IllegalArgumentException if the URI is malformed, no module on the class path serves its scheme (the
+     *     message names the dependency to add), or a host, the path or a parameter is wrong or unknown for the
+     *     backend (the message names it)
+     * @throws IllegalStateException if two modules on the class path serve the scheme
+     * @throws NullPointerException if {@code uri} is null
+     */
+    static CoordinatorBuilder builder(String uri) {
+        return builder(uri, System::getenv);
+    }
+
+    /**
+     * Like {@link #builder(String)}, reading the variables named by {@code *-env} parameters from {@code environment}
+     * instead of the process's environment (for instance from an application's configuration).
+     *
+     * @param uri the connection URI
+     * @param environment returns a variable's value, or null if it is not set
+     * @return a builder (not threadsafe)
+     * @throws IllegalArgumentException as {@link #builder(String)}; also if a variable named is not set
+     * @throws IllegalStateException if two modules on the class path serve the scheme
+     * @throws NullPointerException if an argument is null
+     */
+    static CoordinatorBuilder builder(String uri, Function<String, String> environment) {
+        ConnectionUri parsed = ConnectionUri.parse(uri, environment);
+        BackendProvider provider = BackendProviders.forUri(parsed, BackendProviders.installed());
+        CoordinatorBuilder builder = Objects.requireNonNull(
+                provider.coordinatorBuilder(parsed), () -> provider.getClass().getName() + " returned null");
+        if (!builder.buildsOwnBackend()) {
+            throw new IllegalStateException(provider.getClass().getName() + " returned a builder over a backend"
+                    + " it built beforehand; a URI's coordinator must build, own and close its backend");
+        }
+        return builder;
     }
 
     /**

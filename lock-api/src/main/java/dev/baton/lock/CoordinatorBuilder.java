@@ -141,6 +141,11 @@ public final class CoordinatorBuilder {
         return this;
     }
 
+    /** Whether the coordinator built builds its own backend and closes it (a backend module's builder). */
+    boolean buildsOwnBackend() {
+        return factory != null;
+    }
+
     /**
      * Opens the session (one request to the server) and returns the coordinator.
      *
