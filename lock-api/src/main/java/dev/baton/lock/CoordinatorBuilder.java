@@ -41,6 +41,7 @@ public final class CoordinatorBuilder {
     private TimeSource timeSource;
     private Executor callbackExecutor;
     private Executor blockingExecutor;
+    private CoordinatorObserver observer;
     private boolean closeBackendOnClose;
 
     CoordinatorBuilder(CoordinationBackend backend) {
@@ -123,6 +124,21 @@ public final class CoordinatorBuilder {
     }
 
     /**
+     * Sets the observer told of the coordinator's acquisitions, timeouts, releases, losses, session changes, renewals
+     * and elections, for metrics (see {@link CoordinatorObserver} for when each method is called, and on which
+     * thread). None by default, which costs nothing. The coordinator calls it on one thread of its own, which it
+     * starts for this and stops on close; an observer that throws or falls behind never holds up a lock.
+     *
+     * @param observer the observer
+     * @return this builder
+     * @throws NullPointerException if {@code observer} is null
+     */
+    public CoordinatorBuilder observer(CoordinatorObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer must not be null");
+        return this;
+    }
+
+    /**
      * Sets whether {@link Coordinator#close()} also closes the backend. Off by default for a backend you passed to
      * {@link Coordinator#builder(CoordinationBackend)}: close only what you created. A builder from a backend
      * module's {@code coordinatorBuilder()} builds the backend itself and always closes it.
@@ -165,13 +181,20 @@ public final class CoordinatorBuilder {
         }
         if (factory == null) {
             return DefaultCoordinator.start(
-                    backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackendOnClose);
+                    backend,
+                    sessionTtl,
+                    margin,
+                    timeSource,
+                    callbackExecutor,
+                    blockingExecutor,
+                    observer,
+                    closeBackendOnClose);
         }
         CoordinationBackend built =
                 Objects.requireNonNull(factory.create(sessionTtl), "the backend factory returned null");
         try {
             return DefaultCoordinator.start(
-                    built, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, true);
+                    built, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, observer, true);
         } catch (RuntimeException | Error e) {
             try {
                 built.close();

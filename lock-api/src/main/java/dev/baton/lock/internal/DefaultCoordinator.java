@@ -16,6 +16,7 @@
 package dev.baton.lock.internal;
 
 import dev.baton.lock.Coordinator;
+import dev.baton.lock.CoordinatorObserver;
 import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LeaderElection;
@@ -61,6 +62,7 @@ public final class DefaultCoordinator implements Coordinator {
     private static final Logger log = LoggerFactory.getLogger(DefaultCoordinator.class);
 
     private final Services services;
+    private final Observation observation;
     private final SessionKeeper keeper;
     private final CoordinationBackend backend;
     private final boolean closeBackend;
@@ -79,6 +81,7 @@ public final class DefaultCoordinator implements Coordinator {
             TimeSource timeSource,
             Executor callbackExecutor,
             Executor blockingExecutor,
+            CoordinatorObserver observer,
             boolean closeBackend) {
         this.backend = backend;
         this.closeBackend = closeBackend;
@@ -107,9 +110,13 @@ public final class DefaultCoordinator implements Coordinator {
             callbacks = single;
         }
         this.taskThreads = Executors.newCachedThreadPool(threads(tag + "-task"));
-        this.services = new Services(backend, time, blocking, new SerialExecutor(callbacks), sessionTtl, margin);
+        // Stopped after the keeper's close, so that the last events (losses at close, the CLOSED state) are delivered.
+        this.observation =
+                observer == null ? Observation.NONE : new Observation(observer, time, threads(tag + "-observer"));
+        this.services =
+                new Services(backend, time, blocking, new SerialExecutor(callbacks), observation, sessionTtl, margin);
         this.keeper = new SessionKeeper(
-                backend, time, sessionTtl, margin, blocking, services.callbacks(), services.janitor());
+                backend, time, sessionTtl, margin, blocking, services.callbacks(), services.janitor(), observation);
         services.attach(keeper);
     }
 
@@ -123,6 +130,7 @@ public final class DefaultCoordinator implements Coordinator {
      * @param timeSource the time source, or null for the system's
      * @param callbackExecutor the callback executor, or null for an owned thread
      * @param blockingExecutor the executor for blocking backend calls, or null for an owned pool
+     * @param observer the observer of the coordinator's events, or null for none
      * @param closeBackend whether close() closes the backend
      * @return the coordinator, with an open session
      * @throws IllegalArgumentException if the TTL is outside the backend's limits
@@ -135,10 +143,11 @@ public final class DefaultCoordinator implements Coordinator {
             TimeSource timeSource,
             Executor callbackExecutor,
             Executor blockingExecutor,
+            CoordinatorObserver observer,
             boolean closeBackend) {
         BackendChecks.requireTtlWithin(backend, "sessionTtl", sessionTtl);
         DefaultCoordinator c = new DefaultCoordinator(
-                backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, closeBackend);
+                backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, observer, closeBackend);
         try {
             c.keeper.start();
         } catch (RuntimeException e) {
@@ -356,6 +365,7 @@ public final class DefaultCoordinator implements Coordinator {
             log.warn("an acquisition still running {} after close began may leave a lease until its TTL", keeper.ttl());
         }
         services.janitor().closeAfterLastAttempt();
+        observation.close();
         taskThreads.shutdownNow();
         for (AutoCloseable c : owned) {
             try {

@@ -180,6 +180,7 @@ final class ElectionRecipe implements LeaderElection {
                     null);
         }
         coordinator.track(held);
+        services.observation().elected(name);
         for (ElectionListener l : listeners) {
             services.callbacks().execute(() -> l.onElected(t));
         }
@@ -205,6 +206,7 @@ final class ElectionRecipe implements LeaderElection {
             term = null;
         }
         coordinator.untrack(held);
+        services.observation().leadershipEnded(name, reason, held.acquiredNanos);
         for (BiConsumer<HeldLeadership, LossReason> hook : termEndHooks) {
             hook.accept(ended, reason);
         }

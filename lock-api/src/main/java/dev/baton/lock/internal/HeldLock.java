@@ -60,6 +60,8 @@ abstract class HeldLock implements LockHandle {
     final String key;
     private final long token;
     private final BiConsumer<HeldLock, LossReason> onEnd;
+    /** When the handle was made, for the observer's hold time (0 without an observer). */
+    final long acquiredNanos;
     /** Guards the handle's state, and the state its subclasses keep. */
     final Object lock = new Object();
 
@@ -78,6 +80,7 @@ abstract class HeldLock implements LockHandle {
         this.key = key;
         this.token = token;
         this.onEnd = onEnd;
+        this.acquiredNanos = services.observation().now();
     }
 
     /**

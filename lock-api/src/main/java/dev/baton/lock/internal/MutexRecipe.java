@@ -80,7 +80,7 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         LockHandle won(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
             HeldSessionLock handle = new HeldSessionLock(services, name, won, session, this::ended);
             handle.onKeyFreed(freedKey::set);
-            return admit(handle);
+            return admit(handle, attempt);
         }
     }
 
@@ -158,6 +158,7 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         // A try-only attempt settles after one look at the queue, so it needs no timer of its own.
         Optional<Entry> won = Waits.await(attempt, tryOnly ? -1 : timeoutNanos);
         if (won.isEmpty()) {
+            services.observation().lockTimedOut(name, attempt.startedNanos);
             return Optional.empty();
         }
         return Optional.of(won(session, attempt, won.get()));
@@ -206,7 +207,7 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
             throw new IllegalStateException("coordinator was closed while '" + name + "' was being acquired");
         }
         try {
-            return admit(moveOntoOwnLease(attempt, won, hold));
+            return admit(moveOntoOwnLease(attempt, won, hold), attempt);
         } catch (RuntimeException e) {
             throw coordinator.failureDuringAcquire(e, "'" + name + "' was being acquired");
         } finally {
@@ -244,8 +245,12 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         return hold.apply(new OwnLeaseLock.Grant(moved.get(), leaseId, ttl, sent));
     }
 
-    /** Hands out an acquired handle, unless it was lost, or its coordinator closed, as it was acquired. */
-    final <T extends HeldLock> T admit(T handle) {
+    /**
+     * Hands out an acquired handle, unless it was lost, or its coordinator closed, as it was acquired. The observer
+     * hears of the acquisition first, so that a loss at this instant reaches it as the end of a reported tenure.
+     */
+    final <T extends HeldLock> T admit(T handle, QueueAttempt attempt) {
+        services.observation().lockAcquired(name, attempt.startedNanos);
         handles.add(handle);
         coordinator.track(handle);
         boolean active = handle.activate();
@@ -263,6 +268,7 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     final void ended(HeldLock handle, LossReason reason) {
         handles.remove(handle);
         coordinator.untrack(handle);
+        services.observation().lockEnded(name, reason, handle.acquiredNanos);
     }
 
     @Override

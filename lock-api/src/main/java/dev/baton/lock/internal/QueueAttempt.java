@@ -74,6 +74,8 @@ final class QueueAttempt implements SessionKeeper.Member {
     private final CoalescingRunner checks;
     private final Backoff backoff;
     private final Object lock = new Object();
+    /** When the attempt began, for the observer's wait time (0 without an observer). */
+    final long startedNanos;
 
     @GuardedBy("lock")
     private State state = State.CREATING;
@@ -126,6 +128,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.session = session;
         this.checks = new CoalescingRunner(services.blocking(), this::check);
         this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
+        this.startedNanos = services.observation().now();
     }
 
     /** Completed with the own entry once it is first, empty when a try-only attempt lost, or exceptionally. */

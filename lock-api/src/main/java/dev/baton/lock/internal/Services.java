@@ -37,6 +37,7 @@ final class Services {
     private final TimeSource time;
     private final Executor blocking;
     private final SerialExecutor callbacks;
+    private final Observation observation;
     private final Janitor janitor;
     private final Duration sessionTtl;
     private final Duration sessionMargin;
@@ -51,12 +52,14 @@ final class Services {
             TimeSource time,
             Executor blocking,
             SerialExecutor callbacks,
+            Observation observation,
             Duration sessionTtl,
             Duration sessionMargin) {
         this.backend = backend;
         this.time = time;
         this.blocking = blocking;
         this.callbacks = callbacks;
+        this.observation = observation;
         this.sessionTtl = sessionTtl;
         this.sessionMargin = sessionMargin;
         this.janitor = new Janitor(backend, time, blocking, sessionTtl.dividedBy(2), sessionTtl.multipliedBy(2));
@@ -89,6 +92,11 @@ final class Services {
 
     SerialExecutor callbacks() {
         return callbacks;
+    }
+
+    /** The user's observer of this coordinator's events, or {@link Observation#NONE}. */
+    Observation observation() {
+        return observation;
     }
 
     Janitor janitor() {

@@ -113,6 +113,7 @@ final class SessionKeeper {
     private final Executor blocking;
     private final SerialExecutor callbacks;
     private final Janitor janitor;
+    private final Observation observation;
     private final CopyOnWriteArrayList<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
@@ -140,7 +141,8 @@ final class SessionKeeper {
             Duration margin,
             Executor blocking,
             SerialExecutor callbacks,
-            Janitor janitor) {
+            Janitor janitor,
+            Observation observation) {
         this.backend = backend;
         this.time = time;
         this.ttl = ttl;
@@ -149,6 +151,7 @@ final class SessionKeeper {
         this.blocking = blocking;
         this.callbacks = callbacks;
         this.janitor = janitor;
+        this.observation = observation;
     }
 
     Duration ttl() {
@@ -237,6 +240,9 @@ final class SessionKeeper {
             state = SessionState.CONNECTED;
         }
         log.debug("session {} opened (lease {}, ttl {})", s.generation, Long.toHexString(leaseId), ttl);
+        if (s.generation == 1) {
+            observation.sessionStateChanged(null, SessionState.CONNECTED);
+        }
         announce(previous, SessionState.CONNECTED);
         scheduleRenewal(s, renewInterval);
         scheduleDeadlineCheck(s);
@@ -289,6 +295,7 @@ final class SessionKeeper {
             scheduleRenewal(s, renewInterval.dividedBy(4));
             return;
         }
+        observation.sessionRenewed(sent);
         boolean counts = countingFrom.isPresent();
         long newDeadline = (counts ? countingFrom.getAsLong() : sent) + ttl.toNanos() - margin.toNanos();
         boolean tooLate;
@@ -398,7 +405,11 @@ final class SessionKeeper {
     }
 
     private void announce(SessionState previous, SessionState current) {
-        if (previous == current || listeners.isEmpty()) {
+        if (previous == current) {
+            return;
+        }
+        observation.sessionStateChanged(previous, current);
+        if (listeners.isEmpty()) {
             return;
         }
         for (SessionListener l : listeners) {
