@@ -50,6 +50,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class EtcdLeaderPauseIT {
     private static final Duration SESSION_TTL = Duration.ofSeconds(2);
+    /** A's told-at figure when A was never told; a loss told before the fault is a negative time, not this. */
+    private static final long NEVER = Long.MIN_VALUE;
+
     private static final int TRIALS = Integer.getInteger("baton.etcd.leaderPause.trials", 3);
     private static final long SEED = Long.getLong("baton.etcd.leaderPause.seed", 11L);
     private static final Duration MIN_PAUSE = Duration.ofSeconds(2);
@@ -72,7 +75,7 @@ class EtcdLeaderPauseIT {
             long cAcquiredAtMillis,
             long aToldAtMillis) {
         boolean aLost() {
-            return aToldAtMillis >= 0;
+            return aToldAtMillis != NEVER;
         }
 
         @Override
@@ -82,7 +85,7 @@ class EtcdLeaderPauseIT {
                     number,
                     fault == Fault.PAUSE ? "SIGSTOP" : "SIGKILL, restarted after",
                     faultMillis,
-                    aToldAtMillis < 0 ? "never" : "at +" + aToldAtMillis + " ms",
+                    aToldAtMillis == NEVER ? "never" : "at +" + aToldAtMillis + " ms",
                     "at +" + cAcquiredAtMillis + " ms",
                     cAcquiredWhileAValid ? " (A.isValid()=true, " + aLeftMillisAtC + " ms left): VIOLATION" : "");
         }
@@ -255,7 +258,7 @@ class EtcdLeaderPauseIT {
                 violation,
                 atC[2],
                 TimeUnit.NANOSECONDS.toMillis(atC[0] - at),
-                toldAt.get() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(toldAt.get() - at));
+                toldAt.get() == -1 ? NEVER : TimeUnit.NANOSECONDS.toMillis(toldAt.get() - at));
     }
 
     /** Acquires, queueing again when the fault cost C's own session while it waited (the rule applies to it too). */
