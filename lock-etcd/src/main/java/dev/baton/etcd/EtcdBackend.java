@@ -172,7 +172,7 @@ public final class EtcdBackend implements CoordinationBackend {
     @Override
     public void keepAlive(long leaseId) {
         checkOpen();
-        leases.keepAlive(leaseId, 0);
+        leases.keepAlive(leaseId);
     }
 
     /**

@@ -74,10 +74,30 @@ final class EtcdLeases {
 
     /**
      * Renews a lease with one unary keep-alive, waiting at most a third of its TTL (or the request timeout, whichever
-     * is shorter), and tells from which of the caller's send times the holder's deadline may count, by the
-     * leader-change rule and the confirmation of each renewal by the next.
+     * is shorter). The answer's term still reaches the leader-change rule; no deadline counts from it.
+     */
+    void keepAlive(long leaseId) {
+        Renewal r = renew(leaseId);
+        leaderChanges.counts(r.term(), r.sentNanos());
+    }
+
+    /**
+     * Renews as {@link #keepAlive(long)} does and tells from which of the caller's send times the holder's deadline
+     * may count, by the leader-change rule and the confirmation of each renewal by the next.
      */
     OptionalLong keepAlive(long leaseId, long callerSentNanos) {
+        Renewal r = renew(leaseId);
+        boolean counts = leaderChanges.counts(r.term(), r.sentNanos());
+        if (!leaderChanges.enabled()) {
+            return OptionalLong.of(callerSentNanos); // the negative control: every acknowledged renewal counts
+        }
+        return confirmations.acknowledged(leaseId, counts, r.term(), callerSentNanos, r.sentNanos(), r.answeredNanos());
+    }
+
+    /** An acknowledged renewal: the term of its answer, and when it was sent and answered on this clock. */
+    private record Renewal(long term, long sentNanos, long answeredNanos) {}
+
+    private Renewal renew(long leaseId) {
         long sent = System.nanoTime();
         Long ttlSeconds = grantedTtlSeconds.get(leaseId);
         Duration timeout = requests.requestTimeout();
@@ -102,12 +122,7 @@ final class EtcdLeases {
             forget(leaseId);
             throw new NoSuchLeaseException(leaseId);
         }
-        long term = answer.getHeader().getRaftTerm();
-        boolean counts = leaderChanges.counts(term, sent);
-        if (!leaderChanges.enabled()) {
-            return OptionalLong.of(callerSentNanos); // the negative control: every acknowledged renewal counts
-        }
-        return confirmations.acknowledged(leaseId, counts, term, callerSentNanos, sent, answered);
+        return new Renewal(answer.getHeader().getRaftTerm(), sent, answered);
     }
 
     private void forget(long leaseId) {
