@@ -80,10 +80,27 @@ final class WatchRegistry {
         if (closed) {
             watch.stop();
         }
-        return () -> {
+        return new Opened(watch);
+    }
+
+    /** The handle {@link #open} returns: closing it stops the watch and forgets it. */
+    final class Opened implements Watch {
+        private final ResumableWatch watch;
+
+        private Opened(ResumableWatch watch) {
+            this.watch = watch;
+        }
+
+        /** For tests: whether the watch's first stream started and nothing was missed before it. */
+        boolean startChecked() {
+            return watch.startChecked();
+        }
+
+        @Override
+        public void close() {
             watches.remove(watch);
             watch.close();
-        };
+        }
     }
 
     /** Stops every watch and the scheduler. Idempotent. */

@@ -74,6 +74,11 @@ class EtcdWatchStoppedMemberIT {
                     }
                 }));
             }
+            // A key watch opens "from now" and then checks that nothing changed since the given revision; a write
+            // made before that check would (rightly) reset the watch instead of delivering, so wait for every start.
+            Awaitility.await("every watch's start checked")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> watches.stream().allMatch(w -> ((WatchRegistry.Opened) w).startChecked()));
             assertThat(deletes.stream().mapToInt(AtomicInteger::get).sum())
                     .as("resets before the fault")
                     .isZero();
