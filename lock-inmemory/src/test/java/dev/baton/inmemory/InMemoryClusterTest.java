@@ -550,7 +550,8 @@ class InMemoryClusterTest {
         try (InMemoryCluster real = new InMemoryCluster();
                 InMemoryBackend client = InMemoryBackend.builder().cluster(real).build()) {
             CountDownLatch deleted = new CountDownLatch(1);
-            long lease = client.grantLease(Duration.ofMillis(50));
+            // Long enough that the create below lands before the expiry also on a busy machine (50 ms did not).
+            long lease = client.grantLease(Duration.ofSeconds(1));
             client.createIfAbsent("k", bytes("v"), lease);
             client.watch("k", false, 0, new Recorder() {
                 @Override
