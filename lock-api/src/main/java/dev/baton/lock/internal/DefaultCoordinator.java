@@ -360,9 +360,13 @@ public final class DefaultCoordinator implements Coordinator {
         }
         keeper.close(new SessionKeeper.SessionLostException("the coordinator was closed"));
         // An acquisition that granted a lease as this close began keeps it (and is lost above, or below in its own
-        // check) or revokes it: let it finish while the backend is still open, so that no lease is left behind.
+        // check) or revokes it, and a release's first delete may still be queued: let them finish while the backend is
+        // still open, so that no lease or entry is left behind.
         if (!services.janitor().closeSections(keeper.ttl())) {
-            log.warn("an acquisition still running {} after close began may leave a lease until its TTL", keeper.ttl());
+            log.warn(
+                    "an acquisition or release still running {} after close began may leave a lease or entry until its"
+                            + " TTL",
+                    keeper.ttl());
         }
         services.janitor().closeAfterLastAttempt();
         observation.close();

@@ -103,9 +103,14 @@ final class Janitor {
      * Runs {@code attempt} once on the blocking executor and, if it throws, hands the cleanup to {@code retry} (which
      * submits a retried job): a release's delete goes on in the background, so a release never waits for a server
      * that does not answer. The returned future completes when the first attempt ended, either way.
+     *
+     * <p>The first attempt is a section (see {@link #enterSection()}): a coordinator closed while it is still queued
+     * or running waits for it before it closes the backend, so the delete reaches the server while it is still open
+     * (on a busy machine the attempt can outlast the release's own short wait for it).
      */
     CompletableFuture<Void> attemptInBackground(String description, Runnable attempt, Runnable retry) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean section = enterSection();
         Runnable task = () -> {
             try {
                 attempt.run();
@@ -113,6 +118,9 @@ final class Janitor {
                 log.debug("'{}' failed, retrying in the background: {}", description, e.toString());
                 retry.run();
             } finally {
+                if (section) {
+                    exitSection();
+                }
                 done.complete(null);
             }
         };
@@ -120,6 +128,9 @@ final class Janitor {
             blocking.execute(task);
         } catch (RejectedExecutionException e) {
             retry.run();
+            if (section) {
+                exitSection();
+            }
             done.complete(null);
         }
         return done;
