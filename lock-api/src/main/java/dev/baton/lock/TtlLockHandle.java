@@ -52,10 +52,10 @@ public interface TtlLockHandle extends LockHandle {
 
     /**
      * Replaces the lock's TTL: it now expires {@code ttl} from now, measured on the server (a lease of that TTL is
-     * granted and the lock moved onto it), whether that is later or earlier than before. Blocks for about three
-     * requests to the server. Once confirmed, the local deadline is {@code ttl} minus the safety margin from when this
-     * call sent its grant, as at acquisition, so the holder is still told of the expiry before the server can hand
-     * the lock to anyone else. An extension that fails or whose answer is lost never moves the local deadline later
+     * granted and the lock moved onto it), whether that is later or earlier than before. Blocks for two requests to
+     * the server (three after an extension whose answer was lost). Once confirmed, the local deadline is {@code ttl}
+     * minus the safety margin from when this call sent its grant, as at acquisition, so the holder is still told of
+     * the expiry before the server can hand the lock to anyone else. An extension that fails or whose answer is lost never moves the local deadline later
      * (it may move it earlier: to what the extension would have given, if that is earlier). A {@linkplain
      * LockOptions#holdAtLeast(Duration) minimum hold} is kept, but never beyond the new expiry.
      *
