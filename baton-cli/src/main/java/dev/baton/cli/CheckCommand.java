@@ -57,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             converter = DurationConverter.class,
             defaultValue = "20s",
-            description = "How long the run lasts (default: ${DEFAULT-VALUE}); at least the TTL plus 5 s.")
+            description = "How long the run lasts (default: ${DEFAULT-VALUE}); at least (TTL + 2 s) / 0.8.")
     Duration duration;
 
     @Option(
@@ -80,11 +80,12 @@ final class CheckCommand implements Callable<Integer> {
         if (clients < 1) {
             throw new CliException(ExitCodes.USAGE, "--clients must be at least 1");
         }
-        Duration minimum = connection.ttl.plusSeconds(5);
+        // The cut comes a fifth of the way in; the failover, about a TTL later, must fall within the run.
+        Duration minimum = connection.ttl.plusSeconds(2).multipliedBy(5).dividedBy(4);
         if (duration.compareTo(minimum) < 0) {
             throw new CliException(
                     ExitCodes.USAGE,
-                    "--duration (" + Messages.seconds(duration) + ") must be at least the TTL plus 5 s ("
+                    "--duration (" + Messages.seconds(duration) + ") must be at least (TTL + 2 s) / 0.8 ("
                             + Messages.seconds(minimum) + ") for the failover to fall within the run");
         }
         // The backends' warnings (such as about the server's version) are part of a deployment's check.
@@ -97,7 +98,7 @@ final class CheckCommand implements Callable<Integer> {
         Optional<CutOff> cutOff = Optional.empty();
         HistoryRecorder recorder = new HistoryRecorder();
         ContentionRun run = new ContentionRun(recorder, lockName, hold);
-        long start = recorder.now();
+        long start = 0;
         long cutAt = -1;
         long cutToken = -1;
         try {
@@ -117,6 +118,7 @@ final class CheckCommand implements Callable<Integer> {
                     + " coordinators" + (cutOff.isPresent() ? " + 1 to be cut off" : " (no network to cut)")
                     + ", TTL " + Messages.seconds(connection.ttl) + ", safety margin "
                     + Messages.seconds(connection.margin()) + ", duration " + Messages.seconds(duration));
+            start = recorder.now(); // the run's time starts once every coordinator is connected
             sleepUntil(start + duration.toNanos() / 5, recorder);
             if (cutOff.isPresent()) {
                 cutToken = run.awaitCutOffHolding(duration.dividedBy(5));

@@ -75,6 +75,7 @@ final class ElectCommand extends SupervisingCommand {
                 }
             }
         });
+        info("campaigning for leadership of " + name + " as " + id);
         try (Leadership term = timeout == null ? election.campaign() : election.campaign(timeout)) {
             info("elected leader of " + name + " as " + id + " (fencing token " + term.fencingToken() + ")");
             if (proclaim != null) {

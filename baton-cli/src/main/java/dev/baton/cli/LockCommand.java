@@ -48,6 +48,7 @@ final class LockCommand extends SupervisingCommand {
     @Override
     int runWhileWon(Coordinator coordinator, Duration grace) throws InterruptedException {
         DistributedLock lock = lock(coordinator);
+        info("waiting for lock " + name);
         LockHandle handle = timeout == null ? lock.acquire() : lock.acquire(timeout);
         try {
             info("acquired lock " + name + " (fencing token " + handle.fencingToken() + ")");

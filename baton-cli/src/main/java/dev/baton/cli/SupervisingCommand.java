@@ -31,8 +31,12 @@ import picocli.CommandLine.Parameters;
  * Runs once, on the main thread; the shutdown hook is the only other thread that touches it.
  */
 abstract class SupervisingCommand implements Callable<Integer> {
-    /** How long closing may take after a loss: the server is likely unreachable, and the session expires anyway. */
-    private static final Duration CLOSE_AFTER_LOSS = Duration.ofMillis(250);
+    /**
+     * How long closing may take after a loss. The server is likely unreachable and the session expires anyway, while
+     * baton's exit is what a script waits for: it should come before the server lets the next holder in, within the
+     * safety margin (of which the grace period took up to half).
+     */
+    private static final Duration CLOSE_AFTER_LOSS = Duration.ofMillis(50);
 
     private static final Duration CLOSE = Duration.ofSeconds(5);
 
