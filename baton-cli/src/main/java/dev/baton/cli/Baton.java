@@ -120,7 +120,8 @@ public final class Baton {
             return ((CliException) e).exitCode();
         }
         if (e instanceof LockAcquisitionTimeoutException) {
-            Messages.error(e.getMessage());
+            Messages.error("'" + ((LockAcquisitionTimeoutException) e).lockName()
+                    + "' not won within --timeout: another holder kept it");
             return ExitCodes.TIMEOUT;
         }
         if (e instanceof BackendUnavailableException) {
