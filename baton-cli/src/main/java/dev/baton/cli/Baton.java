@@ -115,13 +115,12 @@ public final class Baton {
     }
 
     private static int exitCodeOf(Exception e) {
-        if (e instanceof CliException) {
-            Messages.error(e.getMessage());
-            return ((CliException) e).exitCode();
+        if (e instanceof CliException cli) {
+            Messages.error(cli.getMessage());
+            return cli.exitCode();
         }
-        if (e instanceof LockAcquisitionTimeoutException) {
-            Messages.error("'" + ((LockAcquisitionTimeoutException) e).lockName()
-                    + "' not won within --timeout: another holder kept it");
+        if (e instanceof LockAcquisitionTimeoutException timeout) {
+            Messages.error("'" + timeout.lockName() + "' not won within --timeout: another holder kept it");
             return ExitCodes.TIMEOUT;
         }
         if (e instanceof BackendUnavailableException) {
