@@ -115,6 +115,9 @@ public final class Baton {
     }
 
     private static int exitCodeOf(Exception e) {
+        if (Messages.stopping) {
+            return ExitCodes.INTERNAL; // the JVM is exiting with the signal's code; the failure is the stop itself
+        }
         if (e instanceof CliException cli) {
             Messages.error(cli.getMessage());
             return cli.exitCode();

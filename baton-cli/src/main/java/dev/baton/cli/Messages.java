@@ -20,6 +20,12 @@ import java.util.Locale;
 
 /** baton's own lines on standard error, and small helpers. Stateless and threadsafe. */
 final class Messages {
+    /**
+     * Set once baton was told to stop (SIGINT, SIGTERM) and its shutdown hook closed the coordinator: a call that
+     * then fails on the main thread says nothing, since the JVM exits anyway with the signal's code.
+     */
+    static volatile boolean stopping;
+
     private Messages() {}
 
     static void error(String message) {

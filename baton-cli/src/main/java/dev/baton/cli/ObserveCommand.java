@@ -47,6 +47,7 @@ final class ObserveCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            Messages.stopping = true;
                             coordinator.close();
                             stopped.countDown();
                         },

@@ -135,6 +135,7 @@ abstract class SupervisingCommand implements Callable<Integer> {
     }
 
     private void stopOnSignal(Coordinator coordinator) {
+        Messages.stopping = true;
         ChildProcess running = child;
         if (running != null) {
             running.stop();
