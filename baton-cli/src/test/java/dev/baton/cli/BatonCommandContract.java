@@ -42,8 +42,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120)
 abstract class BatonCommandContract {
-    /** Session TTL of the processes: short, so that failovers are quick, and within every test server's limits. */
-    static final String TTL = "2s";
+    /**
+     * Session TTL of the processes: short, so that failovers are quick, yet long enough that a fresh JVM on a machine
+     * with every core busy keeps renewing (at 2 s, holders on a machine at load 17 lost their locks on time, by their
+     * deadline, and the next one rightly took over, which is not what these tests look at).
+     */
+    static final String TTL = "4s";
+
+    /**
+     * The candidates' session TTL: longer still, as the elect test needs a's term to last through b's start and a
+     * {@code baton leader} (etcd 3.4.23 counts a renewal only once its server's leadership is confirmed, which makes
+     * sessions on a starved machine shorter than their TTL: README, etcd section).
+     */
+    static final String ELECTION_TTL = "6s";
 
     @TempDir
     Path dir;
@@ -137,7 +148,7 @@ abstract class BatonCommandContract {
         assertThat(token(events.get(1), "next ")).isGreaterThan(token(events.get(0), "held "));
         assertThat(succeededAfter)
                 .as("the lock of a killed holder is free about a TTL after the kill")
-                .isLessThan(scaled(Duration.ofSeconds(2 + 10)));
+                .isLessThan(scaled(Duration.ofSeconds(4 + 10)));
     }
 
     @Test
@@ -150,7 +161,7 @@ abstract class BatonCommandContract {
                     proxied,
                     "lock",
                     "--ttl",
-                    "3s",
+                    TTL,
                     "jobs/cut",
                     "--",
                     "sh",
@@ -166,14 +177,13 @@ abstract class BatonCommandContract {
                     "lock",
                     "-v",
                     "--ttl",
-                    "3s",
+                    TTL,
                     "jobs/cut",
                     "--",
                     "sh",
                     "-c",
-                    "if kill -0 " + command + " 2>/dev/null; then echo 'overlap: command still runs' >> events; fi;"
-                            + " if kill -0 " + holder.process.pid() + " 2>/dev/null; then"
-                            + " echo 'overlap: baton still runs' >> events; fi;"
+                    running(command, "overlap: command still runs")
+                            + running(holder.process.pid(), "overlap: baton still runs")
                             + " echo \"next $BATON_FENCING_TOKEN\" >> events");
             await("the next holder waits for the lock")
                     .atMost(scaled(Duration.ofSeconds(30)))
@@ -200,11 +210,26 @@ abstract class BatonCommandContract {
     void elect_runs_the_command_on_one_candidate_moves_on_sigkill_and_leader_and_observe_print_it() {
         String command = "echo \"$BATON_CANDIDATE_ID $BATON_FENCING_TOKEN $$\" >> events; exec sleep 600";
         Started observer = baton.start("observe", uri(), "observe", "web");
-        Started a = baton.start("a", uri(), "elect", "--id", "a", "--ttl", TTL, "web", "--", "sh", "-c", command);
+        Started a = baton.start(
+                "a",
+                uri(),
+                "elect",
+                "--id",
+                "a",
+                "--proclaim",
+                "a:8080",
+                "--ttl",
+                TTL,
+                "web",
+                "--",
+                "sh",
+                "-c",
+                command);
         awaitLines("events", 1);
         String[] first = lines(dir.resolve("events")).get(0).split(" ");
         assertThat(first[0]).isEqualTo("a");
-        Started b = baton.start("b", uri(), "elect", "-v", "--id", "b", "--ttl", TTL, "web", "--", "sh", "-c", command);
+        Started b = baton.start(
+                "b", uri(), "elect", "-v", "--id", "b", "--ttl", ELECTION_TTL, "web", "--", "sh", "-c", command);
         await("b campaigns").atMost(scaled(Duration.ofSeconds(30))).until(() -> b.err()
                 .contains("campaigning for leadership of web as b"));
 
@@ -212,7 +237,7 @@ abstract class BatonCommandContract {
         assertThat(leader.process.exitValue())
                 .as("leader's stderr:%n%s", leader.err())
                 .isZero();
-        assertThat(leader.out()).isEqualTo("candidate=a token=" + first[1]);
+        assertThat(leader.out()).isEqualTo("candidate=a token=" + first[1] + " value=a:8080");
         assertThat(lines(dir.resolve("events")))
                 .as("while a leads, b campaigns and does not run its command")
                 .hasSize(1);
@@ -239,7 +264,20 @@ abstract class BatonCommandContract {
                 .toList();
         assertThat(seen)
                 .as("observe's lines after their time stamps")
-                .containsSubsequence("candidate=a token=" + first[1], "candidate=b token=" + second[1], "no leader");
+                .containsSubsequence(
+                        "candidate=a token=" + first[1] + " value=a:8080",
+                        "candidate=b token=" + second[1],
+                        "no leader");
+    }
+
+    /**
+     * A shell test that appends {@code message} to {@code events} if process {@code pid} still runs. A process that
+     * has exited but that its parent has not reaped yet (a zombie, state Z) has stopped: {@code kill -0} would still
+     * find it, so the test reads the state from {@code /proc}.
+     */
+    static String running(long pid, String message) {
+        return "if [ -r /proc/" + pid + "/stat ] && ! grep -q ') Z ' /proc/" + pid + "/stat; then echo '" + message
+                + "' >> events; fi;";
     }
 
     static long token(String line, String prefix) {

@@ -71,7 +71,7 @@ class EtcdBatonIT extends BatonCommandContract {
 
     @Test
     void check_passes_on_a_healthy_cluster_and_leaves_nothing_behind() throws Exception {
-        Started check = baton.run("check", uri(), "check", "--ttl", TTL, "--duration", "5s", "--clients", "2");
+        Started check = baton.run("check", uri(), "check", "--ttl", TTL, "--duration", "8s", "--clients", "2");
 
         assertThat(check.process.exitValue())
                 .as("check's output:%n%s%nstderr:%n%s", check.out(), check.err())
