@@ -235,7 +235,7 @@ abstract class BatonCommandContract {
 
         Started leader = baton.run("leader", uri(), "leader", "web");
         assertThat(leader.process.exitValue())
-                .as("leader's stderr:%n%s", leader.err())
+                .as("leader's stderr:%n%s%na's stderr:%n%s", leader.err(), a.err())
                 .isZero();
         assertThat(leader.out()).isEqualTo("candidate=a token=" + first[1] + " value=a:8080");
         assertThat(lines(dir.resolve("events")))
