@@ -93,6 +93,10 @@ record JetcdConnection(
                 // handshake refused, a port with nothing listening) reports that failure before the caller's own
                 // deadline turns it into a bare "did not answer within".
                 .retryMaxDuration(requestTimeout.dividedBy(2))
+                // jetcd's first retry comes 0.5 s after the failure, and its retry policy refuses a maximum duration
+                // that is not longer than that: with a request timeout of 1 s or less, retry sooner.
+                .retryDelay(
+                        Math.max(1, Math.min(500, requestTimeout.dividedBy(8).toMillis())))
                 // Fail a call at once while no endpoint is reachable, rather than queueing it to run, perhaps, after
                 // the caller has given up on it.
                 .waitForReady(false);

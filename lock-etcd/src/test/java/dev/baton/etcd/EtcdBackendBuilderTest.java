@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.etcd.internal.EtcdCalls;
 import dev.baton.lock.AccessDeniedException;
+import dev.baton.lock.BackendUnavailableException;
 import io.etcd.jetcd.Client;
 import io.grpc.Status;
 import java.lang.reflect.Proxy;
@@ -81,6 +82,21 @@ class EtcdBackendBuilderTest {
             backend.close();
             assertThat(closes.get()).as("close() calls on the caller's client").isZero();
             assertThat(backend.describe()).contains("jetcd Client given by the caller");
+        }
+    }
+
+    @Test
+    void a_request_timeout_of_a_second_or_less_builds_and_fails_calls_as_unavailable() {
+        // jetcd refused a retry window not longer than its 0.5 s first retry delay, with an IllegalStateException.
+        for (Duration timeout : new Duration[] {Duration.ofSeconds(1), Duration.ofMillis(200)}) {
+            try (EtcdBackend backend = EtcdBackend.builder()
+                    .endpoints("http://127.0.0.1:1")
+                    .requestTimeout(timeout)
+                    .build()) {
+                assertThatThrownBy(() -> backend.get("k"))
+                        .as("a call with request timeout %s and nothing listening", timeout)
+                        .isInstanceOf(BackendUnavailableException.class);
+            }
         }
     }
 
