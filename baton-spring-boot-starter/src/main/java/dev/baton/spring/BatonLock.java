@@ -186,9 +186,14 @@ public final class BatonLock implements Lock {
         }
         LockHandle held = handle;
         handle = null;
-        local.unlock();
         boolean valid = held.isValid();
-        held.close();
+        try {
+            // Released before the local lock: the next thread of this JVM asks the same DistributedLock, which
+            // refuses while a handle of its own is still open.
+            held.close();
+        } finally {
+            local.unlock();
+        }
         if (!valid) {
             throw lost("was lost before unlock(); the work done under it may have overlapped another holder's");
         }
