@@ -59,13 +59,10 @@ public final class BatonHealthIndicator implements HealthIndicator {
     }
 
     static Status status(SessionState state) {
-        switch (state) {
-            case CONNECTED:
-                return Status.UP;
-            case SUSPENDED:
-                return Status.OUT_OF_SERVICE;
-            default:
-                return Status.DOWN;
-        }
+        return switch (state) {
+            case CONNECTED -> Status.UP;
+            case SUSPENDED -> Status.OUT_OF_SERVICE;
+            case LOST, CLOSED -> Status.DOWN;
+        };
     }
 }
