@@ -31,6 +31,7 @@ import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -146,6 +147,16 @@ class BatonAutoConfigurationTest {
                         .hasNotFailed()
                         .hasSingleBean(Coordinator.class)
                         .doesNotHaveBean(CoordinatorBuilderCustomizer.class));
+    }
+
+    @Test
+    void without_spring_boot_health_there_is_no_health_indicator() {
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+                .withPropertyValues("baton.uri=inmemory:" + cluster)
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .hasSingleBean(Coordinator.class)
+                        .doesNotHaveBean(BatonHealthIndicator.class));
     }
 
     @Test
