@@ -98,14 +98,16 @@ public final class BatonLock implements Lock {
      */
     @Override
     public void lock() {
-        local.lock();
         boolean interrupted = false;
         try {
             while (true) {
+                local.lock();
                 try {
                     enter(null);
                     return;
                 } catch (InterruptedException e) {
+                    // Lock.lock() is not interruptible: enter() gave the local lock up with the wait; take both again,
+                    // and restore the interrupt once held.
                     interrupted = true;
                 }
             }

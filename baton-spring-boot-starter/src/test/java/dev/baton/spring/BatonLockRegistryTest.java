@@ -150,6 +150,32 @@ class BatonLockRegistryTest {
     }
 
     @Test
+    void lock_is_not_interruptible_and_keeps_the_interrupt() throws Exception {
+        BatonLock held = registry().obtain("uninterruptible");
+        BatonLock waiting = registry().obtain("uninterruptible");
+        held.lock();
+        CompletableFuture<Boolean> interruptedWhenHeld = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            waiting.lock();
+            try {
+                interruptedWhenHeld.complete(Thread.currentThread().isInterrupted() && waiting.isHeldByCurrentThread());
+            } finally {
+                waiting.unlock();
+            }
+        });
+        waiter.start();
+        await().atMost(TckTimeouts.scaled(Duration.ofSeconds(10)))
+                .until(() -> waiter.getState() != Thread.State.RUNNABLE);
+        waiter.interrupt();
+        assertThat(interruptedWhenHeld).as("still waiting after the interrupt").isNotDone();
+        held.unlock();
+        assertThat(interruptedWhenHeld.get(30, TimeUnit.SECONDS))
+                .as("acquired after the holder unlocked, with the interrupt restored")
+                .isTrue();
+        waiter.join(TckTimeouts.scaled(Duration.ofSeconds(10)).toMillis());
+    }
+
+    @Test
     void two_registries_over_two_coordinators_exclude_each_other() throws Exception {
         List<BatonLockRegistry> registries = List.of(registry(), registry());
         AtomicInteger inside = new AtomicInteger();
