@@ -31,6 +31,7 @@ import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.SingletonRunner;
+import dev.baton.lock.TtlLockHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,6 +94,26 @@ class ReadmeSnippetsTest {
             }
         }
         assertThat(tokensUsed).hasSize(1);
+    }
+
+    @Test
+    void ttl_lock_extended_and_held_at_least() throws InterruptedException {
+        DistributedLock daily = coordinator.lock(
+                "reports/daily",
+                LockOptions.ttl(Duration.ofMinutes(10)) // lockAtMostFor
+                        .holdAtLeast(Duration.ofSeconds(30))); // lockAtLeastFor
+        Optional<LockHandle> acquired = daily.tryAcquire();
+        if (acquired.isPresent()) {
+            try (TtlLockHandle handle = TtlLockHandle.of(acquired.get())) { // a TTL lock's handle can be extended
+                runDailyReport(handle.fencingToken());
+                handle.extend(Duration.ofMinutes(5)); // now expires 5 minutes from now, on the server
+                sendDailyReport(handle.fencingToken());
+            } // closed within 30 s: held on the server until then
+        }
+        assertThat(tokensUsed).hasSize(2);
+        assertThat(coordinator.lock("reports/daily").tryAcquire())
+                .as("the lock right after its release, within its minimum hold")
+                .isEmpty();
     }
 
     @Test
@@ -166,6 +187,14 @@ class ReadmeSnippetsTest {
     }
 
     private void runNightlyReport(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void runDailyReport(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void sendDailyReport(long fencingToken) {
         tokensUsed.add(fencingToken);
     }
 

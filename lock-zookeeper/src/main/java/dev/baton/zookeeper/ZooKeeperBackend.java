@@ -177,7 +177,24 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     public long grantLease(Duration ttl) {
         BackendChecks.requireTtlWithin(this, "ttl", ttl);
         checkOpen();
-        return leases.grant(ttl);
+        return leases.grant(ttl, true);
+    }
+
+    /**
+     * Grants a lease that is never tied to this client's ZooKeeper session, whatever its TTL: a persistent lease node
+     * that only its TTL (the reaper of any client in the namespace) or a revoke removes, so that it outlives this
+     * client's session and {@link #close()}. Threadsafe.
+     *
+     * @param ttl the TTL, within {@link #minimumTtl()} and {@link #maximumTtl()}
+     * @return the lease id
+     * @throws IllegalArgumentException if {@code ttl} is outside the limits
+     * @throws dev.baton.lock.BackendUnavailableException if the ensemble could not be reached
+     */
+    @Override
+    public long grantDetachedLease(Duration ttl) {
+        BackendChecks.requireTtlWithin(this, "ttl", ttl);
+        checkOpen();
+        return leases.grant(ttl, false);
     }
 
     @Override

@@ -253,7 +253,7 @@ public final class DefaultCoordinator implements Coordinator {
         if (options.fixedTtl().isPresent()) {
             Duration ttl = BackendChecks.requireTtlWithin(
                     backend, "ttl", options.fixedTtl().get());
-            return new MutexRecipe.FixedTtl(this, services, name, ttl);
+            return new MutexRecipe.FixedTtl(this, services, name, ttl, options.minimumHold());
         }
         return new MutexRecipe.SessionBound(this, services, name);
     }

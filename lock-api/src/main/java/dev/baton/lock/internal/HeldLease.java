@@ -64,7 +64,7 @@ final class HeldLease extends OwnLeaseLock implements LeaseHandle {
         long sent = services.time().nanoTime();
         OptionalLong from;
         try {
-            from = services.backend().keepAliveCountingFrom(leaseId, sent);
+            from = services.backend().keepAliveCountingFrom(leaseId(), sent);
         } catch (NoSuchLeaseException gone) {
             lose(LossReason.EXPIRED);
             throw new LockLostException(name, LossReason.EXPIRED, "lease '" + name + "' expired on the server", gone);

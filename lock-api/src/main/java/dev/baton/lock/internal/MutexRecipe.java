@@ -70,6 +70,11 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     /** Turns a won entry into an admitted handle. */
     abstract H won(SessionKeeper.Session session, QueueAttempt attempt, Entry won);
 
+    /** Grants the lease a TTL lock's or lease's won entry moves onto. */
+    long grantOwnLease() {
+        return services.backend().grantLease(ttl);
+    }
+
     /** A mutex: the winning entry stays on the session. */
     static final class SessionBound extends MutexRecipe<LockHandle> implements DistributedLock {
         SessionBound(DefaultCoordinator coordinator, Services services, String name) {
@@ -84,15 +89,26 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         }
     }
 
-    /** A TTL lock: the winning entry moves onto a lease of its own that is never renewed. */
+    /**
+     * A TTL lock: the winning entry moves onto a lease of its own that is never renewed (but may be extended), and
+     * detached from the client when the lock has a minimum hold.
+     */
     static final class FixedTtl extends MutexRecipe<LockHandle> implements DistributedLock {
-        FixedTtl(DefaultCoordinator coordinator, Services services, String name, Duration ttl) {
+        private final Duration minimumHold;
+
+        FixedTtl(DefaultCoordinator coordinator, Services services, String name, Duration ttl, Duration minimumHold) {
             super(coordinator, services, name, "FIXED_TTL", ttl);
+            this.minimumHold = minimumHold;
+        }
+
+        @Override
+        long grantOwnLease() {
+            return HeldTtlLock.grant(services, ttl, !minimumHold.isZero());
         }
 
         @Override
         LockHandle won(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
-            return onOwnLease(attempt, won, grant -> new HeldTtlLock(services, name, grant, this::ended));
+            return onOwnLease(attempt, won, grant -> new HeldTtlLock(services, name, grant, minimumHold, this::ended));
         }
     }
 
@@ -181,7 +197,7 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     }
 
     private QueueAttempt newAttempt(SessionKeeper.Session session, boolean tryOnly) {
-        byte[] value = new EntryValue(services.coordinatorId(), "").encode();
+        byte[] value = HeldTtlLock.entryValue(services);
         return new QueueAttempt(services, name, prefix, freedKey.getAndSet(null), value, tryOnly, session);
     }
 
@@ -220,15 +236,15 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         long sent = services.time().nanoTime();
         long leaseId;
         try {
-            leaseId = services.backend().grantLease(ttl);
+            leaseId = grantOwnLease();
         } catch (RuntimeException e) {
             attempt.withdraw();
             throw Failures.translate(name, e);
         }
         Optional<Entry> moved;
         try {
-            byte[] value = new EntryValue(services.coordinatorId(), "").encode();
-            moved = services.backend().compareAndSet(won.key(), won.version(), value, leaseId);
+            moved = services.backend()
+                    .compareAndSet(won.key(), won.version(), HeldTtlLock.entryValue(services), leaseId);
         } catch (RuntimeException e) {
             services.janitor().revokeLease(leaseId);
             services.janitor().deleteKey(won.key());

@@ -28,8 +28,11 @@ import java.util.function.BiConsumer;
  * time of the grant (or of the last renewal) + ttl - margin}, which a timer watches; released by revoking the lease.
  */
 abstract class OwnLeaseLock extends HeldLock {
-    final long leaseId;
     final Duration ttl;
+
+    /** The lease the entry is on; only a TTL lock's extension moves it to another. */
+    @GuardedBy("lock")
+    private long leaseId;
 
     @GuardedBy("lock")
     private long deadlineNanos;
@@ -49,14 +52,29 @@ abstract class OwnLeaseLock extends HeldLock {
 
     OwnLeaseLock(Services services, String name, Grant grant, BiConsumer<HeldLock, LossReason> onEnd) {
         super(services, name, grant.entry().key(), grant.entry().createSequence(), onEnd);
-        this.leaseId = grant.leaseId();
         this.ttl = grant.ttl();
-        this.deadlineNanos = deadlineAfter(grant.grantSentNanos());
+        synchronized (lock) {
+            this.leaseId = grant.leaseId();
+            this.deadlineNanos = deadlineAfter(grant.grantSentNanos(), ttl);
+        }
     }
 
-    /** The local deadline that a grant or renewal sent at {@code sentNanos} gives. */
-    final long deadlineAfter(long sentNanos) {
-        return sentNanos + ttl.toNanos() - services.marginFor(ttl).toNanos();
+    /** The lease the entry is on. */
+    final long leaseId() {
+        synchronized (lock) {
+            return leaseId;
+        }
+    }
+
+    /** Records that the entry was moved onto {@code newLeaseId}. */
+    @GuardedBy("lock")
+    final void movedToLeaseLocked(long newLeaseId) {
+        leaseId = newLeaseId;
+    }
+
+    /** The local deadline that a grant or renewal of a lease of {@code ttl}, sent at {@code sentNanos}, gives. */
+    final long deadlineAfter(long sentNanos, Duration leaseTtl) {
+        return sentNanos + leaseTtl.toNanos() - services.marginFor(leaseTtl).toNanos();
     }
 
     @Override
@@ -91,11 +109,44 @@ abstract class OwnLeaseLock extends HeldLock {
      */
     @GuardedBy("lock")
     final void extendDeadlineLocked(long sentNanos) {
-        long candidate = deadlineAfter(sentNanos);
-        boolean stillValid = services.time().nanoTime() - deadlineNanos < 0;
-        if (heldLocked() && stillValid && candidate - deadlineNanos > 0) {
+        long candidate = deadlineAfter(sentNanos, ttl);
+        if (stillValidLocked() && candidate - deadlineNanos > 0) {
             deadlineNanos = candidate;
         }
+    }
+
+    /**
+     * Sets the deadline to {@code candidate}, later or earlier, after a confirmed move onto a new lease; unless the
+     * handle is no longer held or its deadline has already passed.
+     */
+    @GuardedBy("lock")
+    final void replaceDeadlineLocked(long candidate) {
+        if (stillValidLocked() && candidate != deadlineNanos) {
+            deadlineNanos = candidate;
+            rearmDeadlineLocked();
+        }
+    }
+
+    /** Moves the deadline to {@code candidate} if that is earlier: after a move whose outcome is unknown. */
+    @GuardedBy("lock")
+    final void lowerDeadlineLocked(long candidate) {
+        if (heldLocked() && candidate - deadlineNanos < 0) {
+            deadlineNanos = candidate;
+            rearmDeadlineLocked();
+        }
+    }
+
+    @GuardedBy("lock")
+    private boolean stillValidLocked() {
+        return heldLocked() && services.time().nanoTime() - deadlineNanos < 0;
+    }
+
+    @GuardedBy("lock")
+    private void rearmDeadlineLocked() {
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
+        armDeadlineLocked();
     }
 
     @Override
@@ -119,9 +170,9 @@ abstract class OwnLeaseLock extends HeldLock {
     @Override
     final void afterLoss(LossReason reason) {
         if (reason == LossReason.COORDINATOR_CLOSED) {
-            revokeOwnLeaseNow();
+            endOnServerNow();
         } else if (reason != LossReason.EXPIRED) {
-            services.janitor().revokeAfterCallbacks(services.callbacks(), leaseId, services.marginFor(ttl));
+            services.janitor().revokeAfterCallbacks(services.callbacks(), leaseId(), services.marginFor(ttl));
         }
         // An EXPIRED lease is left to the server: the holder is told a margin early, but the lock itself stays
         // taken for the full TTL the user asked for (a TTL lock's "at most" is the TTL, not TTL minus margin).
@@ -130,19 +181,25 @@ abstract class OwnLeaseLock extends HeldLock {
     /** A lease the holder is done with goes now, even though it lapsed. */
     @Override
     final void afterLapsedClose() {
-        revokeOwnLeaseNow();
+        endOnServerNow();
     }
 
     @Override
-    final CompletableFuture<Void> removeFromServer() {
+    CompletableFuture<Void> removeFromServer() {
+        long lease = leaseId();
         return services.janitor()
                 .attemptInBackground(
-                        "release lease " + Long.toHexString(leaseId),
-                        () -> services.backend().revokeLease(leaseId),
-                        () -> services.janitor().revokeLease(leaseId));
+                        "release lease " + Long.toHexString(lease),
+                        () -> services.backend().revokeLease(lease),
+                        () -> services.janitor().revokeLease(lease));
     }
 
-    private void revokeOwnLeaseNow() {
+    /**
+     * Ends the lock on the server from the calling thread, as the coordinator closes or a lapsed handle is closed:
+     * revokes its lease now, or through the janitor if that fails.
+     */
+    void endOnServerNow() {
+        long leaseId = leaseId();
         try {
             services.backend().revokeLease(leaseId);
         } catch (RuntimeException e) {

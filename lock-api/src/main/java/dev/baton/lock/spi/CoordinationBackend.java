@@ -65,6 +65,25 @@ public interface CoordinationBackend extends AutoCloseable {
     long grantLease(Duration ttl);
 
     /**
+     * Grants a lease as {@link #grantLease(Duration)} does, that must also outlive this client: only its TTL or a
+     * {@link #revokeLease(long) revoke} may end it, never the end of the client's connection or session, nor {@link
+     * #close()}. The recipes ask for one where a lock must stay taken after its holder's process is gone (a TTL
+     * lock's minimum hold, which keeps the lock on the server after the holder released it and exited).
+     *
+     * <p>Optional: the default calls {@link #grantLease(Duration)}, which is right for backends whose leases never
+     * depend on the client (etcd, Consul, in-memory). A backend that ties some leases to its client (ZooKeeper ties
+     * the short ones to its ZooKeeper session) overrides it. A wrapper that overrides {@code grantLease} must
+     * override this too.
+     *
+     * @param ttl the TTL, within {@link #minimumTtl()} and {@link #maximumTtl()}
+     * @return the lease id, never {@link Entry#NO_LEASE}
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    default long grantDetachedLease(Duration ttl) {
+        return grantLease(ttl);
+    }
+
+    /**
      * Renews a lease for another full TTL from when the server receives the request.
      *
      * @param leaseId the lease

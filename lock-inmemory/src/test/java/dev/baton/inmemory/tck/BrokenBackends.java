@@ -64,6 +64,11 @@ final class BrokenBackends {
         public long grantLease(Duration ttl) {
             return delegate().grantLease(delegate().maximumTtl());
         }
+
+        @Override
+        public long grantDetachedLease(Duration ttl) {
+            return delegate().grantDetachedLease(delegate().maximumTtl());
+        }
     }
 
     /** Leases expire on the server after half their TTL: the server hands a lock over before the holder knows. */
@@ -75,6 +80,11 @@ final class BrokenBackends {
         @Override
         public long grantLease(Duration ttl) {
             return delegate().grantLease(ttl.dividedBy(2));
+        }
+
+        @Override
+        public long grantDetachedLease(Duration ttl) {
+            return delegate().grantDetachedLease(ttl.dividedBy(2));
         }
     }
 

@@ -72,6 +72,9 @@ class BrokenBackendsAreCaughtTest {
     private static final String ASYNC_HANDOFF = "mutex_async_acquire_completes_when_the_holder_releases";
     private static final String ONE_LEADER = "election_has_exactly_one_leader_among_candidates";
     private static final String TTL_HELD = "ttl_lock_is_not_free_before_its_ttl";
+    private static final String TTL_EXTENDED =
+            "ttl_lock_extension_holds_past_the_original_ttl_and_the_holder_is_told_first";
+    private static final String MINIMUM_HOLD = "ttl_lock_minimum_hold_outlasts_an_early_release_and_then_frees_itself";
     private static final String EARLY_LOSS = "early_loss_mutex_holder_is_told_before_the_waiter_acquires";
     private static final String EARLY_LOSS_ELECTION = "early_loss_election_leader_is_revoked_before_another_is_elected";
     private static final String EARLY_LOSS_SINGLETON = "early_loss_singleton_task_is_interrupted_before_another_starts";
@@ -86,7 +89,7 @@ class BrokenBackendsAreCaughtTest {
 
     @Test
     void leases_that_never_expire_are_caught() {
-        assertCaught(LeasesNeverExpireKitRun.class, SPI_LEASE_EXPIRY, LIVENESS, EARLY_LOSS);
+        assertCaught(LeasesNeverExpireKitRun.class, SPI_LEASE_EXPIRY, LIVENESS, EARLY_LOSS, TTL_EXTENDED, MINIMUM_HOLD);
     }
 
     @Test
@@ -97,6 +100,8 @@ class BrokenBackendsAreCaughtTest {
                 EARLY_LOSS_ELECTION,
                 EARLY_LOSS_SINGLETON,
                 TTL_HELD,
+                TTL_EXTENDED,
+                MINIMUM_HOLD,
                 SPI_LEASE_EXPIRY);
     }
 
@@ -147,6 +152,8 @@ class BrokenBackendsAreCaughtTest {
                 ASYNC_HANDOFF,
                 ONE_LEADER,
                 TTL_HELD,
+                TTL_EXTENDED,
+                MINIMUM_HOLD,
                 EARLY_LOSS,
                 EARLY_LOSS_ELECTION,
                 EARLY_LOSS_SINGLETON,

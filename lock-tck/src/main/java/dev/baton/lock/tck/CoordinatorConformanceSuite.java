@@ -22,7 +22,7 @@ package dev.baton.lock.tck;
  *
  * <p>The rules come in suites named after the guarantees, each an interface of JUnit 5 default test methods that this
  * class implements: {@link BackendContractRules} (the SPI itself, which a backend author runs first), {@link
- * MutexRules}, {@link TtlLockRules}, {@link LeaseRules}, {@link EarlyLossRules}, {@link ElectionRules}, {@link
+ * MutexRules}, {@link TtlLockRules}, {@link ScheduledJobRules}, {@link LeaseRules}, {@link EarlyLossRules}, {@link ElectionRules}, {@link
  * SingletonRules}, {@link NoLeakRules}, {@link ReentrancyRules} and {@link ErrorRules}. Their tests run as tests of the
  * extending class, under the names they check: {@code EtcdSingleNodeConformanceIT.mutex_serves_waiters_in_fifo_order},
  * so a report lists one class per backend and a method filter ({@code -Dtest=...#mutex_*}) selects a capability. A
@@ -57,6 +57,7 @@ public abstract class CoordinatorConformanceSuite extends TckSuite
         implements BackendContractRules,
                 MutexRules,
                 TtlLockRules,
+                ScheduledJobRules,
                 LeaseRules,
                 EarlyLossRules,
                 ElectionRules,

@@ -52,7 +52,7 @@ import java.util.function.LongConsumer;
 public class FaultInjectingBackend extends ForwardingBackend {
     /** The calls the decorator counts. */
     public enum Call {
-        /** {@link CoordinationBackend#grantLease(Duration)}. */
+        /** {@link CoordinationBackend#grantLease(Duration)} and {@link CoordinationBackend#grantDetachedLease(Duration)}. */
         GRANT_LEASE,
         /** {@link CoordinationBackend#keepAlive(long)}. */
         KEEP_ALIVE,
@@ -225,6 +225,12 @@ public class FaultInjectingBackend extends ForwardingBackend {
     public long grantLease(Duration ttl) {
         enter(Call.GRANT_LEASE);
         return super.grantLease(ttl);
+    }
+
+    @Override
+    public long grantDetachedLease(Duration ttl) {
+        enter(Call.GRANT_LEASE);
+        return super.grantDetachedLease(ttl);
     }
 
     @Override

@@ -90,6 +90,11 @@ public abstract class ForwardingBackend implements CoordinationBackend {
     }
 
     @Override
+    public long grantDetachedLease(Duration ttl) {
+        return delegate.grantDetachedLease(ttl);
+    }
+
+    @Override
     public void keepAlive(long leaseId) {
         delegate.keepAlive(leaseId);
     }

@@ -18,6 +18,7 @@
  * that every backend runs against its own server through a {@link dev.baton.lock.tck.TckEnvironment}. Its rules come
  * in suites named after the guarantees ({@link dev.baton.lock.tck.BackendContractRules} for the SPI itself, then
  * {@link dev.baton.lock.tck.MutexRules}, {@link dev.baton.lock.tck.TtlLockRules}, {@link
+ * dev.baton.lock.tck.ScheduledJobRules}, {@link
  * dev.baton.lock.tck.LeaseRules}, {@link dev.baton.lock.tck.EarlyLossRules}, {@link dev.baton.lock.tck.ElectionRules},
  * {@link dev.baton.lock.tck.SingletonRules}, {@link dev.baton.lock.tck.NoLeakRules}, {@link
  * dev.baton.lock.tck.ReentrancyRules} and {@link dev.baton.lock.tck.ErrorRules}), written with a public harness, {@link

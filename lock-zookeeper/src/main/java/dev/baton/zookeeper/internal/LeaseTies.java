@@ -81,11 +81,14 @@ public final class LeaseTies {
         this.description = description;
     }
 
-    /** Creates a lease node stamped with the server's time; tied when {@code ttl} fits the session. One request. */
-    public long grant(Duration ttl) {
+    /**
+     * Creates a lease node stamped with the server's time; tied when {@code tieable} and {@code ttl} fits the session.
+     * One request.
+     */
+    public long grant(Duration ttl, boolean tieable) {
         long ttlMillis = ttl.toMillis() + (ttl.toNanosPart() % 1_000_000 == 0 ? 0 : 1);
         return calls.call("grant a lease", zk -> {
-            boolean tied = ttlMillis <= zk.getSessionTimeout();
+            boolean tied = tieable && ttlMillis <= zk.getSessionTimeout();
             for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
                 long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
                 try {
