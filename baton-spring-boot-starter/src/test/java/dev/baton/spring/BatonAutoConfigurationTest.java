@@ -20,14 +20,21 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.inmemory.InMemoryBackend;
 import dev.baton.lock.Coordinator;
+import dev.baton.lock.LockHandle;
 import dev.baton.lock.SessionState;
 import dev.baton.lock.tck.TckTimeouts;
 import dev.baton.micrometer.BatonMetrics;
+import dev.baton.shedlock.BatonLockProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -50,7 +57,8 @@ class BatonAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(
                     BatonAutoConfiguration.class,
                     BatonIntegrationAutoConfiguration.class,
-                    BatonHealthAutoConfiguration.class))
+                    BatonHealthAutoConfiguration.class,
+                    BatonShedLockAutoConfiguration.class))
             .withBean(LeaderEvents.class);
 
     private static Duration patience() {
@@ -147,6 +155,33 @@ class BatonAutoConfigurationTest {
                         .hasNotFailed()
                         .hasSingleBean(Coordinator.class)
                         .doesNotHaveBean(CoordinatorBuilderCustomizer.class));
+    }
+
+    @Test
+    void shedlock_jobs_get_a_baton_lock_provider_unless_the_application_has_one() {
+        runner.withPropertyValues("baton.uri=inmemory:" + cluster).run(context -> {
+            LockProvider provider = context.getBean(LockProvider.class);
+            assertThat(provider).isInstanceOf(BatonLockProvider.class);
+            LockConfiguration job =
+                    new LockConfiguration(Instant.now(), "jobs/nightly", Duration.ofSeconds(30), Duration.ZERO);
+            Optional<SimpleLock> taken = provider.lock(job);
+            assertThat(taken).isPresent();
+            assertThat(provider.lock(job)).as("refused while held").isEmpty();
+            assertThat(((BatonLockProvider) provider).heldLock("jobs/nightly"))
+                    .hasValueSatisfying(lock -> assertThat(lock.fencingToken()).isPositive());
+            taken.get().unlock();
+            assertThat(context.getBean(Coordinator.class).lock("jobs/nightly").tryAcquire())
+                    .as("a Baton lock of the context's coordinator, released by unlock()")
+                    .isPresent()
+                    .hasValueSatisfying(LockHandle::close);
+        });
+        LockProvider own = configuration -> Optional.empty();
+        runner.withPropertyValues("baton.uri=inmemory:" + cluster)
+                .withBean(LockProvider.class, () -> own)
+                .run(context -> assertThat(context.getBean(LockProvider.class)).isSameAs(own));
+        runner.withClassLoader(new FilteredClassLoader(LockProvider.class))
+                .withPropertyValues("baton.uri=inmemory:" + cluster)
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(BatonLockProvider.class));
     }
 
     @Test

@@ -15,59 +15,54 @@
  */
 package dev.baton.examples.spring;
 
-import dev.baton.spring.BatonLock;
-import java.util.concurrent.TimeUnit;
+import dev.baton.shedlock.BatonLockProvider;
+import dev.baton.shedlock.BatonSimpleLock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
+import net.javacrumbs.shedlock.core.LockAssert;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * A scheduled job that must run on one instance at a time: each run takes the Baton lock {@code reports/nightly}
- * through the starter's {@link LockRegistry}, or skips when another instance holds it, and passes the lock's fencing
- * token to what it writes. Threadsafe.
+ * A scheduled job that must run on one instance at a time, under ShedLock's {@code @SchedulerLock}: the starter's
+ * {@link BatonLockProvider} takes the Baton TTL lock {@code reports/nightly} for each run ({@code lockAtMostFor} is
+ * its TTL, {@code lockAtLeastFor} its minimum hold), and ShedLock skips the run when another instance holds it. The
+ * run reads the lock's fencing token from the provider and passes it to what it writes. Threadsafe.
  */
 @Component
 public class NightlyReportJob {
+    /** The job's lock name. */
+    public static final String LOCK = "reports/nightly";
+
     private static final Logger log = LoggerFactory.getLogger(NightlyReportJob.class);
 
-    private final LockRegistry<?> locks;
+    private final BatonLockProvider locks;
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicLong lastToken = new AtomicLong();
 
     /**
      * Creates the job.
      *
-     * @param locks the starter's lock registry
+     * @param locks the starter's ShedLock provider
      */
-    public NightlyReportJob(LockRegistry<?> locks) {
+    public NightlyReportJob(BatonLockProvider locks) {
         this.locks = locks;
     }
 
-    /**
-     * One run, every {@code sample.job.interval} (default 1 s).
-     *
-     * @throws InterruptedException if the scheduler stops while the run waits for the lock
-     */
+    /** One run, every {@code sample.job.interval} (default 1 s), on the instance that holds the lock. */
     @Scheduled(fixedDelayString = "${sample.job.interval:1s}")
-    public void run() throws InterruptedException {
-        Lock lock = locks.obtain("reports/nightly");
-        if (!lock.tryLock(100, TimeUnit.MILLISECONDS)) {
-            log.info("reports/nightly runs elsewhere; skipped");
-            return;
-        }
-        try {
-            long token = ((BatonLock) lock).fencingToken();
-            lastToken.set(token);
-            runs.incrementAndGet();
-            log.info("nightly report written with fencing token {}", token);
-        } finally {
-            lock.unlock();
-        }
+    @SchedulerLock(name = LOCK, lockAtMostFor = "PT30S", lockAtLeastFor = "PT0.5S")
+    public void run() {
+        LockAssert.assertLocked();
+        long token = locks.heldLock(LOCK)
+                .map(BatonSimpleLock::fencingToken)
+                .orElseThrow(() -> new IllegalStateException(LOCK + " is not held by this instance"));
+        lastToken.set(token);
+        runs.incrementAndGet();
+        log.info("nightly report written with fencing token {}", token);
     }
 
     /**
@@ -80,7 +75,7 @@ public class NightlyReportJob {
     }
 
     /**
-     * Returns the fencing token of the last run that held the lock.
+     * Returns the fencing token of the last run.
      *
      * @return the token, 0 before the first
      */

@@ -15,20 +15,22 @@
  */
 package dev.baton.examples.spring;
 
+import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * A Spring Boot application on Baton, configured by {@code application.properties} alone: the starter builds the
- * coordinator from {@code baton.uri}, {@link NightlyReportJob} runs on a schedule under a Baton lock, {@link
- * LeaderDuties} runs while this process is the elected singleton, and Actuator shows Baton's health and metrics at
- * {@code /actuator/health} and {@code /actuator/metrics}; {@code /sample/status} shows what the job and the singleton
- * did. Start etcd on 127.0.0.1:2379, then run {@code main} (several copies take turns: start them with {@code
- * --server.port=0}).
+ * coordinator from {@code baton.uri}, {@link NightlyReportJob} runs on a schedule under ShedLock's {@code
+ * @SchedulerLock} through the starter's Baton {@code LockProvider}, {@link LeaderDuties} hears when this process is
+ * the elected singleton, and Actuator shows Baton's health and metrics at {@code /actuator/health} and {@code
+ * /actuator/metrics}; {@code /sample/status} shows what the job and the singleton did. Start etcd on 127.0.0.1:2379,
+ * then run {@code main} (several copies take turns: start them with {@code --server.port=0}).
  */
 @SpringBootApplication
 @EnableScheduling
+@EnableSchedulerLock(defaultLockAtMostFor = "PT30S")
 public class SampleApplication {
     /**
      * Starts the application.

@@ -40,7 +40,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * BATON_REQUIRE_BACKENDS} names etcd) and the sample application on it, configured by its {@code
  * application.properties} with only the URI's port changed (the fixture's etcd listens on a free port) and a web
  * server on a random port, then checks over HTTP what the sample promises: Baton's health and meters at the Actuator
- * endpoints, runs of the scheduled job under the lock, and the elected singleton's term with its token.
+ * endpoints, runs of the scheduled job under ShedLock with a Baton lock, and the elected singleton's term with its token.
  */
 @Timeout(120)
 class SampleApplicationIT {
@@ -97,7 +97,7 @@ class SampleApplicationIT {
     }
 
     @Test
-    void the_scheduled_job_runs_under_the_lock_and_the_singleton_is_elected() {
+    void the_scheduled_job_runs_under_shedlock_and_the_singleton_is_elected() {
         await().atMost(patience()).untilAsserted(() -> {
             String status = get("/sample/status");
             assertThat(JsonPath.<Integer>read(status, "$.jobRuns"))
