@@ -217,8 +217,8 @@ public final class BatonLock implements Lock {
 
     /**
      * The part of an entry after the local lock was taken: a first hold acquires the Baton lock (waiting at most
-     * {@code timeout}, or as long as it takes when null); a reentrant one checks it is still valid. Leaves the local
-     * lock as it found it unless the entry succeeded.
+     * {@code timeout}, or as long as it takes when null); a reentrant one checks it is still valid. A failed first
+     * entry gives its local hold up; a reentrant entry that finds the lock lost gives up every hold of the thread.
      */
     private boolean enter(Duration timeout) throws InterruptedException {
         lastUsedNanos = System.nanoTime();
@@ -229,10 +229,13 @@ public final class BatonLock implements Lock {
             // The Baton lock is gone: every hold of this thread ends with it, so that the next entry starts afresh.
             LockHandle lost = handle;
             handle = null;
-            while (local.isHeldByCurrentThread()) {
-                local.unlock();
+            try {
+                lost.close(); // before the local lock, as in unlock()
+            } finally {
+                while (local.isHeldByCurrentThread()) {
+                    local.unlock();
+                }
             }
-            lost.close();
             throw lost("was lost; every hold of this thread has ended, and the next entry acquires it afresh");
         }
         try {
