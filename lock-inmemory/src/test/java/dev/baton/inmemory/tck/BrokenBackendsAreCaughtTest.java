@@ -71,6 +71,7 @@ class BrokenBackendsAreCaughtTest {
     private static final String FIFO = "mutex_serves_waiters_in_fifo_order";
     private static final String ASYNC_HANDOFF = "mutex_async_acquire_completes_when_the_holder_releases";
     private static final String ONE_LEADER = "election_has_exactly_one_leader_among_candidates";
+    private static final String PARTICIPANTS = "election_participants_are_listed_in_campaign_order_leader_first";
     private static final String TTL_HELD = "ttl_lock_is_not_free_before_its_ttl";
     private static final String EARLY_LOSS = "early_loss_mutex_holder_is_told_before_the_waiter_acquires";
     private static final String EARLY_LOSS_ELECTION = "early_loss_election_leader_is_revoked_before_another_is_elected";
@@ -102,7 +103,7 @@ class BrokenBackendsAreCaughtTest {
 
     @Test
     void listing_newest_first_is_caught() {
-        assertCaught(ListNewestFirstKitRun.class, SPI_LIST, EXCLUSION, FIFO, ONE_LEADER);
+        assertCaught(ListNewestFirstKitRun.class, SPI_LIST, EXCLUSION, FIFO, ONE_LEADER, PARTICIPANTS);
     }
 
     @Test
@@ -146,6 +147,7 @@ class BrokenBackendsAreCaughtTest {
                 FIFO,
                 ASYNC_HANDOFF,
                 ONE_LEADER,
+                PARTICIPANTS,
                 TTL_HELD,
                 EARLY_LOSS,
                 EARLY_LOSS_ELECTION,
