@@ -29,6 +29,8 @@ import java.util.Objects;
  *       <td>keeps the term, idle, until it is lost or the runner is closed; after a loss it campaigns again and
  *       runs the task in its next term</td></tr>
  *   <tr><td>returns ({@link WhenTaskReturns#RESIGN})</td><td>resigns and stops campaigning</td></tr>
+ *   <tr><td>returns ({@link WhenTaskReturns#RESIGN_AND_CAMPAIGN_AGAIN})</td><td>resigns and campaigns again, a
+ *       tenth of the session TTL later</td></tr>
  *   <tr><td>throws</td><td>resigns, then waits {@link #failureBackoff()} (doubled after each failure in a row, up
  *       to {@link #maxFailureBackoff()}) before campaigning again</td></tr>
  *   <tr><td>is interrupted because leadership was lost</td><td>campaigns again at once</td></tr>
@@ -64,7 +66,15 @@ public final class SingletonOptions {
          * Resigns and stops campaigning: for a task that has done its work and hands over (another candidate is
          * elected and runs its own task). The runner stays in {@link SingletonRunner.State#FINISHED} until closed.
          */
-        RESIGN
+        RESIGN,
+
+        /**
+         * Resigns and campaigns again, a tenth of the session TTL later (Curator's {@code LeaderSelector} with {@code
+         * autoRequeue()}): for work that should rotate among the candidates, one term each. The task runs again in
+         * this runner's next term, after the candidates already waiting have had theirs; alone, it is re-elected at
+         * once, so its task runs again every tenth of the session TTL.
+         */
+        RESIGN_AND_CAMPAIGN_AGAIN
     }
 
     private SingletonOptions(Builder b) {
@@ -158,7 +168,8 @@ public final class SingletonOptions {
         /**
          * Sets what the runner does when its task returns while its term is still held.
          *
-         * @param choice {@link WhenTaskReturns#HOLD_LEADERSHIP} (the default) or {@link WhenTaskReturns#RESIGN}
+         * @param choice {@link WhenTaskReturns#HOLD_LEADERSHIP} (the default), {@link WhenTaskReturns#RESIGN} or {@link
+         *     WhenTaskReturns#RESIGN_AND_CAMPAIGN_AGAIN}
          * @return this builder
          * @throws NullPointerException if {@code choice} is null
          */

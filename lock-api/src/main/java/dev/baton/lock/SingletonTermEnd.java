@@ -33,7 +33,10 @@ import java.util.Objects;
 public record SingletonTermEnd(long fencingToken, Reason reason, Duration taskRan, String failure) {
     /** Why a singleton runner's term ended. */
     public enum Reason {
-        /** The task returned and the runner resigned, as {@link SingletonOptions.WhenTaskReturns#RESIGN} asks. */
+        /**
+         * The task returned and the runner resigned, as {@link SingletonOptions.WhenTaskReturns#RESIGN} (then it stops)
+         * or {@link SingletonOptions.WhenTaskReturns#RESIGN_AND_CAMPAIGN_AGAIN} (then it campaigns again) asks.
+         */
         RETURNED,
         /** The task threw while its term was held: the runner resigned and waits before campaigning again. */
         THREW,

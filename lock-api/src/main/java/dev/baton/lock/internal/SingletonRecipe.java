@@ -128,7 +128,9 @@ final class SingletonRecipe implements SingletonRunner {
             try {
                 f = election.campaignAsync();
             } catch (IllegalStateException busy) {
+                // The election was closed (the runner is closing) or still settles the last term: try again later.
                 log.debug("singleton '{}' did not campaign: {}", election.name(), busy.getMessage());
+                scheduleCampaignLocked(services.time().nanoTime(), recampaignDelay);
                 return;
             }
             campaign = f;
@@ -284,7 +286,10 @@ final class SingletonRecipe implements SingletonRunner {
         } else {
             failuresInARow = 0;
             backoff.reset();
-            if (reason == SingletonTermEnd.Reason.LEADERSHIP_LOST) {
+            if (reason == SingletonTermEnd.Reason.LEADERSHIP_LOST
+                    || (reason == SingletonTermEnd.Reason.RETURNED
+                            && options.whenTaskReturns()
+                                    == SingletonOptions.WhenTaskReturns.RESIGN_AND_CAMPAIGN_AGAIN)) {
                 next = State.CAMPAIGNING;
                 after = recampaignDelay;
             } else {
