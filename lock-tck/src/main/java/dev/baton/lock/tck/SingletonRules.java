@@ -194,7 +194,7 @@ public interface SingletonRules extends TckRules {
     @Test
     default void singleton_task_that_throws_backs_off_longer_after_each_failure() throws Exception {
         TckHarness tck = tck();
-        Duration first = tck.env().sessionTtl().dividedBy(10);
+        Duration first = tck.env().sessionTtl().dividedBy(20);
         Duration cap = first.multipliedBy(4);
         SingletonOptions options =
                 SingletonOptions.builder().failureBackoff(first, cap).build();
