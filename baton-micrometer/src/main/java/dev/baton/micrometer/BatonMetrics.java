@@ -18,6 +18,7 @@ package dev.baton.micrometer;
 import dev.baton.lock.CoordinatorObserver;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.SessionState;
+import dev.baton.lock.SingletonTermEnd;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,8 +93,13 @@ public final class BatonMetrics implements CoordinatorObserver {
     public static final String ELECTIONS_WON = "baton.election.won";
     /** Counter, tagged {@value #REASON_TAG}: election terms lost (ended other than by resigning). */
     public static final String ELECTIONS_LOST = "baton.election.lost";
+    /**
+     * Counter, tagged {@value #REASON_TAG}: terms of singleton runners that ended, by {@link SingletonTermEnd.Reason}
+     * ({@code threw} counts the tasks that failed).
+     */
+    public static final String SINGLETON_TERM_ENDS = "baton.singleton.term.ends";
 
-    /** The tag of a loss's {@link LossReason}, in lower case. */
+    /** The tag of a loss's {@link LossReason} or a singleton term end's reason, in lower case. */
     public static final String REASON_TAG = "reason";
     /** The tag of a session state, in lower case. */
     public static final String STATE_TAG = "state";
@@ -133,6 +139,9 @@ public final class BatonMetrics implements CoordinatorObserver {
                     losses(common, r);
                     electionsLost(common, r);
                 }
+            }
+            for (SingletonTermEnd.Reason r : SingletonTermEnd.Reason.values()) {
+                singletonTermEnds(common, r);
             }
         }
     }
@@ -202,6 +211,11 @@ public final class BatonMetrics implements CoordinatorObserver {
         }
     }
 
+    @Override
+    public void singletonTermEnded(String electionName, SingletonTermEnd.Reason reason, Duration taskRan) {
+        singletonTermEnds(forName(electionName), reason).increment();
+    }
+
     private Tags forName(String name) {
         if (nameTag == null) {
             return common;
@@ -238,6 +252,13 @@ public final class BatonMetrics implements CoordinatorObserver {
         return counter(
                 ELECTIONS_LOST,
                 "Baton election terms lost (ended other than by resigning), by reason",
+                tags.and(REASON_TAG, lower(reason)));
+    }
+
+    private Counter singletonTermEnds(Tags tags, SingletonTermEnd.Reason reason) {
+        return counter(
+                SINGLETON_TERM_ENDS,
+                "Terms of Baton singleton runners that ended, by reason (threw: the task failed)",
                 tags.and(REASON_TAG, lower(reason)));
     }
 

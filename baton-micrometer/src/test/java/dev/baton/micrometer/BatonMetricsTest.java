@@ -30,6 +30,8 @@ import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.SessionState;
+import dev.baton.lock.SingletonOptions;
+import dev.baton.lock.SingletonRunner;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -212,6 +214,30 @@ class BatonMetricsTest {
                     .isEqualTo(1);
             assertThat(count(BatonMetrics.LOCK_ACQUISITIONS))
                     .as("terms are not lock acquisitions")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void singleton_term_ends_are_counted_by_reason_so_failures_can_be_counted() throws Exception {
+        SingletonOptions options = SingletonOptions.builder()
+                .failureBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .build();
+        AtomicInteger runs = new AtomicInteger();
+        try (Coordinator c = observed(BatonMetrics.of(registry))) {
+            SingletonRunner failing = c.singleton("jobs/failing", "node-1", options, term -> {
+                if (runs.incrementAndGet() <= 2) {
+                    throw new IllegalStateException("boom");
+                }
+            });
+            await().atMost(PROMPTLY).until(() -> failing.state() == SingletonRunner.State.HOLDING);
+            failing.close();
+            await().atMost(PROMPTLY)
+                    .until(() -> count(BatonMetrics.SINGLETON_TERM_ENDS, BatonMetrics.REASON_TAG, "closed") == 1);
+            assertThat(count(BatonMetrics.SINGLETON_TERM_ENDS, BatonMetrics.REASON_TAG, "threw"))
+                    .as("failures")
+                    .isEqualTo(2);
+            assertThat(count(BatonMetrics.SINGLETON_TERM_ENDS, BatonMetrics.REASON_TAG, "returned"))
                     .isZero();
         }
     }

@@ -16,6 +16,7 @@
 package dev.baton.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.inmemory.InMemoryBackend;
 import dev.baton.inmemory.InMemoryCluster;
@@ -30,7 +31,10 @@ import dev.baton.lock.LeaseOptions;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.Participant;
+import dev.baton.lock.SingletonOptions;
 import dev.baton.lock.SingletonRunner;
+import dev.baton.lock.SingletonTermEnd;
 import dev.baton.lock.TtlLockHandle;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The five snippets of README.md, statement for statement, with the README's placeholder work ({@code orders.save},
+ * The snippets of README.md, statement for statement, with the README's placeholder work ({@code orders.save},
  * {@code compact}, ...) done by small methods here. When this stops compiling, the README is out of date.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -160,6 +164,10 @@ class ReadmeSnippetsTest {
 
         Leadership term = election.campaign();
         term.proclaim("host-a:8080");
+
+        List<Participant> candidates = election.participants();
+        candidates.forEach(p -> System.out.println(p.candidateId() + (p.leader() ? " leads" : " waits")));
+        assertThat(candidates).containsExactly(new Participant("host-a", true));
         assertThat(proclaimed.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(term.isValid()).isTrue();
         term.close();
@@ -180,6 +188,26 @@ class ReadmeSnippetsTest {
         runner.close();
         assertThat(runner.termsStarted()).isEqualTo(1);
         assertThat(runner.currentTerm()).isEmpty();
+    }
+
+    @Test
+    void singleton_options() throws InterruptedException {
+        SingletonOptions once = SingletonOptions.builder()
+                .whenTaskReturns(SingletonOptions.WhenTaskReturns.RESIGN) // done: hand over, do not run again here
+                .failureBackoff(Duration.ofSeconds(5), Duration.ofMinutes(5)) // after failures: 5 s, 10 s, ... 5 min
+                .build();
+        SingletonRunner migration =
+                coordinator.singleton("billing/migrate", "host-a", once, term -> migrate(term.fencingToken()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> migration.state() == SingletonRunner.State.FINISHED);
+        assertThat(migration.state()).isEqualTo(SingletonRunner.State.FINISHED);
+        assertThat(migration.termsStarted()).isEqualTo(1);
+        assertThat(migration.failures()).isZero();
+        assertThat(migration.recentTermEnds())
+                .extracting(SingletonTermEnd::reason)
+                .containsExactly(SingletonTermEnd.Reason.RETURNED);
+        migration.close();
+        assertThat(tokensUsed).hasSize(1);
+        assertThat(cluster.keys()).isEmpty();
     }
 
     private void save(String order, long fencingToken) {
@@ -210,6 +238,10 @@ class ReadmeSnippetsTest {
     private void stopReindexing() {}
 
     private void startServing(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void migrate(long fencingToken) {
         tokensUsed.add(fencingToken);
     }
 

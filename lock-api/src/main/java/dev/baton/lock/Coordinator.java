@@ -210,7 +210,9 @@ public interface Coordinator extends AutoCloseable {
 
     /**
      * Starts running {@code task} whenever this candidate leads the named election: campaigns at once, runs the task
-     * on a thread of its own once elected, interrupts it when leadership is lost, and campaigns again.
+     * on a thread of its own once elected, interrupts it when leadership is lost, and campaigns again. With {@link
+     * SingletonOptions#defaults()}: a task that returns keeps its term, idle, until the term is lost or the runner
+     * closed; a task that throws makes the runner resign and wait before campaigning again.
      *
      * @param name the election name
      * @param candidateId this candidate's id
@@ -221,6 +223,21 @@ public interface Coordinator extends AutoCloseable {
      * @throws IllegalStateException if the coordinator is closed
      */
     SingletonRunner singleton(String name, String candidateId, SingletonTask task);
+
+    /**
+     * As {@link #singleton(String, String, SingletonTask)}, with {@code options} saying what happens when the task
+     * returns (keep the term idle, the default, or resign and stop) and how long to wait after it throws.
+     *
+     * @param name the election name
+     * @param candidateId this candidate's id
+     * @param options what to do when the task returns or throws
+     * @param task the task
+     * @return the runner; close it to stop
+     * @throws IllegalArgumentException if the name or id is invalid
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    SingletonRunner singleton(String name, String candidateId, SingletonOptions options, SingletonTask task);
 
     /**
      * Returns the session's current health.

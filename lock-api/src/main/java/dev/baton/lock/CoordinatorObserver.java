@@ -109,4 +109,15 @@ public interface CoordinatorObserver {
      * @param held how long the term lasted
      */
     default void leadershipEnded(String electionName, LossReason reason, Duration held) {}
+
+    /**
+     * A term of a {@link SingletonRunner} of this coordinator ended: reported as it is added to {@link
+     * SingletonRunner#recentTermEnds()}, once per term, besides the term's {@link #leadershipEnded}. Count {@link
+     * SingletonTermEnd.Reason#THREW} for the singleton tasks that failed.
+     *
+     * @param electionName the singleton's election name
+     * @param reason why the term ended
+     * @param taskRan how long the task ran in the term
+     */
+    default void singletonTermEnded(String electionName, SingletonTermEnd.Reason reason, Duration taskRan) {}
 }

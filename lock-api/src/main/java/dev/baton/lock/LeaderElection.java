@@ -16,6 +16,7 @@
 package dev.baton.lock;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -82,6 +83,19 @@ public interface LeaderElection extends AutoCloseable {
      * @throws IllegalStateException if the election is closed
      */
     Optional<LeaderInfo> leader();
+
+    /**
+     * Reads the election's candidates from the server, in the order they campaigned: the leader first, then those
+     * waiting, each next in line before the ones behind it (Curator's {@code LeaderLatch.getParticipants()}). A
+     * candidate that resigned, withdrew its campaign or was closed is not listed; one whose session was lost stays
+     * listed until the server ends the session. Needs no campaign: any {@code LeaderElection} of the name can ask.
+     *
+     * @return an unmodifiable list, empty when nobody campaigns; its first element, if any, is the leader that
+     *     {@link #leader()} would report
+     * @throws BackendUnavailableException if the server could not be reached
+     * @throws IllegalStateException if the election or its coordinator is closed
+     */
+    List<Participant> participants();
 
     /**
      * Registers an observer of leader changes; it is first called with the current leader.

@@ -26,10 +26,13 @@ package dev.baton.lock;
 @FunctionalInterface
 public interface SingletonTask {
     /**
-     * Runs the task for one term.
+     * Runs the task for one term. Returning ends the task's part of the term: by default the runner keeps the term,
+     * idle, until it is lost or the runner closed (see {@link SingletonOptions.WhenTaskReturns}).
      *
-     * @param leadership the current term
-     * @throws Exception any failure; it is logged, the term is resigned and the candidate campaigns again
+     * @param leadership the current term; closing it resigns, and the runner then stops campaigning
+     * @throws Exception any failure while the term is held: it is logged at WARN (with its stack trace the first time
+     *     in a row, in one line afterwards), the term is resigned, and the runner waits {@link
+     *     SingletonOptions#failureBackoff()}, doubled after each failure in a row, before campaigning again
      */
     void run(Leadership leadership) throws Exception;
 }

@@ -26,6 +26,7 @@ import dev.baton.lock.LockAcquisitionTimeoutException;
 import dev.baton.lock.LockException;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.SingletonOptions;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.zookeeper.ZooKeeperBackend;
 import java.io.BufferedReader;
@@ -72,6 +73,10 @@ public final class CampaignClient {
     static final String LOCK = "campaign/lock";
     static final String ELECTION = "campaign/leader";
     static final String SINGLETON = "campaign/singleton";
+    /** The singleton task returns after a while: its runner resigns and campaigns again, so terms rotate. */
+    private static final SingletonOptions ROTATE = SingletonOptions.builder()
+            .whenTaskReturns(SingletonOptions.WhenTaskReturns.RESIGN_AND_CAMPAIGN_AGAIN)
+            .build();
 
     private final OutputStream log;
     private final Random random;
@@ -137,7 +142,7 @@ public final class CampaignClient {
             locks.start();
             elections.start();
             watcher.start();
-            SingletonRunner singleton = coordinator.singleton(SINGLETON, name, this::singletonTask);
+            SingletonRunner singleton = coordinator.singleton(SINGLETON, name, ROTATE, this::singletonTask);
             try {
                 locks.join();
                 elections.join();

@@ -21,11 +21,19 @@ import java.time.Duration;
 final class Backoff {
     private static final Duration FIRST = Duration.ofMillis(20);
 
+    private final Duration first;
     private final Duration cap;
-    private Duration next = FIRST;
+    private Duration next;
 
     Backoff(Duration cap) {
+        this(FIRST, cap);
+    }
+
+    /** A delay of {@code first}, doubled after each {@link #next()} up to {@code cap}; {@code first <= cap}. */
+    Backoff(Duration first, Duration cap) {
+        this.first = first;
         this.cap = cap;
+        this.next = first;
     }
 
     /** Returns the delay to wait now and doubles the next one, up to the cap. */
@@ -36,6 +44,6 @@ final class Backoff {
     }
 
     void reset() {
-        next = FIRST;
+        next = first;
     }
 }

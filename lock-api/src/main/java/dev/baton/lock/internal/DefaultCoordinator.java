@@ -27,6 +27,7 @@ import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.SessionListener;
 import dev.baton.lock.SessionState;
+import dev.baton.lock.SingletonOptions;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTask;
 import dev.baton.lock.Subscription;
@@ -320,10 +321,16 @@ public final class DefaultCoordinator implements Coordinator {
 
     @Override
     public SingletonRunner singleton(String name, String candidateId, SingletonTask task) {
+        return singleton(name, candidateId, SingletonOptions.defaults(), task);
+    }
+
+    @Override
+    public SingletonRunner singleton(String name, String candidateId, SingletonOptions options, SingletonTask task) {
+        Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(task, "task must not be null");
         ElectionRecipe e = newElection(name, candidateId);
-        SingletonRecipe s =
-                new SingletonRecipe(e, task, services, taskThreads, keeper.ttl().dividedBy(10));
+        SingletonRecipe s = new SingletonRecipe(
+                e, task, options, services, taskThreads, keeper.ttl().dividedBy(10));
         singletons.add(s);
         s.start();
         return s;

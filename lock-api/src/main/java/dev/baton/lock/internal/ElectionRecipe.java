@@ -24,9 +24,11 @@ import dev.baton.lock.Leadership;
 import dev.baton.lock.LockAcquisitionTimeoutException;
 import dev.baton.lock.LockLostException;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.Participant;
 import dev.baton.lock.Subscription;
 import dev.baton.lock.spi.Entry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -218,6 +220,21 @@ final class ElectionRecipe implements LeaderElection {
     @Override
     public Optional<LeaderInfo> leader() {
         return coordinator.leader(name);
+    }
+
+    @Override
+    public List<Participant> participants() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("election '" + name + "' of candidate '" + candidateId + "' is closed");
+            }
+        }
+        coordinator.ensureOpen();
+        try {
+            return LeaderWatch.participantsOf(services.backend().list(prefix));
+        } catch (RuntimeException e) {
+            throw Failures.translate(name, e);
+        }
     }
 
     @Override

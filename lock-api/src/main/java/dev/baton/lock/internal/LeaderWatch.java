@@ -18,12 +18,16 @@ package dev.baton.lock.internal;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.LeaderInfo;
 import dev.baton.lock.LeaderObserver;
+import dev.baton.lock.Participant;
 import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.Watch;
 import dev.baton.lock.spi.WatchEvent;
 import dev.baton.lock.spi.WatchListener;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -69,6 +73,15 @@ final class LeaderWatch implements Subscription {
         var first = listing.entries().get(0);
         EntryValue v = EntryValue.decode(first.value());
         return Optional.of(new LeaderInfo(v.owner(), first.createSequence(), v.payload()));
+    }
+
+    /** The candidates of a listing of an election's prefix, in queue order: the first leads. */
+    static List<Participant> participantsOf(Listing listing) {
+        List<Participant> out = new ArrayList<>(listing.entries().size());
+        for (Entry e : listing.entries()) {
+            out.add(new Participant(EntryValue.decode(e.value()).owner(), out.isEmpty()));
+        }
+        return List.copyOf(out);
     }
 
     private void publishAndWatch(Listing listing) {

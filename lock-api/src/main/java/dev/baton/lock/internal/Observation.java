@@ -18,6 +18,7 @@ package dev.baton.lock.internal;
 import dev.baton.lock.CoordinatorObserver;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.SessionState;
+import dev.baton.lock.SingletonTermEnd;
 import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -119,6 +120,12 @@ final class Observation implements AutoCloseable {
         if (observer != null) {
             Duration held = since(electedNanos);
             report(o -> o.leadershipEnded(name, reason, held));
+        }
+    }
+
+    void singletonTermEnded(String name, SingletonTermEnd.Reason reason, Duration taskRan) {
+        if (observer != null) {
+            report(o -> o.singletonTermEnded(name, reason, taskRan));
         }
     }
 

@@ -71,6 +71,7 @@ class BrokenBackendsAreCaughtTest {
     private static final String FIFO = "mutex_serves_waiters_in_fifo_order";
     private static final String ASYNC_HANDOFF = "mutex_async_acquire_completes_when_the_holder_releases";
     private static final String ONE_LEADER = "election_has_exactly_one_leader_among_candidates";
+    private static final String PARTICIPANTS = "election_participants_are_listed_in_campaign_order_leader_first";
     private static final String TTL_HELD = "ttl_lock_is_not_free_before_its_ttl";
     private static final String TTL_EXTENDED =
             "ttl_lock_extension_holds_past_the_original_ttl_and_the_holder_is_told_first";
@@ -107,7 +108,7 @@ class BrokenBackendsAreCaughtTest {
 
     @Test
     void listing_newest_first_is_caught() {
-        assertCaught(ListNewestFirstKitRun.class, SPI_LIST, EXCLUSION, FIFO, ONE_LEADER);
+        assertCaught(ListNewestFirstKitRun.class, SPI_LIST, EXCLUSION, FIFO, ONE_LEADER, PARTICIPANTS);
     }
 
     @Test
@@ -151,6 +152,7 @@ class BrokenBackendsAreCaughtTest {
                 FIFO,
                 ASYNC_HANDOFF,
                 ONE_LEADER,
+                PARTICIPANTS,
                 TTL_HELD,
                 TTL_EXTENDED,
                 MINIMUM_HOLD,

@@ -25,6 +25,7 @@ import dev.baton.lock.LeaderInfo;
 import dev.baton.lock.Leadership;
 import dev.baton.lock.LockLostException;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.Participant;
 import dev.baton.lock.Subscription;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The leader-election rules: exactly one leader, leader information as proclaimed, observers that see the
- * changes in order, hand-over in campaign order, and a listener told of each term's start and end.
+ * changes in order, hand-over in campaign order, participants listed in campaign order, and a listener told of each
+ * term's start and end.
  *
  * <p>Run by {@link CoordinatorConformanceSuite}, or on its own by a {@link TckSuite} that implements it.
  */
@@ -267,6 +269,60 @@ public interface ElectionRules extends TckRules {
         Leadership again = tck.awaitDone(campaignA, "a elected again after c resigned");
         assertThat(again.fencingToken()).as("token of the fourth term").isGreaterThan(termC.fencingToken());
         again.close();
+        tck.assertNoKeysLeft("after every candidate resigned");
+    }
+
+    /**
+     * Election: participants are listed in campaign order, leader first; one that resigns or closes disappears.
+     *
+     * @throws Exception if the backend breaks the rule or fails
+     */
+    @Test
+    default void election_participants_are_listed_in_campaign_order_leader_first() throws Exception {
+        TckHarness tck = tck();
+        String name = tck.name("participants");
+        LeaderElection a = tck.newClient("a").coordinator().election(name, "a");
+        LeaderElection b = tck.newClient("b").coordinator().election(name, "b");
+        LeaderElection c = tck.newClient("c").coordinator().election(name, "c");
+        LeaderElection watcher = tck.newClient("watcher").coordinator().election(name, "watcher");
+        assertThat(watcher.participants())
+                .as("participants before anyone campaigned")
+                .isEmpty();
+        Leadership termA = a.campaign(tck.awaitTimeout());
+        CompletableFuture<Leadership> campaignC = c.campaignAsync();
+        tck.awaitKeyCount(2, "c's campaign queued");
+        CompletableFuture<Leadership> campaignB = b.campaignAsync();
+        tck.awaitKeyCount(3, "b's campaign queued");
+
+        List<Participant> all =
+                List.of(new Participant("a", true), new Participant("c", false), new Participant("b", false));
+        for (LeaderElection e : List.of(a, b, c, watcher)) {
+            assertThat(e.participants())
+                    .as("participants seen by %s", e.candidateId())
+                    .isEqualTo(all);
+        }
+        tck.assertKeyCount(3, "after a candidate that never campaigned read the participants");
+        List<Participant> read = watcher.participants();
+        assertThatThrownBy(() -> read.remove(0)).isInstanceOf(UnsupportedOperationException.class);
+
+        c.resign();
+        tck.await("c to disappear once it withdrew its campaign").until(() -> watcher.participants()
+                .equals(List.of(new Participant("a", true), new Participant("b", false))));
+        a.close();
+        assertThat(termA.isValid()).isFalse();
+        Leadership termB = tck.awaitDone(campaignB, "b elected after the leader's election was closed");
+        tck.await("the closed leader to disappear")
+                .until(() -> watcher.participants().equals(List.of(new Participant("b", true))));
+        assertThat(watcher.leader().map(LeaderInfo::candidateId))
+                .as("the leader, first of the list")
+                .hasValue("b");
+        termB.close();
+        tck.await("nobody listed once the last candidate resigned")
+                .until(() -> watcher.participants().isEmpty());
+        watcher.close();
+        assertThatThrownBy(watcher::participants)
+                .as("participants of a closed election")
+                .isInstanceOf(IllegalStateException.class);
         tck.assertNoKeysLeft("after every candidate resigned");
     }
 

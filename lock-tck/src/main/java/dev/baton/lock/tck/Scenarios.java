@@ -117,6 +117,7 @@ final class Scenarios {
         SingletonProbe probe;
         String firstId;
         String secondId;
+        SingletonRunner first;
         SingletonRunner second;
         Stamp cut;
         Stamp firstInterrupted;
@@ -136,6 +137,7 @@ final class Scenarios {
         TckClient firstClient = tck.newClient(t.firstId);
         TckClient secondClient = tck.newClient(t.secondId);
         SingletonRunner first = firstClient.coordinator().singleton(name, t.firstId, t.probe.task(t.firstId));
+        t.first = first;
         first.listen(new ElectionListener() {
             @Override
             public void onElected(Leadership leadership) {}

@@ -17,15 +17,25 @@ package dev.baton.lock.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.lock.Leadership;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.SingletonOptions;
+import dev.baton.lock.SingletonOptions.WhenTaskReturns;
 import dev.baton.lock.SingletonRunner;
+import dev.baton.lock.SingletonRunner.State;
+import dev.baton.lock.SingletonTermEnd;
+import dev.baton.lock.SingletonTermEnd.Reason;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * The singleton rules: the task runs on exactly one runner at a time, is interrupted when its runner
- * loses leadership, and is stopped by {@code close()}.
+ * loses leadership, and is stopped by {@code close()}; a task that returns is not started again (its term is held
+ * idle by default, or resigned for good), and a task that throws makes its runner back off, longer after each failure.
  *
  * <p>Run by {@link CoordinatorConformanceSuite}, or on its own by a {@link TckSuite} that implements it.
  */
@@ -87,6 +97,146 @@ public interface SingletonRules extends TckRules {
         tck.await("the cut-off runner's listener told why its term ended")
                 .until(() -> t.firstRevokedReason.get() != null);
         assertThat(t.firstRevokedReason.get()).isEqualTo(LossReason.SESSION_LOST);
+        tck.await("the cut-off runner to record how its term ended")
+                .until(() -> !t.first.recentTermEnds().isEmpty());
+        assertThat(t.first.recentTermEnds())
+                .as("how the cut-off runner's term ended")
+                .extracting(SingletonTermEnd::reason)
+                .containsExactly(Reason.LEADERSHIP_LOST);
+        assertThat(t.first.failures())
+                .as("a task interrupted by a loss did not fail")
+                .isZero();
+    }
+
+    /**
+     * Singleton: a task that returns keeps its term, idle, and is not started again (the default).
+     *
+     * @throws Exception if the backend breaks the rule or fails
+     */
+    @Test
+    default void singleton_task_that_returns_keeps_its_term_idle_and_is_not_started_again() throws Exception {
+        TckHarness tck = tck();
+        String name = tck.name("singleton-returns");
+        List<Long> firstRuns = new CopyOnWriteArrayList<>();
+        AtomicInteger secondRuns = new AtomicInteger();
+        SingletonRunner first =
+                tck.newClient("a").coordinator().singleton(name, "a", term -> firstRuns.add(term.fencingToken()));
+        tck.await("the first runner's task to run").until(() -> !firstRuns.isEmpty());
+        SingletonRunner second =
+                tck.newClient("b").coordinator().singleton(name, "b", term -> secondRuns.incrementAndGet());
+        tck.await("the second runner's campaign to be queued (or, wrongly, its task to run)")
+                .until(() -> tck.env().keysOnServer().size() == 2 || secondRuns.get() > 0);
+
+        // Before issue 15 the runner started a returned task again every TTL/10.
+        tck.passTime(tck.env().sessionTtl().dividedBy(4));
+
+        assertThat(firstRuns).as("terms in which the task that returned ran").hasSize(1);
+        assertThat(secondRuns.get())
+                .as("runs of the other runner's task while the first held")
+                .isZero();
+        assertThat(first.termsStarted()).isEqualTo(1);
+        assertThat(first.state()).isEqualTo(State.HOLDING);
+        Leadership held = first.currentTerm().orElseThrow();
+        assertThat(held.fencingToken()).as("token of the term held").isEqualTo(firstRuns.get(0));
+        assertThat(held.isValid()).as("the idle term is still valid").isTrue();
+        assertThat(first.recentTermEnds()).as("a term held idle has not ended").isEmpty();
+        assertThat(second.state()).as("the other runner waits").isEqualTo(State.CAMPAIGNING);
+
+        first.close();
+
+        assertThat(first.recentTermEnds())
+                .extracting(SingletonTermEnd::reason)
+                .as("how the idle term ended")
+                .containsExactly(Reason.CLOSED);
+        tck.await("the other runner's task to run once the idle term was closed")
+                .until(() -> secondRuns.get() == 1 && second.state() == State.HOLDING);
+        assertThat(second.currentTerm().orElseThrow().fencingToken()).isGreaterThan(firstRuns.get(0));
+        second.close();
+        tck.assertNoKeysLeft("after both runners closed");
+    }
+
+    /**
+     * Singleton: a task that returns under {@link WhenTaskReturns#RESIGN} resigns, and its runner stops campaigning.
+     *
+     * @throws Exception if the backend breaks the rule or fails
+     */
+    @Test
+    default void singleton_task_that_returns_under_resign_resigns_and_is_not_started_again() throws Exception {
+        TckHarness tck = tck();
+        SingletonOptions resign = SingletonOptions.builder()
+                .whenTaskReturns(WhenTaskReturns.RESIGN)
+                .build();
+        AtomicInteger runs = new AtomicInteger();
+        SingletonRunner runner = tck.newClient("a")
+                .coordinator()
+                .singleton(tck.name("singleton-resigns"), "a", resign, term -> runs.incrementAndGet());
+        tck.await("the task to run").until(() -> runs.get() > 0);
+        tck.assertNoKeysLeft("once the task returned and the runner resigned");
+
+        // Before issue 15 the runner started a returned task again every TTL/10.
+        tck.passTime(tck.env().sessionTtl().dividedBy(4));
+
+        assertThat(runs.get()).as("runs of the task that returned").isEqualTo(1);
+        assertThat(runner.termsStarted()).isEqualTo(1);
+        assertThat(runner.state()).isEqualTo(State.FINISHED);
+        assertThat(runner.currentTerm()).isEmpty();
+        assertThat(runner.recentTermEnds()).extracting(SingletonTermEnd::reason).containsExactly(Reason.RETURNED);
+        tck.assertNoKeysLeft("a finished runner campaigns no more");
+        runner.close();
+    }
+
+    /**
+     * Singleton: a task that throws makes its runner resign and wait before campaigning again, at least the backoff
+     * set, and longer after each failure in a row.
+     *
+     * @throws Exception if the backend breaks the rule or fails
+     */
+    @Test
+    default void singleton_task_that_throws_backs_off_longer_after_each_failure() throws Exception {
+        TckHarness tck = tck();
+        Duration first = tck.env().sessionTtl().dividedBy(20);
+        Duration cap = first.multipliedBy(4);
+        SingletonOptions options =
+                SingletonOptions.builder().failureBackoff(first, cap).build();
+        List<Stamp> started = new CopyOnWriteArrayList<>();
+        SingletonRunner runner = tck.newClient("a")
+                .coordinator()
+                .singleton(tck.name("singleton-throws"), "a", options, term -> {
+                    started.add(tck.stamp());
+                    throw new IllegalStateException("failure " + started.size());
+                });
+        int runs = 4;
+        tck.passTimeUntil(
+                first.multipliedBy(1 + 2 + 4).plus(tck.livenessSlack()),
+                () -> started.size() >= runs,
+                () -> tck.await("the failed task's runner to back off")
+                        .until(() -> runner.state() != State.RUNNING || started.size() >= runs),
+                "the task to have run " + runs + " times");
+        tck.await("the last failure to be recorded").until(() -> runner.failures() >= runs);
+
+        // Lower bounds only, each twice the last: how long a campaign takes on top varies with the machine's load.
+        Duration[] backoffs = {first, first.multipliedBy(2), cap};
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < runs; i++) {
+            long gap = started.get(i).nanos() - started.get(i - 1).nanos();
+            gaps.add(gap / 1_000_000);
+            assertThat(gap)
+                    .as("run %d started at least %s after run %d failed", i + 1, backoffs[i - 1], i)
+                    .isGreaterThanOrEqualTo(backoffs[i - 1].toNanos());
+        }
+        assertThat(runner.recentTermEnds())
+                .extracting(SingletonTermEnd::reason)
+                .as("how the terms ended")
+                .containsOnly(Reason.THREW);
+        assertThat(runner.recentTermEnds().get(0).failure()).isEqualTo("java.lang.IllegalStateException: failure 1");
+        tck.report(
+                "singleton backoff",
+                "gaps between runs of a failing task %s ms (first backoff %d ms, cap %d ms)",
+                gaps,
+                first.toMillis(),
+                cap.toMillis());
+        runner.close();
+        tck.assertNoKeysLeft("after the runner closed");
     }
 
     /**
