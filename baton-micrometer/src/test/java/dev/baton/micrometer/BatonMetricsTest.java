@@ -108,6 +108,9 @@ class BatonMetricsTest {
                 Coordinator waiter = observed(BatonMetrics.of(registry))) {
             LockHandle held = holder.lock("jobs").acquire(PROMPTLY);
             var acquiring = waiter.lock("jobs").acquireAsync();
+            // The wait is timed from when the attempt began, on another thread: only once its entry is queued has it
+            // surely begun, so the 300 ms are counted from there (on a busy machine the attempt can start late).
+            await().atMost(PROMPTLY).until(() -> cluster.keys().size() == 2);
             Thread.sleep(300); // the wait being measured, not a synchronisation
             held.close();
             try (LockHandle h = acquiring.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)) {

@@ -197,15 +197,17 @@ class SingletonSemanticsTest {
         Coordinator coordinator = coordinator();
         AtomicInteger runs = new AtomicInteger();
         List<Long> started = new CopyOnWriteArrayList<>();
-        SingletonRunner runner = coordinator.singleton("jobs/failing", "a", options, term -> {
-            started.add(time.nanoTime());
-            throw new IllegalStateException("boom-" + runs.incrementAndGet());
-        });
-        BooleanSupplier settled = () -> runner.state() != State.RUNNING && runner.state() != State.CAMPAIGNING;
+        // Captured before the runner starts: its first failure may be logged before singleton() returns.
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream systemErr = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err
+        SingletonRunner runner;
         try {
+            runner = coordinator.singleton("jobs/failing", "a", options, term -> {
+                started.add(time.nanoTime());
+                throw new IllegalStateException("boom-" + runs.incrementAndGet());
+            });
+            BooleanSupplier settled = () -> runner.state() != State.RUNNING && runner.state() != State.CAMPAIGNING;
             await().atMost(PROMPTLY)
                     .pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(1))
