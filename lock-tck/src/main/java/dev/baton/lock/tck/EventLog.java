@@ -45,6 +45,21 @@ final class EventLog implements WatchListener {
         return out;
     }
 
+    /** Whether the events delivered, described as {@link #describe()} does, appear in {@code expected} in order. */
+    boolean subsequenceOf(List<String> expected) {
+        int at = 0;
+        for (String event : describe()) {
+            while (at < expected.size() && !expected.get(at).equals(event)) {
+                at++;
+            }
+            if (at == expected.size()) {
+                return false;
+            }
+            at++;
+        }
+        return true;
+    }
+
     boolean revisionsIncrease(long after) {
         long last = after;
         for (WatchEvent event : events) {
