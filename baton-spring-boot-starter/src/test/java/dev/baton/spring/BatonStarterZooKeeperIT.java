@@ -15,6 +15,7 @@
  */
 package dev.baton.spring;
 
+import dev.baton.lock.tck.LoopbackPorts;
 import dev.baton.lock.tck.RequiredBackends;
 import java.io.IOException;
 import java.util.Map;
@@ -37,9 +38,9 @@ class BatonStarterZooKeeperIT extends StarterContract {
         // A 100 ms tick as lock-zookeeper's fixture, but sessions of up to 10 s: the contract's 5 s session.
         InstanceSpec spec = new InstanceSpec(
                 null,
-                -1,
-                -1,
-                -1,
+                LoopbackPorts.reserve(),
+                LoopbackPorts.reserve(),
+                LoopbackPorts.reserve(),
                 true,
                 -1,
                 100,

@@ -15,6 +15,7 @@
  */
 package dev.baton.campaign;
 
+import dev.baton.lock.tck.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,9 +28,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -58,10 +57,9 @@ final class EtcdServers extends ThreeMemberEnsemble {
         super(root);
         this.binary = binary;
         this.workDir = workDir;
-        Set<Integer> taken = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            clientPorts[i] = Processes.freePort(taken);
-            peerPorts[i] = Processes.freePort(taken);
+            clientPorts[i] = LoopbackPorts.reserve();
+            peerPorts[i] = LoopbackPorts.reserve();
         }
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

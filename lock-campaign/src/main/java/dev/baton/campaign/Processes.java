@@ -18,7 +18,6 @@ package dev.baton.campaign;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -124,21 +123,6 @@ final class Processes {
             throw new IllegalStateException(e);
         }
         CHILDREN.remove(p);
-    }
-
-    /** A free port on 127.0.0.1, not in {@code taken} (which it joins). */
-    static int freePort(Set<Integer> taken) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                if (taken.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no free port after 100 attempts");
     }
 
     /** Deletes a directory tree, ignoring what is already gone. */

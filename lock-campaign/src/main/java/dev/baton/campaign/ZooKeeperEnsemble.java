@@ -15,6 +15,7 @@
  */
 package dev.baton.campaign;
 
+import dev.baton.lock.tck.LoopbackPorts;
 import dev.baton.zookeeper.internal.Layout;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,9 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
@@ -53,12 +52,10 @@ final class ZooKeeperEnsemble extends ThreeMemberEnsemble {
     private ZooKeeperEnsemble(Path root, Path workDir) throws IOException {
         super(root);
         this.workDir = workDir;
-        Set<Integer> taken = new HashSet<>();
         List<String> servers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            clientPorts[i] = Processes.freePort(taken);
-            servers.add(
-                    "server." + (i + 1) + "=127.0.0.1:" + Processes.freePort(taken) + ":" + Processes.freePort(taken));
+            clientPorts[i] = LoopbackPorts.reserve();
+            servers.add("server." + (i + 1) + "=127.0.0.1:" + LoopbackPorts.reserve() + ":" + LoopbackPorts.reserve());
         }
         for (int i = 0; i < 3; i++) {
             Path dataDir = Files.createDirectories(root.resolve("zk" + i));

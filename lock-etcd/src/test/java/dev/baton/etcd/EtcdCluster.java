@@ -15,6 +15,7 @@
  */
 package dev.baton.etcd;
 
+import dev.baton.lock.tck.LoopbackPorts;
 import dev.baton.lock.tck.RequiredBackends;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -22,15 +23,12 @@ import io.etcd.jetcd.maintenance.StatusResponse;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -161,13 +159,12 @@ public final class EtcdCluster implements AutoCloseable {
         ROOTS.add(root);
         EtcdCluster cluster = new EtcdCluster(binary, root, extraFlags, tls);
         try {
-            Set<Integer> taken = new HashSet<>();
             for (int i = 0; i < size; i++) {
                 cluster.members.add(new Member(
                         "m" + i,
                         tls == null ? "http" : "https",
-                        freePort(taken),
-                        freePort(taken),
+                        LoopbackPorts.reserve(),
+                        LoopbackPorts.reserve(),
                         root.resolve("m" + i)));
             }
             String initial = cluster.members.stream()
@@ -459,21 +456,6 @@ public final class EtcdCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binary, e);
         }
-    }
-
-    private static int freePort(Set<Integer> taken) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
-                int port = socket.getLocalPort();
-                if (taken.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no free port");
     }
 
     /** One member: its name, ports, data dir and process. */

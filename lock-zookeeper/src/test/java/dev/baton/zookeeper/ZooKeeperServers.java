@@ -15,6 +15,7 @@
  */
 package dev.baton.zookeeper;
 
+import dev.baton.lock.tck.LoopbackPorts;
 import dev.baton.lock.tck.RequiredBackends;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,11 +24,12 @@ import java.util.Map;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.util.ServiceUtils;
 
 /**
  * The ZooKeeper servers the tests run against: {@code ZK_CONNECT} when set (an outside ensemble), else real ZooKeeper
  * servers started inside the test JVM by curator-test ({@link TestingServer}, {@link TestingCluster}), bound to
- * 127.0.0.1 on free ports with temporary data directories, shared by the tests of one JVM and stopped by a shutdown
+ * 127.0.0.1 on free ports outside the ephemeral range ({@link LoopbackPorts}) with temporary data directories, shared by the tests of one JVM and stopped by a shutdown
  * hook. A tick of 100 ms lets sessions be as short as 200 ms and as long as 2 s, which keeps the kit fast.
  */
 public final class ZooKeeperServers {
@@ -41,6 +43,8 @@ public final class ZooKeeperServers {
         // The servers' transaction logs need no fsync in tests; the machine is shared and slow disks stall them.
         System.setProperty("zookeeper.forceSync", "no");
         System.setProperty("zookeeper.admin.enableServer", "false");
+        // A server that cannot bind its election port asks for the JVM to exit (code 14): let a test fail instead.
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
     }
 
     private ZooKeeperServers() {}
@@ -133,7 +137,17 @@ public final class ZooKeeperServers {
                 "20",
                 "initLimit",
                 "50");
-        return new InstanceSpec(null, -1, -1, -1, true, serverId, TICK_MILLIS, 0, custom, "127.0.0.1");
+        return new InstanceSpec(
+                null,
+                LoopbackPorts.reserve(),
+                LoopbackPorts.reserve(),
+                LoopbackPorts.reserve(),
+                true,
+                serverId,
+                TICK_MILLIS,
+                0,
+                custom,
+                "127.0.0.1");
     }
 
     static void closeQuietly(AutoCloseable c) {
