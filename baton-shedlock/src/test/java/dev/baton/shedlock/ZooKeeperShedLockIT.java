@@ -35,12 +35,17 @@ class ZooKeeperShedLockIT extends ShedLockBehaviour {
     }
 
     private static final Duration REAP_INTERVAL = Duration.ofMillis(100);
+    /**
+     * Long enough to outlast a busy machine's pauses (with 2 s, a starved client lost its session in the middle of a
+     * test); the provider's TTL locks do not depend on it.
+     */
+    private static final Duration SESSION_TTL = Duration.ofSeconds(10);
 
     private static TestingServer server;
 
     @BeforeAll
     static void startServer() {
-        server = ZooKeeperServers.newServer();
+        server = ZooKeeperServers.newServer(SESSION_TTL);
     }
 
     @AfterAll
@@ -58,7 +63,7 @@ class ZooKeeperShedLockIT extends ShedLockBehaviour {
                 .connectionTimeout(Duration.ofSeconds(3))
                 .reapInterval(REAP_INTERVAL)
                 .coordinatorBuilder()
-                .sessionTtl(Duration.ofMillis(20L * ZooKeeperServers.TICK_MILLIS))
+                .sessionTtl(SESSION_TTL)
                 .build();
     }
 }

@@ -363,12 +363,15 @@ class SingletonSemanticsTest {
         });
         BooleanSupplier settled = () -> runner.state() == State.BACKING_OFF;
         awaitPromptly(settled);
-        passUntil(Duration.ofSeconds(5), () -> runs.get() == 20, settled);
+        // At least 20 runs: with a 1 ms backoff, one step of 50 ms may hold several runs (a campaign that the task
+        // thread schedules while the step's window is still being run falls into it), so the count is not exact.
+        passUntil(Duration.ofSeconds(5), () -> runs.get() >= 20, settled);
 
+        int total = runs.get();
         List<SingletonTermEnd> ends = runner.recentTermEnds();
         assertThat(ends).hasSize(SingletonRunner.RECENT_TERM_ENDS);
-        assertThat(ends.get(0).failure()).endsWith("boom-5");
-        assertThat(ends.get(15).failure()).endsWith("boom-20");
-        assertThat(runner.failures()).isEqualTo(20);
+        assertThat(ends.get(0).failure()).endsWith("boom-" + (total - 15));
+        assertThat(ends.get(15).failure()).endsWith("boom-" + total);
+        assertThat(runner.failures()).isEqualTo(total);
     }
 }

@@ -18,6 +18,7 @@ package dev.baton.zookeeper;
 import dev.baton.lock.tck.LoopbackPorts;
 import dev.baton.lock.tck.RequiredBackends;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +115,16 @@ public final class ZooKeeperServers {
 
     /** A fresh single server that the caller owns and closes. */
     public static TestingServer newServer() {
+        return newServer(Duration.ofMillis(20L * TICK_MILLIS));
+    }
+
+    /**
+     * A fresh single server that the caller owns and closes, granting sessions of up to {@code maxSession}: for
+     * tests of integrations, whose sessions need not be short and must survive a busy machine's pauses.
+     */
+    public static TestingServer newServer(Duration maxSession) {
         try {
-            return new TestingServer(spec(-1), true);
+            return new TestingServer(spec(-1, maxSession), true);
         } catch (Exception e) {
             throw RequiredBackends.fromEnvironment()
                     .unavailable("zookeeper", "could not start a curator-test TestingServer: " + e);
@@ -123,6 +132,10 @@ public final class ZooKeeperServers {
     }
 
     private static InstanceSpec spec(int serverId) {
+        return spec(serverId, Duration.ofMillis(20L * TICK_MILLIS));
+    }
+
+    private static InstanceSpec spec(int serverId, Duration maxSession) {
         // syncLimit: a follower that the leader has not heard from for this many ticks is dropped with its clients'
         // connections. curator-test's 5 ticks (500 ms) let a CPU-starved JVM drop followers, and with them sessions
         // and requests, in the middle of kit tests (seen with the machine's load average near 20); 20 ticks is the
@@ -132,7 +145,7 @@ public final class ZooKeeperServers {
                 "clientPortAddress",
                 "127.0.0.1",
                 "maxSessionTimeout",
-                Integer.toString(20 * TICK_MILLIS),
+                Long.toString(maxSession.toMillis()),
                 "syncLimit",
                 "20",
                 "initLimit",
