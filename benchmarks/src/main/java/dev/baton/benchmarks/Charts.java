@@ -130,12 +130,15 @@ final class Charts {
     }
 
     private static SvgChart handOffs(List<ResultSet> sets) {
-        boolean any = sets.stream().anyMatch(set -> set.of("Contention").stream()
-                .anyMatch(r -> !handOff(set, r).isEmpty()));
-        if (!any) {
+        // Only the backends some run kept hand-off figures for: a row of empty panels would say nothing.
+        List<String> backends =
+                new ArrayList<>(backends(sets, "Contention", r -> Summary.backendOf(r.param("subject"))));
+        backends.removeIf(b -> sets.stream().allMatch(set -> set.of("Contention").stream()
+                .noneMatch(r -> Summary.backendOf(r.param("subject")).equals(b)
+                        && !handOff(set, r).isEmpty())));
+        if (backends.isEmpty()) {
             return null;
         }
-        List<String> backends = backends(sets, "Contention", r -> Summary.backendOf(r.param("subject")));
         SvgChart chart = new SvgChart(
                         "Hand-off latency against contenders",
                         "contenders (threads, spread over two clients)",
