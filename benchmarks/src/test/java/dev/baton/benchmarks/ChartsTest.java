@@ -114,6 +114,24 @@ class ChartsTest {
     }
 
     @Test
+    void a_run_summarized_as_it_ends_has_its_profile_and_machine_in_the_summary(@TempDir Path dir) throws Exception {
+        // What BenchmarkMain does once JMH is done: results.json and sidecars/ are there; run.properties, then
+        // summarize.
+        Files.copy(FIXTURE.resolve("results.json"), dir.resolve("results.json"));
+        Files.createDirectories(dir.resolve("sidecars"));
+        ResultSet.writeRun(dir, Summary.runProperties(Profile.FULL, "tmpfs", 1181.4));
+
+        List<String> lines = Report.summarize(dir);
+
+        assertThat(lines.get(0)).isEqualTo("Wrote " + dir.resolve("summary.md"));
+        assertThat(Files.readString(dir.resolve("summary.md")))
+                .startsWith("# Baton benchmarks: full profile\n\nMachine: "
+                        + Runtime.getRuntime().availableProcessors() + " cores, ")
+                .contains(". Run took 1181 s.");
+        assertThat(ResultSet.read(null, dir).label()).isEqualTo("tmpfs");
+    }
+
+    @Test
     void summarize_renders_the_summary_from_the_stored_run() throws Exception {
         String summary = Summary.render(ResultSet.read(null, FIXTURE));
 
