@@ -37,11 +37,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every scenario under one profile: starts a local etcd process and an in-JVM ZooKeeper server (the test
- * fixtures), runs the JMH benchmarks against them, and writes {@code results.json} (JMH's JSON, all runs) and {@code
- * summary.md} (the ratios) to the output directory.
+ * fixtures), runs the JMH benchmarks against them, and writes to the output directory {@code results.json} (JMH's
+ * JSON, all runs), {@code sidecars/} (the figures JMH has no slot for), {@code run.properties} (profile, machine,
+ * duration), then, from those files, {@code summary.md} (the ratios) and the SVG charts.
  *
  * <p>Usage: {@code BenchmarkMain [quick|full] [output-dir]}; {@code -Dbaton.bench.only=<regex>} keeps only the
- * benchmarks whose class name matches.
+ * benchmarks whose class name matches. {@code BenchmarkMain summarize DIR} and {@code BenchmarkMain compare OUT
+ * LABEL=DIR...} redo only the last step on stored runs (see {@link Report}).
  */
 public final class BenchmarkMain {
     private BenchmarkMain() {}
@@ -50,14 +52,19 @@ public final class BenchmarkMain {
      * Runs the benchmarks.
      *
      * @param args the profile ({@code quick} by default) and the output directory ({@code
-     *     benchmarks/target/benchmark-results/<profile>} by default)
+     *     benchmarks/target/benchmark-results/<profile>} by default); or {@code summarize DIR}, or {@code compare OUT
+     *     LABEL=DIR...}
      * @throws Exception if a server could not start, a benchmark failed, or the results could not be written
      */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("summarize") || args[0].equals("compare"))) {
+            Report.main(args);
+            return;
+        }
         Profile profile = Profile.of(args.length > 0 ? args[0] : "quick");
         Path out = Paths.get(args.length > 1 ? args[1] : "benchmarks/target/benchmark-results/" + profile.id())
                 .toAbsolutePath();
-        Path sidecars = out.resolve("sidecars");
+        Path sidecars = out.resolve(ResultSet.SIDECARS);
         deleteTree(sidecars);
         Files.createDirectories(sidecars);
         String only = System.getProperty("baton.bench.only", ".*");
@@ -84,12 +91,14 @@ public final class BenchmarkMain {
             throw new RunnerException("no benchmark matched baton.bench.only=" + only);
         }
         ResultFormatFactory.getInstance(
-                        ResultFormatType.JSON, out.resolve("results.json").toString())
+                        ResultFormatType.JSON, out.resolve(ResultSet.RESULTS).toString())
                 .writeOut(results);
-        String summary = Summary.render(profile, results, sidecars, (System.nanoTime() - started) / 1e9);
-        Files.writeString(out.resolve("summary.md"), summary);
-        System.out.println(summary);
-        System.out.println("Wrote " + out.resolve("results.json") + " and " + out.resolve("summary.md"));
+        // The servers' data is on tmpfs (etcd) or not synced (ZooKeeper): the "tmpfs" variant of BENCHMARKS.md.
+        ResultSet.writeRun(out, Summary.runProperties(profile, "tmpfs", (System.nanoTime() - started) / 1e9));
+        List<String> written = Report.summarize(out);
+        System.out.println(Files.readString(out.resolve("summary.md")));
+        System.out.println("Wrote " + out.resolve(ResultSet.RESULTS));
+        written.forEach(System.out::println);
         // jetcd and Curator leave non-daemon threads behind when the benchmarks ran in this JVM (quick profile).
         System.exit(0);
     }

@@ -27,8 +27,9 @@ import java.util.TreeMap;
 
 /**
  * Figures JMH has no slot for (hand-off latency percentiles, SPI requests per hand-off, heap per held mutex), written
- * by the benchmark JVM as a properties file named after the benchmark and its parameters, and read back by {@link
- * BenchmarkMain} for the summary. The directory comes from the system property {@value #DIR}.
+ * by the benchmark JVM as a properties file named after the benchmark and its parameters, and read back through
+ * {@link ResultSet} for the summary and the charts. The directory comes from the system property {@value #DIR}; it is
+ * the run's {@code sidecars/}, which has to be kept with {@code results.json} for the summary to be rendered again.
  */
 final class Sidecar {
     static final String DIR = "baton.bench.sidecars";
@@ -58,7 +59,11 @@ final class Sidecar {
     }
 
     static Map<String, String> read(Path dir, String name) {
-        Path file = dir.resolve(name + ".properties");
+        return load(dir.resolve(name + ".properties"));
+    }
+
+    /** A properties file's entries, sorted by key; empty if there is no such file. */
+    static Map<String, String> load(Path file) {
         Map<String, String> figures = new TreeMap<>();
         if (!Files.isRegularFile(file)) {
             return figures;

@@ -15,18 +15,18 @@
  */
 package dev.baton.benchmarks;
 
-import java.nio.file.Path;
+import dev.baton.benchmarks.ResultSet.Result;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.util.Statistics;
 
 /**
  * The Markdown summary of one run: every scenario's table, each Baton figure beside its floor and its peer from the
- * same run, as a ratio, then the targets of BENCHMARKS.md with what was measured against each.
+ * same run, as a ratio, then the targets of BENCHMARKS.md with what was measured against each. Made from a run's
+ * stored {@link ResultSet}, right after the run or later ({@code benchmarks/run summarize DIR}).
  */
 final class Summary {
     private static final int[] CONTENDERS = {1, 4, 16, 64};
@@ -37,19 +37,17 @@ final class Summary {
         {"zookeeper", "baton-zookeeper", "curator-mutex", "zk-create-delete"},
     };
 
-    private final List<RunResult> results;
-    private final Path sidecars;
+    private final ResultSet set;
     private final StringBuilder md = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
 
-    private Summary(List<RunResult> results, Path sidecars) {
-        this.results = results;
-        this.sidecars = sidecars;
+    private Summary(ResultSet set) {
+        this.set = set;
     }
 
-    static String render(Profile profile, List<RunResult> results, Path sidecars, double seconds) {
-        Summary s = new Summary(results, sidecars);
-        s.header(profile, seconds);
+    static String render(ResultSet set) {
+        Summary s = new Summary(set);
+        s.header();
         s.uncontended();
         s.contention();
         s.manyLocks();
@@ -59,19 +57,42 @@ final class Summary {
         return s.md.toString();
     }
 
-    private void header(Profile profile, double seconds) {
-        md.append("# Baton benchmarks: ").append(profile.id()).append(" profile\n\n");
-        md.append(String.format(
-                Locale.ROOT,
-                "Machine: %d cores, %s %s, Java %s (%s). Run took %.0f s. Every ratio compares figures measured in"
-                        + " this same run.\n",
-                Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"),
-                System.getProperty("os.arch"),
-                System.getProperty("java.version"),
-                System.getProperty("java.vm.name"),
-                seconds));
-        if (profile == Profile.QUICK) {
+    /** What {@link #header} reads from {@code run.properties}: the run's profile, machine and duration, now. */
+    static Map<String, String> runProperties(Profile profile, String variant, double seconds) {
+        return Map.of(
+                "profile",
+                profile.id(),
+                "variant",
+                variant,
+                "seconds",
+                String.format(Locale.ROOT, "%.0f", seconds),
+                "cores",
+                Integer.toString(Runtime.getRuntime().availableProcessors()),
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                "java",
+                System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+    }
+
+    private void header() {
+        Map<String, String> run = set.run();
+        md.append("# Baton benchmarks: ")
+                .append(run.getOrDefault("profile", String.valueOf(set.dir().getFileName())))
+                .append(" profile\n\n");
+        if (run.containsKey("cores")) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Machine: %s cores, %s, Java %s. Run took %s s. Every ratio compares figures measured in this"
+                            + " same run.\n",
+                    run.get("cores"),
+                    run.get("os"),
+                    run.get("java"),
+                    run.get("seconds")));
+        } else {
+            md.append("Machine and duration: not recorded with these results (no run.properties). Every ratio"
+                    + " compares figures measured in this same run.\n");
+        }
+        if (Profile.QUICK.id().equals(run.get("profile"))) {
             md.append("\n_Quick profile: one short iteration each, in one JVM; it checks that everything runs."
                     + " Its numbers are not for publishing._\n");
         }
@@ -84,23 +105,21 @@ final class Summary {
         md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (String[] g : GROUPS) {
-            Optional<RunResult> baton = find("UncontendedCycle", g[1], -1);
+            Optional<Result> baton = set.find("UncontendedCycle", g[1], -1);
             for (int i = 1; i < g.length; i++) {
-                Optional<RunResult> r = find("UncontendedCycle", g[i], -1);
-                if (r.isEmpty()) {
+                Optional<Result> found = set.find("UncontendedCycle", g[i], -1);
+                if (found.isEmpty()) {
                     continue;
                 }
-                Statistics st = r.get().getPrimaryResult().getStatistics();
-                double mean = st.getMean();
-                double ratio = baton.map(
-                                b -> b.getPrimaryResult().getStatistics().getMean() / mean)
-                        .orElse(Double.NaN);
+                Result r = found.get();
+                double mean = r.micros(r.score());
+                double ratio = baton.map(b -> b.micros(b.score()) / mean).orElse(Double.NaN);
                 md.append(row(
                         g[0],
                         "`" + g[i] + "`",
                         i == 1 ? "Baton" : i == 2 ? "peer" : "floor",
-                        num(st.getPercentile(50)),
-                        num(st.getPercentile(99)),
+                        num(r.micros(r.percentile(50))),
+                        num(r.micros(r.percentile(99))),
                         num(mean),
                         num(1e6 / mean),
                         i == 1 ? "" : ratio(ratio)));
@@ -128,6 +147,35 @@ final class Summary {
         return group[0].equals("inmemory") ? List.of("reentrantlock", "reentrantlock-fair") : List.of(group[2]);
     }
 
+    /** The backend a subject runs on ({@code other} for one the groups above do not name). */
+    static String backendOf(String subject) {
+        for (String[] g : GROUPS) {
+            if (Arrays.asList(g).subList(1, g.length).contains(subject) || peers(g).contains(subject)) {
+                return g[0];
+            }
+        }
+        return "other";
+    }
+
+    /** The backends in the order the tables show them. */
+    static List<String> backends() {
+        return Arrays.stream(GROUPS).map(g -> g[0]).toList();
+    }
+
+    /** Whether the subject is a floor: the fewest writes a lock needs on its server, with no exclusion. */
+    static boolean isFloor(String subject) {
+        return Arrays.stream(GROUPS)
+                .anyMatch(g -> Arrays.asList(g).subList(3, g.length).contains(subject));
+    }
+
+    /** The floors measured on a backend's server. */
+    static List<String> floors(String backend) {
+        return Arrays.stream(GROUPS)
+                .filter(g -> g[0].equals(backend))
+                .flatMap(g -> Arrays.asList(g).subList(3, g.length).stream())
+                .toList();
+    }
+
     private void contention() {
         md.append("\n## b. Contention on one lock (contenders spread over two clients)\n\n");
         md.append("Hand-off: from the holder's release call to the next holder's acquire returning. Requests per"
@@ -141,12 +189,12 @@ final class Summary {
             double minRequests = Double.MAX_VALUE;
             double maxRequests = 0;
             for (int n : CONTENDERS) {
-                Optional<RunResult> baton = find("Contention", g[1], n);
+                Optional<Result> baton = set.find("Contention", g[1], n);
                 if (baton.isEmpty()) {
                     continue;
                 }
-                double b = baton.get().getPrimaryResult().getScore();
-                Map<String, String> bs = Sidecar.read(sidecars, Sidecar.name("contention", g[1], n));
+                double b = baton.get().score();
+                Map<String, String> bs = set.sidecar(Sidecar.name("contention", g[1], n));
                 double requests = value(bs, "requestsPerHandOff");
                 if (n >= 4 && !Double.isNaN(requests)) {
                     minRequests = Math.min(minRequests, requests);
@@ -160,9 +208,10 @@ final class Summary {
                     });
                 }
                 for (String peerName : peers(g)) {
-                    Optional<RunResult> peer = find("Contention", peerName, n);
-                    double p = peer.map(r -> r.getPrimaryResult().getScore()).orElse(Double.NaN);
-                    Map<String, String> ps = Sidecar.read(sidecars, Sidecar.name("contention", peerName, n));
+                    double p = set.find("Contention", peerName, n)
+                            .map(Result::score)
+                            .orElse(Double.NaN);
+                    Map<String, String> ps = set.sidecar(Sidecar.name("contention", peerName, n));
                     md.append(row(
                             g[0],
                             Integer.toString(n),
@@ -210,14 +259,14 @@ final class Summary {
         md.append("| backend | Baton acquisitions/s | peer | peer acquisitions/s | Baton ÷ peer |\n");
         md.append("|---|---:|---|---:|---:|\n");
         for (String[] g : GROUPS) {
-            Optional<RunResult> baton = find("ManyLocks", g[1], -1);
+            Optional<Result> baton = set.find("ManyLocks", g[1], -1);
             if (baton.isEmpty()) {
                 continue;
             }
-            double b = baton.get().getPrimaryResult().getScore();
+            double b = baton.get().score();
             for (String peerName : peers(g)) {
-                Optional<RunResult> peer = find("ManyLocks", peerName, -1);
-                double p = peer.map(r -> r.getPrimaryResult().getScore()).orElse(Double.NaN);
+                double p =
+                        set.find("ManyLocks", peerName, -1).map(Result::score).orElse(Double.NaN);
                 md.append(row(g[0], num(b), "`" + peerName + "`", num(p), ratio(b / p)));
             }
         }
@@ -227,29 +276,27 @@ final class Summary {
         md.append("\n## d. Failover (leader killed without resigning, or resigning; next leader elected)\n\n");
         md.append("| backend | how the leader left | session TTL ms | trials | median ms | max ms | target |\n");
         md.append("|---|---|---:|---:|---:|---:|---|\n");
-        for (RunResult r : results) {
-            if (!r.getParams().getBenchmark().contains("FailoverBenchmark")) {
-                continue;
-            }
-            String backend = r.getParams().getParam("backend");
-            String mode = r.getParams().getParam("mode");
-            long ttl = Long.parseLong(r.getParams().getParam("ttlMillis"));
-            Statistics st = r.getPrimaryResult().getStatistics();
+        for (Result r : set.of("Failover")) {
+            String backend = r.param("backend");
+            String mode = r.param("mode");
+            long ttl = Long.parseLong(r.param("ttlMillis"));
+            double median = r.percentile(50);
             boolean kill = mode.equals("kill");
             String target = kill ? "≤ TTL + 1 s = " + (ttl + 1000) + " ms" : "";
             md.append(row(
                     backend,
                     kill ? "killed" : "resigned",
                     Long.toString(ttl),
-                    Long.toString(st.getN()),
-                    num(st.getPercentile(50)),
-                    num(st.getMax()),
+                    Integer.toString(r.raw().size()),
+                    num(median),
+                    num(r.max()),
                     target));
             if (kill) {
                 targets.add(new String[] {
-                    "d. " + backend + ": failover after a kill within TTL + 1 s (max of " + st.getN() + " trials)",
-                    "median " + num(st.getPercentile(50)) + " ms, max " + num(st.getMax()) + " ms, TTL " + ttl + " ms",
-                    met(st.getMax() <= ttl + 1000)
+                    "d. " + backend + ": failover after a kill within TTL + 1 s (max of "
+                            + r.raw().size() + " trials)",
+                    "median " + num(median) + " ms, max " + num(r.max()) + " ms, TTL " + ttl + " ms",
+                    met(r.max() <= ttl + 1000)
                 });
             }
         }
@@ -263,12 +310,8 @@ final class Summary {
                 + " time to acquire all, s | still valid at the end | close (releases all), s |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<String[]> rows = new ArrayList<>();
-        for (RunResult r : results) {
-            if (r.getParams().getBenchmark().contains("HeldMutexesBenchmark")) {
-                rows.add(new String[] {
-                    r.getParams().getParam("backend"), r.getParams().getParam("count")
-                });
-            }
+        for (Result r : set.of("HeldMutexes")) {
+            rows.add(new String[] {r.param("backend"), r.param("count")});
         }
         for (String[] g : GROUPS) {
             double first = Double.NaN;
@@ -277,7 +320,7 @@ final class Summary {
                 if (!row[0].equals(g[0])) {
                     continue;
                 }
-                Map<String, String> s = Sidecar.read(sidecars, Sidecar.name("held", row[0], Long.parseLong(row[1])));
+                Map<String, String> s = set.sidecar(Sidecar.name("held", row[0], Long.parseLong(row[1])));
                 double keepAlives = value(s, "keepAlivesPerSecond");
                 md.append(row(
                         row[0],
@@ -310,17 +353,6 @@ final class Summary {
         for (String[] t : targets) {
             md.append(row(t));
         }
-    }
-
-    private Optional<RunResult> find(String benchmark, String subject, int threads) {
-        for (RunResult r : results) {
-            if (r.getParams().getBenchmark().contains("." + benchmark + "Benchmark.")
-                    && subject.equals(r.getParams().getParam("subject"))
-                    && (threads < 0 || r.getParams().getThreads() == threads)) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
     }
 
     private static double value(Map<String, String> sidecar, String key) {

@@ -1,0 +1,56 @@
+/*
+ * Copyright 2026 The Baton Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.baton.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The charts committed with the latest full run (benchmarks/results/full, shown in BENCHMARKS.md) parse, and are what
+ * the chart code draws from that run's committed results: a change to the charts or to the results that did not
+ * regenerate them fails here.
+ */
+class CommittedChartsTest {
+    private static final Path RUN = Paths.get("results/full");
+
+    @Test
+    void committed_charts_are_current_and_parse() throws Exception {
+        Charts.Rendered fresh = Charts.render(List.of(ResultSet.read(null, RUN)));
+
+        assertThat(fresh.charts()).isNotEmpty();
+        for (Map.Entry<String, String> chart : fresh.charts().entrySet()) {
+            Path file = RUN.resolve(chart.getKey());
+            assertThat(file)
+                    .as(
+                            "%s is missing or stale: regenerate it with `benchmarks/run summarize benchmarks/results/full`",
+                            file)
+                    .exists()
+                    .hasContent(chart.getValue());
+            Map<String, List<String>> panels = SvgDocs.seriesByPanel(SvgDocs.parse(Files.readString(file)));
+            assertThat(panels).isNotEmpty();
+            panels.forEach((panel, subjects) -> assertThat(subjects)
+                    .as("series of %s in %s", panel, file)
+                    .isNotEmpty()
+                    .doesNotHaveDuplicates());
+        }
+    }
+}
