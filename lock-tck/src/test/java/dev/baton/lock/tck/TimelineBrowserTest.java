@@ -172,8 +172,11 @@ class TimelineBrowserTest {
         if (found.isPresent()) {
             return found.get();
         }
-        String why = "no headless browser: install Debian's chromium package (apt-get install chromium), or set"
-                + " BATON_CHROMIUM to a Chromium or Chrome binary";
+        String explicit = System.getenv("BATON_CHROMIUM");
+        String why = explicit != null && !explicit.isBlank()
+                ? "BATON_CHROMIUM (" + explicit + ") is not an executable file"
+                : "no headless browser: install Debian's chromium package (apt-get install chromium), or set"
+                        + " BATON_CHROMIUM to a Chromium or Chrome binary";
         String required = System.getenv("BATON_REQUIRE_BROWSER");
         if (required != null && !required.isBlank()) {
             fail(why + " (BATON_REQUIRE_BROWSER is set, so the browser test fails instead of being skipped)");
