@@ -114,18 +114,7 @@ class BatonTest {
     void check_with_html_writes_the_runs_timeline(@TempDir Path dir) throws IOException {
         Path page = dir.resolve("check.html");
 
-        InProcess run = InProcess.run(
-                "check",
-                "--uri",
-                "inmemory:check-html",
-                "--ttl",
-                "1s",
-                "--duration",
-                "4s",
-                "--clients",
-                "2",
-                "--html",
-                page.toString());
+        InProcess run = checkInMemory(page, "--clients", "2");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
         assertThat(run.out()).contains("timeline:                " + page.toAbsolutePath());
@@ -138,19 +127,18 @@ class BatonTest {
 
     @Test
     void check_refuses_an_html_file_in_a_missing_directory_before_it_runs(@TempDir Path dir) {
-        InProcess run = InProcess.run(
-                "check",
-                "--uri",
-                "inmemory:check-html",
-                "--ttl",
-                "1s",
-                "--duration",
-                "4s",
-                "--html",
-                dir.resolve("missing/check.html").toString());
+        InProcess run = checkInMemory(dir.resolve("missing/check.html"));
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("--html ", "give a file in an existing directory");
         assertThat(run.out()).doesNotContain("acquisitions:");
+    }
+
+    /** {@code baton check --html page} for 4 s on the in-memory backend (TTL 1 s), with more arguments. */
+    private static InProcess checkInMemory(Path page, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "check", "--uri", "inmemory:check-html", "--ttl", "1s", "--duration", "4s", "--html", page.toString()));
+        args.addAll(List.of(more));
+        return InProcess.run(args.toArray(String[]::new));
     }
 }

@@ -40,10 +40,11 @@ class HistoryTest {
         return p;
     }
 
-    @Test
-    void a_waiter_acquiring_while_the_holder_is_still_valid_is_an_overlap() throws Exception {
-        // Issue 11 point 1: the holder's local deadline is 1,000 ms ahead when the waiter acquires, and the holder is
-        // told only afterwards.
+    /**
+     * Issue 11 point 1: the holder's local deadline is 1,000 ms ahead when the waiter acquires (2,100 ms), and the holder
+     * is told only afterwards (2,300 ms).
+     */
+    private History waiterAcquiresWhileTheHolderIsValid() throws Exception {
         Path a = log(
                 "a.0",
                 1000 * MS + " ACQ_OK 5 " + 2600 * MS,
@@ -51,7 +52,12 @@ class HistoryTest {
                 2300 * MS + " LOST 5 SESSION_LOST",
                 2301 * MS + " REL_START 5");
         Path c = log("c.0", 2100 * MS + " ACQ_OK 9 " + 3700 * MS, 2200 * MS + " REL_START 9");
-        History h = History.read(List.of(a, c));
+        return History.read(List.of(a, c));
+    }
+
+    @Test
+    void a_waiter_acquiring_while_the_holder_is_still_valid_is_an_overlap() throws Exception {
+        History h = waiterAcquiresWhileTheHolderIsValid();
 
         assertThat(h.checkLocks().overlaps()).isEqualTo(1);
         assertThat(h.checkLocks().tokenOrderViolations()).isZero();
@@ -153,14 +159,7 @@ class HistoryTest {
 
     @Test
     void the_timeline_draws_the_overlap_between_the_two_holds_and_marks_the_late_loss_notice() throws Exception {
-        // As in the first test: c acquires at 2,100 ms while a is valid until 2,300 ms, when a is told.
-        Path a = log(
-                "a.0",
-                1000 * MS + " ACQ_OK 5 " + 2600 * MS,
-                2300 * MS + " LOST 5 SESSION_LOST",
-                2301 * MS + " REL_START 5");
-        Path c = log("c.0", 2100 * MS + " ACQ_OK 9 " + 3700 * MS, 2200 * MS + " REL_START 9");
-        History h = History.read(List.of(a, c));
+        History h = waiterAcquiresWhileTheHolderIsValid();
 
         String html = h.drawOn(
                         HistoryTimeline.builder("campaign").fault("CLIENT_PAUSE_LONG a.0", 1200 * MS, 2250 * MS),
