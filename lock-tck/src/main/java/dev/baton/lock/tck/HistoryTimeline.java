@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -80,7 +81,7 @@ public final class HistoryTimeline {
 
     /**
      * Writes the timeline of a history that failed its check, under {@link #failureDirectory()}, with a unique name
-     * that starts with {@code label}.
+     * that starts with {@code label} and the time (UTC).
      *
      * @param label what failed (a test's name, say), used in the title and, reduced to safe characters, the file name
      * @param report the failed check, with the records it judged
@@ -98,7 +99,8 @@ public final class HistoryTimeline {
         Files.createDirectories(dir);
         String safe = label.replaceAll("[^A-Za-z0-9_.-]+", "_");
         String prefix = "history-" + safe.substring(0, Math.min(safe.length(), 80)) + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)) + "-";
+                + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
+                + "-";
         Path file = Files.createTempFile(dir, prefix, ".html");
         return timeline.write(file);
     }
@@ -173,6 +175,9 @@ public final class HistoryTimeline {
         /**
          * Checks the fault.
          *
+         * @param label what the fault was, shown as text
+         * @param startNanos when it began, on the history's clock
+         * @param endNanos when it was undone, on the history's clock
          * @throws NullPointerException if {@code label} is null
          * @throws IllegalArgumentException if it ends before it starts
          */

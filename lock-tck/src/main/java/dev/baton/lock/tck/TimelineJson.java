@@ -127,17 +127,12 @@ final class TimelineJson {
         HoldRecord earlier = violation.earlier();
         HoldRecord later = violation.later();
         long from = later.acquiredNanos();
-        long to;
-        switch (violation.kind()) {
-            case OVERLAP:
-                to = Math.min(finite(earlier.endNanos(), last), finite(later.endNanos(), last));
-                break;
-            case LATE_LOSS:
-                to = earlier.lostNanos().orElse(from);
-                break;
-            default:
-                to = from;
-        }
+        long to =
+                switch (violation.kind()) {
+                    case OVERLAP -> Math.min(finite(earlier.endNanos(), last), finite(later.endNanos(), last));
+                    case LATE_LOSS -> earlier.lostNanos().orElse(from);
+                    case TOKEN_ORDER -> from;
+                };
         json.append('[');
         string(json, violation.kind().name());
         json.append(',')
