@@ -19,7 +19,11 @@ import dev.baton.lock.Coordinator;
 import dev.baton.lock.spi.ConnectionUri;
 import dev.baton.lock.tck.HistoryChecker;
 import dev.baton.lock.tck.HistoryRecorder;
+import dev.baton.lock.tck.HistoryTimeline;
 import dev.baton.lock.tck.HoldRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +50,9 @@ import picocli.CommandLine.Option;
                     + " found, the hand-off latency, how long before the next holder the cut-off holder was told of"
                     + " its loss, and the failover time (from the cut to the next acquisition). Exits with 1 if any"
                     + " rule was broken or the failover did not happen within --duration. Leaves nothing on the"
-                    + " server. (inmemory: has no network: its run has no cut.)"
+                    + " server. (inmemory: has no network: its run has no cut.)",
+            "With --html FILE, also draws the run as a timeline: one HTML page, a lane per coordinator, each"
+                    + " acquisition with its fencing token, the cut shaded and any violation in red."
         })
 final class CheckCommand implements Callable<Integer> {
     @Mixin
@@ -75,6 +81,12 @@ final class CheckCommand implements Callable<Integer> {
             description = "How long each acquisition holds the lock (default: ${DEFAULT-VALUE}).")
     Duration hold;
 
+    @Option(
+            names = "--html",
+            paramLabel = "FILE",
+            description = "Also write the run's timeline to FILE: a self-contained HTML page to open in a browser.")
+    Path html;
+
     @Override
     public Integer call() throws InterruptedException {
         if (clients < 1) {
@@ -88,6 +100,14 @@ final class CheckCommand implements Callable<Integer> {
                     "--duration (" + Messages.seconds(duration) + ") must be at least (TTL + 2 s) / 0.8 ("
                             + Messages.seconds(minimum) + ") for the failover to fall within the run");
         }
+        if (html != null) {
+            Path dir = html.toAbsolutePath().getParent();
+            if (Files.isDirectory(html) || dir == null || !Files.isDirectory(dir)) {
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        "--html " + html + ": give a file in an existing directory (" + dir + " is not a directory)");
+            }
+        }
         // The backends' warnings (such as about the server's version) are part of a deployment's check.
         System.setProperty(Baton.LOG_LEVEL, "warn");
         String raw = connection.uri(System::getenv);
@@ -99,6 +119,7 @@ final class CheckCommand implements Callable<Integer> {
         HistoryRecorder recorder = new HistoryRecorder();
         ContentionRun run = new ContentionRun(recorder, lockName, hold);
         long start = 0;
+        long end = 0;
         long cutAt = -1;
         long cutToken = -1;
         try {
@@ -130,6 +151,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             sleepUntil(start + duration.toNanos(), recorder);
             run.stop();
+            end = recorder.now();
         } finally {
             cutOff.ifPresent(CutOff::heal);
             for (Coordinator coordinator : coordinators) {
@@ -137,13 +159,38 @@ final class CheckCommand implements Callable<Integer> {
             }
             cutOff.ifPresent(CutOff::close);
         }
-        return report(recorder.history(), run, cutOff.isPresent(), cutAt, cutToken, start);
+        HistoryChecker.Report checked = HistoryChecker.check(recorder.history());
+        int exitCode = report(checked, run, cutOff.isPresent(), cutAt, cutToken, start);
+        if (html != null) {
+            writeTimeline(checked, lockName, parsed, cutAt, end);
+        }
+        return exitCode;
+    }
+
+    private void writeTimeline(
+            HistoryChecker.Report checked, String lockName, ConnectionUri uri, long cutAt, long end) {
+        HistoryTimeline.Builder timeline = HistoryTimeline.builder("baton check: " + uri + ", lock " + lockName)
+                .note(checked.summary())
+                .add(checked);
+        if (cutAt >= 0) {
+            timeline.fault("cut-off: its proxies stop forwarding", cutAt, Math.max(cutAt, end));
+        }
+        try {
+            timeline.build().write(html);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "--html " + html + ": cannot write the timeline: " + e, e);
+        }
+        line("timeline", html.toAbsolutePath().toString());
     }
 
     private int report(
-            List<HoldRecord> history, ContentionRun run, boolean cutPlanned, long cutAt, long cutToken, long start) {
-        HistoryChecker.Report checked = HistoryChecker.check(history);
-        List<HoldRecord> holds = new ArrayList<>(history);
+            HistoryChecker.Report checked,
+            ContentionRun run,
+            boolean cutPlanned,
+            long cutAt,
+            long cutToken,
+            long start) {
+        List<HoldRecord> holds = new ArrayList<>(checked.history());
         holds.sort(java.util.Comparator.comparingLong(HoldRecord::acquiredNanos));
         boolean ok = checked.isValid();
         line("acquisitions", checked.acquisitionsChecked() + " (" + run.failures() + " failed attempts retried)");

@@ -20,14 +20,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exit codes and messages of what baton refuses before it reaches a server, its duration syntax and the URI
- * rewriting of {@code baton check}'s cut-off; plus {@code baton lock} on the in-memory backend, inside the test JVM.
+ * rewriting of {@code baton check}'s cut-off; plus {@code baton lock} and {@code baton check --html} on the in-memory
+ * backend, inside the test JVM.
  */
 @Timeout(60)
 class BatonTest {
@@ -104,5 +108,37 @@ class BatonTest {
         assertThat(CutOff.withHosts("zookeeper://[::1]:2181?session-timeout=2s", proxies.subList(0, 1)))
                 .isEqualTo("zookeeper://127.0.0.1:1001?session-timeout=2s");
         assertThat(CutOff.withHosts("consul://agent", proxies.subList(0, 1))).isEqualTo("consul://127.0.0.1:1001");
+    }
+
+    @Test
+    void check_with_html_writes_the_runs_timeline(@TempDir Path dir) throws IOException {
+        Path page = dir.resolve("check.html");
+
+        InProcess run = checkInMemory(page, "--clients", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("timeline:                " + page.toAbsolutePath());
+        String html = Files.readString(page);
+        assertThat(html)
+                .contains("baton check: inmemory:check-html")
+                .contains("\"lanes\":[\"client-")
+                .contains("\"violations\":[]");
+    }
+
+    @Test
+    void check_refuses_an_html_file_in_a_missing_directory_before_it_runs(@TempDir Path dir) {
+        InProcess run = checkInMemory(dir.resolve("missing/check.html"));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--html ", "give a file in an existing directory");
+        assertThat(run.out()).doesNotContain("acquisitions:");
+    }
+
+    /** {@code baton check --html page} for 4 s on the in-memory backend (TTL 1 s), with more arguments. */
+    private static InProcess checkInMemory(Path page, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "check", "--uri", "inmemory:check-html", "--ttl", "1s", "--duration", "4s", "--html", page.toString()));
+        args.addAll(List.of(more));
+        return InProcess.run(args.toArray(String[]::new));
     }
 }

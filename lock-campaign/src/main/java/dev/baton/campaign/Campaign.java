@@ -16,6 +16,7 @@
 package dev.baton.campaign;
 
 import dev.baton.lock.tck.HistoryChecker;
+import dev.baton.lock.tck.HistoryTimeline;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,6 +249,7 @@ public final class Campaign {
             out.printf("  machine load average at the end: %s%n", loadAverage());
             Result result = judge(config, version, history, resource, nemesis.faults(), servers, leftovers, notClosed);
             print(result, out);
+            writeTimeline(result, history, nemesis.faults(), out);
             return result;
         } finally {
             for (ClientProcess c : clients) {
@@ -283,6 +285,28 @@ public final class Campaign {
                 faults.stream()
                         .map(f -> f.startNanos() + " " + f.endNanos() + " " + f.kind() + " " + f.target())
                         .toList());
+    }
+
+    /** Draws the run as {@code timeline.html} in the output directory (issue 17): holds, faults, violations. */
+    static void writeTimeline(Result r, History history, List<Nemesis.Fault> faults, PrintStream out) {
+        Config c = r.config();
+        HistoryTimeline.Builder timeline = HistoryTimeline.builder("Fault campaign: " + c.backend() + ", seed "
+                        + c.seed() + ", " + c.duration().toSeconds() + " s")
+                .note("lock: " + r.locks().summary())
+                .note("election: " + r.terms().summary())
+                .note("rerun: " + c.command());
+        for (Nemesis.Fault f : faults) {
+            timeline.fault(f.kind() + " " + f.target(), f.startNanos(), f.endNanos());
+        }
+        Path file = c.outDir().resolve("timeline.html");
+        try {
+            history.drawOn(timeline, r.locks(), r.terms(), r.singletons())
+                    .build()
+                    .write(file);
+            out.println("timeline: " + file.toAbsolutePath());
+        } catch (java.io.IOException | RuntimeException e) {
+            out.println("timeline not written: " + e);
+        }
     }
 
     private static List<String> awaitEmpty(Servers servers, Duration timeout) throws Exception {

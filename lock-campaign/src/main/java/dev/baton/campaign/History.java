@@ -16,6 +16,7 @@
 package dev.baton.campaign;
 
 import dev.baton.lock.tck.HistoryChecker;
+import dev.baton.lock.tck.HistoryTimeline;
 import dev.baton.lock.tck.HoldRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +64,17 @@ final class History {
 
         HoldRecord record(String name) {
             return new HoldRecord(client, name, token, acquired, OptionalLong.of(validEnd()), OptionalLong.empty());
+        }
+
+        /** As {@link #record}, with the onLost notice, which the checks leave out, for the timeline to mark. */
+        HoldRecord drawn(String name) {
+            return new HoldRecord(
+                    client,
+                    name,
+                    token,
+                    acquired,
+                    OptionalLong.of(validEnd()),
+                    told == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(told));
         }
     }
 
@@ -183,6 +195,20 @@ final class History {
     HistoryChecker.Report checkSingletonRuns() {
         return HistoryChecker.check(
                 singletonRuns.stream().map(h -> h.record("singleton")).toList());
+    }
+
+    /**
+     * Adds the lock, election and singleton holds to {@code timeline}, a lane per client process, with the violations
+     * the checks found among them.
+     */
+    HistoryTimeline.Builder drawOn(
+            HistoryTimeline.Builder timeline,
+            HistoryChecker.Report lockCheck,
+            HistoryChecker.Report termCheck,
+            HistoryChecker.Report singletonCheck) {
+        return timeline.add(locks.stream().map(h -> h.drawn("lock")).toList(), lockCheck.violations())
+                .add(terms.stream().map(h -> h.drawn("leader")).toList(), termCheck.violations())
+                .add(singletonRuns.stream().map(h -> h.drawn("singleton")).toList(), singletonCheck.violations());
     }
 
     /** Writes sent after the holder's onLost notice, and after its logged deadline. */

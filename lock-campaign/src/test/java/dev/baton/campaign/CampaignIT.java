@@ -87,5 +87,8 @@ class CampaignIT {
         assertThat(r.faultCount()).as("faults injected\n%s", summary).isPositive();
         assertThat(r.acquisitions()).as("acquisitions\n%s", summary).isGreaterThan(20);
         assertThat(r.elections()).as("election terms\n%s", summary).isGreaterThan(2);
+        assertThat(out.resolve("timeline.html"))
+                .as("the run's timeline\n%s", summary)
+                .isNotEmptyFile();
     }
 }

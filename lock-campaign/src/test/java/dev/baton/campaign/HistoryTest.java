@@ -17,6 +17,7 @@ package dev.baton.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.lock.tck.HistoryTimeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,10 +40,11 @@ class HistoryTest {
         return p;
     }
 
-    @Test
-    void a_waiter_acquiring_while_the_holder_is_still_valid_is_an_overlap() throws Exception {
-        // Issue 11 point 1: the holder's local deadline is 1,000 ms ahead when the waiter acquires, and the holder is
-        // told only afterwards.
+    /**
+     * Issue 11 point 1: the holder's local deadline is 1,000 ms ahead when the waiter acquires (2,100 ms), and the holder
+     * is told only afterwards (2,300 ms).
+     */
+    private History waiterAcquiresWhileTheHolderIsValid() throws Exception {
         Path a = log(
                 "a.0",
                 1000 * MS + " ACQ_OK 5 " + 2600 * MS,
@@ -50,7 +52,12 @@ class HistoryTest {
                 2300 * MS + " LOST 5 SESSION_LOST",
                 2301 * MS + " REL_START 5");
         Path c = log("c.0", 2100 * MS + " ACQ_OK 9 " + 3700 * MS, 2200 * MS + " REL_START 9");
-        History h = History.read(List.of(a, c));
+        return History.read(List.of(a, c));
+    }
+
+    @Test
+    void a_waiter_acquiring_while_the_holder_is_still_valid_is_an_overlap() throws Exception {
+        History h = waiterAcquiresWhileTheHolderIsValid();
 
         assertThat(h.checkLocks().overlaps()).isEqualTo(1);
         assertThat(h.checkLocks().tokenOrderViolations()).isZero();
@@ -148,5 +155,26 @@ class HistoryTest {
 
         assertThat(h.silentLosses()).isEqualTo(1);
         assertThat(h.locks).hasSize(1);
+    }
+
+    @Test
+    void the_timeline_draws_the_overlap_between_the_two_holds_and_marks_the_late_loss_notice() throws Exception {
+        History h = waiterAcquiresWhileTheHolderIsValid();
+
+        String html = h.drawOn(
+                        HistoryTimeline.builder("campaign").fault("CLIENT_PAUSE_LONG a.0", 1200 * MS, 2250 * MS),
+                        h.checkLocks(),
+                        h.checkTerms(),
+                        h.checkSingletonRuns())
+                .build()
+                .toHtml();
+
+        // [lane, name, token, start, end, told, endedByLoss], from a's acquisition: a is told at 1,300 ms and ends
+        // there
+        assertThat(html)
+                .contains("\"holds\":[[0,0,5,0,1300000000,1300000000,1],[1,0,9,1100000000,1200000000,-1,0]]")
+                .contains("\"lanes\":[\"a.0\",\"c.0\"],\"names\":[\"lock\"]")
+                .contains("\"faults\":[[\"CLIENT_PAUSE_LONG a.0\",200000000,1250000000]]")
+                .contains("\"violations\":[[\"OVERLAP\",0,1,1100000000,1200000000,");
     }
 }

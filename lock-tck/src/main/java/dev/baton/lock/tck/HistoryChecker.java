@@ -15,6 +15,7 @@
  */
 package dev.baton.lock.tck;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -107,7 +108,7 @@ public final class HistoryChecker {
                 }
             }
         }
-        return new Report(history.size(), violations, lossesChecked, lossesBeforeHandover);
+        return new Report(List.copyOf(history), violations, lossesChecked, lossesBeforeHandover);
     }
 
     /** The rule a {@link Violation} breaks. */
@@ -181,13 +182,15 @@ public final class HistoryChecker {
 
     /** The outcome of a check: figures and violations. Immutable and threadsafe. */
     public static final class Report {
+        private final List<HoldRecord> history;
         private final int acquisitionsChecked;
         private final List<Violation> violations;
         private final int lossesChecked;
         private final int lossesBeforeHandover;
 
-        Report(int acquisitionsChecked, List<Violation> violations, int lossesChecked, int lossesBeforeHandover) {
-            this.acquisitionsChecked = acquisitionsChecked;
+        Report(List<HoldRecord> history, List<Violation> violations, int lossesChecked, int lossesBeforeHandover) {
+            this.history = history;
+            this.acquisitionsChecked = history.size();
             this.violations = List.copyOf(violations);
             this.lossesChecked = lossesChecked;
             this.lossesBeforeHandover = lossesBeforeHandover;
@@ -200,6 +203,15 @@ public final class HistoryChecker {
          */
         public int acquisitionsChecked() {
             return acquisitionsChecked;
+        }
+
+        /**
+         * Returns the records checked.
+         *
+         * @return an unmodifiable list, in the order given to the check
+         */
+        public List<HoldRecord> history() {
+            return history;
         }
 
         /**
@@ -257,7 +269,9 @@ public final class HistoryChecker {
         }
 
         /**
-         * Throws when a rule was broken, with the figures and the first violations in the message.
+         * Throws when a rule was broken, with the figures, the first violations and the path of the history's
+         * timeline in the message. The timeline ({@link HistoryTimeline#writeForFailure}) is named after the caller of
+         * this method (a test, say); if it cannot be written, the message says why instead.
          *
          * @throws AssertionError if a rule was broken
          */
@@ -266,6 +280,16 @@ public final class HistoryChecker {
                 return;
             }
             StringBuilder message = new StringBuilder("lock history breaks the rules: ").append(summary());
+            String caller = StackWalker.getInstance().walk(frames -> frames.filter(f -> !isLibrary(f.getClassName()))
+                    .findFirst()
+                    .map(f ->
+                            f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName())
+                    .orElse("check"));
+            try {
+                message.append("\ntimeline: ").append(HistoryTimeline.writeForFailure(caller, this));
+            } catch (IOException | RuntimeException e) {
+                message.append("\ntimeline not written: ").append(e);
+            }
             int shown = 0;
             for (Violation violation : violations) {
                 if (shown++ == MAX_VIOLATIONS_SHOWN) {
@@ -295,6 +319,16 @@ public final class HistoryChecker {
                     lossBeforeHandoverPercent(),
                     lossesBeforeHandover,
                     lossesChecked);
+        }
+
+        /** Whether a stack frame is the checker's, a test framework's or the JDK's, rather than the caller's. */
+        private static boolean isLibrary(String className) {
+            return className.startsWith(HistoryChecker.class.getName())
+                    || className.startsWith("org.assertj.")
+                    || className.startsWith("org.junit.")
+                    || className.startsWith("java.")
+                    || className.startsWith("jdk.")
+                    || className.startsWith("sun.");
         }
 
         private int count(Kind kind) {
