@@ -106,6 +106,16 @@ final class LockNames {
     }
 
     /**
+     * Returns the key prefix of a read-write lock: both sides share one queue, apart from the mutexes'.
+     *
+     * @param name a valid name
+     * @return the prefix, without trailing {@code /}
+     */
+    static String readWritePrefix(String name) {
+        return "rwlocks/" + encode(name);
+    }
+
+    /**
      * Returns the key prefix of an election.
      *
      * @param name a valid name

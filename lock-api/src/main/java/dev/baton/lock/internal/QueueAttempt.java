@@ -31,17 +31,22 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One waiter in a FIFO queue of entries under a prefix: the mutex and the election are both this queue.
+ * One waiter in a FIFO queue of entries under a prefix: the mutex, the election and both sides of a read-write lock
+ * are this queue; a {@link QueuePolicy} says when an entry holds and which entry ahead it watches.
  *
- * <p>The waiter creates a unique entry bound to its session; the entry with the lowest creation sequence holds.
- * A waiter watches only its immediate predecessor, so a release wakes exactly one waiter (no herd). A waiter whose
+ * <p>The waiter creates a unique entry bound to its session. With the {@linkplain QueuePolicy#EXCLUSIVE exclusive}
+ * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor, so a
+ * release wakes exactly one waiter (no herd); a {@linkplain QueuePolicy#SHARED shared} (read) entry holds when no
+ * exclusive entry is ahead and watches the nearest one ahead. A waiter whose
  * session expired while it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake
  * re-lists and checks that the waiter's own entry still exists before deciding anything, with one exception: when the
- * predecessor was the head of the queue and its deletion is seen, and the waiter's session is alive by the local
- * deadline, the waiter is first without another round trip. Entries created later sort after it, and its own entry
+ * watched entry was the last one ahead that kept the own entry from holding and its deletion is seen, and the waiter's
+ * session is alive by the local deadline, the waiter holds without another round trip. Entries created later sort
+ * after it (and no entry ahead ever turns from shared to exclusive), and its own entry
  * lives as long as the session's lease, which the server keeps at least until that deadline: the same reasoning that
  * keeps a holder's handle valid. A hand-off then costs the holder's delete and one watch event. The creation sequence
- * of the winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
+ * of the winning entry is the fencing token; since exclusive entries win in creation order, once every entry ahead is
+ * gone, tokens grow with every exclusive acquisition.
  *
  * <p>A waiter entry of this coordinator whose session was lost while it waited stays on the server until its lease is
  * revoked or expires, which can take seconds while a member is stopped; the attempt that replaces it (on the next
@@ -70,6 +75,7 @@ final class QueueAttempt implements SessionKeeper.Member {
     private final byte[] value;
     private final boolean tryOnly;
     private final SessionKeeper.Session session;
+    private final QueuePolicy policy;
     private final CompletableFuture<Optional<Entry>> result = new CompletableFuture<>();
     private final CoalescingRunner checks;
     private final Backoff backoff;
@@ -85,7 +91,7 @@ final class QueueAttempt implements SessionKeeper.Member {
     /** The listing that came with the create, for the first check; null once used. */
     @GuardedBy("lock")
     private Listing firstListing;
-    /** Set by this round's watch when the predecessor, first in the queue at the last listing, was deleted. */
+    /** Set by this round's watch when the watched entry, the last one ahead that kept this one from holding, was deleted. */
     @GuardedBy("lock")
     private boolean headDeleted;
 
@@ -102,14 +108,15 @@ final class QueueAttempt implements SessionKeeper.Member {
             byte[] value,
             boolean tryOnly,
             SessionKeeper.Session session) {
-        this(services, lockName, prefix, null, value, tryOnly, session);
+        this(services, lockName, prefix, null, value, tryOnly, session, QueuePolicy.EXCLUSIVE);
     }
 
     /**
      * An attempt whose entry takes {@code key}, a key of this queue that a release of the same lock certainly deleted,
      * or a new unique key when null. Re-creating a freed key keeps the queue's prefix from filling with the tombstones
      * of one-off keys (on etcd, every listing reads past them until the next compaction); the re-created entry still
-     * gets a new, larger creation sequence, so fencing tokens keep growing.
+     * gets a new, larger creation sequence, so fencing tokens keep growing. {@code policy} decides when the entry
+     * holds and which entry ahead it watches meanwhile.
      */
     QueueAttempt(
             Services services,
@@ -118,7 +125,8 @@ final class QueueAttempt implements SessionKeeper.Member {
             String key,
             byte[] value,
             boolean tryOnly,
-            SessionKeeper.Session session) {
+            SessionKeeper.Session session,
+            QueuePolicy policy) {
         this.services = services;
         this.lockName = lockName;
         this.prefix = prefix;
@@ -126,6 +134,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.value = value;
         this.tryOnly = tryOnly;
         this.session = session;
+        this.policy = policy;
         this.checks = new CoalescingRunner(services.blocking(), this::check);
         this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
         this.startedNanos = services.observation().now();
@@ -177,16 +186,6 @@ final class QueueAttempt implements SessionKeeper.Member {
         Listing listing = created.get();
         int index = indexOfOwn(listing.entries());
         startWaiting(index < 0 ? null : listing.entries().get(index), listing);
-    }
-
-    /** Whether every entry before position {@code end} is a waiter entry of one of this coordinator's lost sessions. */
-    private boolean onlyAbandonedBefore(List<Entry> entries, int end) {
-        for (int i = 0; i < end; i++) {
-            if (!services.isAbandoned(entries.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The position of this attempt's entry in a listing, or -1 if it is not there. */
@@ -260,8 +259,9 @@ final class QueueAttempt implements SessionKeeper.Member {
             mine = own;
         }
         close(previous);
-        // The entry ahead was the queue's head and is gone: entries created later sort after this one, so this one is
-        // first, provided it still exists. It is bound to the session's lease, which the server keeps at least until
+        // The last entry ahead that kept this one from holding is gone: entries created later sort after this one, so
+        // this one holds, provided it still exists. It is bound to the session's lease, which the server keeps at least
+        // until
         // the local deadline, so a session alive by that deadline vouches for it without a round trip, exactly as it
         // vouches for a holder's entry. Anything else (a reset watch, a session past its deadline) re-lists.
         if (nowFirst && mine != null && session.isAlive(services.time().nanoTime())) {
@@ -287,7 +287,7 @@ final class QueueAttempt implements SessionKeeper.Member {
                     null));
             return;
         }
-        if (onlyAbandonedBefore(entries, index)) {
+        if (policy.holds(entries, index, services::isAbandoned)) {
             acquired(entries.get(index));
             return;
         }
@@ -303,13 +303,12 @@ final class QueueAttempt implements SessionKeeper.Member {
             result.complete(Optional.empty());
             return;
         }
-        int ahead = index - 1; // the nearest entry ahead that is not a waiter entry of one of our lost sessions
-        while (services.isAbandoned(entries.get(ahead))) {
-            ahead--;
-        }
-        String predecessor = entries.get(ahead).key();
-        long predecessorSequence = entries.get(ahead).createSequence();
-        boolean predecessorIsHead = onlyAbandonedBefore(entries, ahead);
+        Entry watched = entries.get(policy.watched(entries, index, services::isAbandoned));
+        String predecessor = watched.key();
+        long predecessorSequence = watched.createSequence();
+        // Whether the own entry holds once the watched one is gone: then its deletion alone settles the wait.
+        boolean holdsWhenGone = policy.holds(
+                entries, index, e -> services.isAbandoned(e) || e.key().equals(predecessor));
         Watch w;
         try {
             w = services.backend().watch(predecessor, false, listing.revision(), new WatchListener() {
@@ -319,12 +318,13 @@ final class QueueAttempt implements SessionKeeper.Member {
                         return;
                     }
                     if (event.type() == WatchEvent.Type.DELETE) {
-                        wake(myRound, predecessorIsHead);
+                        wake(myRound, holdsWhenGone);
                     } else if (event.entry()
-                            .map(e -> e.createSequence() != predecessorSequence)
+                            .map(e -> e.createSequence() != predecessorSequence || !policy.stillBlocks(e))
                             .orElse(true)) {
                         // The key was created again (a lock re-creates a freed key): the entry this waiter queued
-                        // behind is gone, even if a backend reported only the new one. Look again.
+                        // behind is gone, even if a backend reported only the new one. Or it was changed so that it
+                        // no longer blocks this waiter (a write hold downgraded to a read hold). Look again.
                         wake(myRound, false);
                     }
                 }

@@ -102,6 +102,12 @@ final class BrokenBackendKitRuns {
         }
     }
 
+    static final class ListingsHideWritersKitRun extends BrokenKitRun {
+        ListingsHideWritersKitRun() {
+            super(BrokenBackends.ListingsHideWriters::new);
+        }
+    }
+
     /** The unbroken backend through the same plumbing: the control that shows the selected tests can pass. */
     static final class UnbrokenKitRun extends BrokenKitRun {
         UnbrokenKitRun() {

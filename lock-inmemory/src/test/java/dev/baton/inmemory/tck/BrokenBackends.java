@@ -165,6 +165,35 @@ final class BrokenBackends {
         }
     }
 
+    /**
+     * Listings show a read-write lock's write entries as read entries (their value's mode, after the owner's line, reads
+     * {@code read}): every reader then ignores the writers ahead of it, as a recipe whose readers skipped the check
+     * would, while writers still wait to be first.
+     */
+    static final class ListingsHideWriters extends ForwardingBackend {
+        private static final String WRITE_MODE = "\nwrite";
+
+        ListingsHideWriters(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            Listing listing = delegate().list(prefix);
+            List<Entry> shown = new ArrayList<>();
+            for (Entry e : listing.entries()) {
+                String value = new String(e.value(), StandardCharsets.UTF_8);
+                if (value.endsWith(WRITE_MODE)) {
+                    byte[] read = (value.substring(0, value.length() - WRITE_MODE.length()) + "\nread")
+                            .getBytes(StandardCharsets.UTF_8);
+                    e = new Entry(e.key(), read, e.version(), e.createSequence(), e.leaseId());
+                }
+                shown.add(e);
+            }
+            return new Listing(shown, listing.revision());
+        }
+    }
+
     /** Watches silently drop DELETE events, so nobody learns that a lock was released or expired. */
     static final class WatchesDropDeletes extends ForwardingBackend {
         WatchesDropDeletes(CoordinationBackend delegate) {
