@@ -239,7 +239,9 @@ public interface ReadWriteLockRules extends TckRules {
         CompletableFuture<WriteLockHandle> writer =
                 readWrite(tck, "w", name).writeLock().acquireAsync();
         tck.awaitKeyCount(3, "a writer queued behind the reader");
-        assertThat(reader).as("the reader queued behind the writer, before the downgrade").isNotDone();
+        assertThat(reader)
+                .as("the reader queued behind the writer, before the downgrade")
+                .isNotDone();
         AtomicReference<LossReason> writeLost = new AtomicReference<>();
         write.onLost((h, reason) -> writeLost.set(reason));
 
