@@ -112,7 +112,7 @@ final class MultiLockRecipe implements DistributedMultiLock {
     /** {@code timeoutNanos < 0} waits for ever; the budget is shared by all the locks. */
     private Outcome acquireInOrder(long timeoutNanos, boolean tryOnly) throws InterruptedException {
         requireNoValidHandle();
-        long deadline = System.nanoTime() + timeoutNanos;
+        long started = System.nanoTime();
         List<LockHandle> taken = new ArrayList<>();
         try {
             for (int i = 0; i < locks.size(); i++) {
@@ -123,7 +123,9 @@ final class MultiLockRecipe implements DistributedMultiLock {
                 } else if (tryOnly) {
                     handle = lock.tryAcquire();
                 } else {
-                    handle = lock.tryAcquire(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    // Subtracting elapsed time, never adding to now: a huge timeout is Long.MAX_VALUE nanoseconds.
+                    long left = timeoutNanos - (System.nanoTime() - started);
+                    handle = lock.tryAcquire(Duration.ofNanos(Math.max(0, left)));
                 }
                 if (handle.isEmpty()) {
                     HeldMultiLock.releaseAll(taken);
