@@ -42,16 +42,24 @@ final class MultiLockRecipe implements DistributedMultiLock {
     private final DefaultCoordinator coordinator;
     private final Services services;
     private final List<String> names;
-    private final List<DistributedLock> locks = new ArrayList<>();
     private final AtomicReference<HeldMultiLock> current = new AtomicReference<>();
 
     MultiLockRecipe(DefaultCoordinator coordinator, Services services, List<String> sortedNames) {
         this.coordinator = coordinator;
         this.services = services;
         this.names = List.copyOf(sortedNames);
+    }
+
+    /**
+     * The mutexes of one acquisition: new ones each time, so that a lock of the last handle, still being released in
+     * the background after the loss of another, cannot refuse the next acquisition as a second holder.
+     */
+    private List<DistributedLock> newLocks() {
+        List<DistributedLock> locks = new ArrayList<>();
         for (String name : names) {
             locks.add(new MutexRecipe.SessionBound(coordinator, services, name));
         }
+        return locks;
     }
 
     /**
@@ -113,6 +121,7 @@ final class MultiLockRecipe implements DistributedMultiLock {
     private Outcome acquireInOrder(long timeoutNanos, boolean tryOnly) throws InterruptedException {
         requireNoValidHandle();
         long started = System.nanoTime();
+        List<DistributedLock> locks = newLocks();
         List<LockHandle> taken = new ArrayList<>();
         try {
             for (int i = 0; i < locks.size(); i++) {
@@ -157,6 +166,7 @@ final class MultiLockRecipe implements DistributedMultiLock {
     /** One asynchronous acquisition: each lock's future starts when the one before it completed. */
     private final class AsyncAcquisition {
         private final CompletableFuture<MultiLockHandle> out;
+        private final List<DistributedLock> locks = newLocks();
         /** Guards {@link #taken} and {@link #pending} against a concurrent cancellation. */
         private final Object lock = new Object();
 

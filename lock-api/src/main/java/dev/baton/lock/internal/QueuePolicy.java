@@ -121,11 +121,6 @@ interface QueuePolicy {
         return !EntryValue.decode(e.value()).payload().equals(READ_PAYLOAD);
     }
 
-    /** The value of an entry in {@code mode} (a payload above) of the coordinator {@code owner}. */
-    static byte[] entryValue(String owner, String mode) {
-        return new EntryValue(owner, mode).encode();
-    }
-
     /** The position of the nearest entry before {@code end} that {@code blocking} accepts, or -1. */
     private static int nearestBefore(List<Entry> entries, int end, Predicate<Entry> blocking) {
         for (int i = end - 1; i >= 0; i--) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The multi-lock rules: all or none, each name held by one holder at a time and no deadlock when multi-locks over
  * overlapping names, asked in different orders, contend ({@link HistoryChecker} over {@link
- * CheckedAcquisitions#count()} multi-lock acquisitions); a timeout, a lost try or a cancellation releases what was
+ * CheckedAcquisitions#count()} lock acquisitions or more); a timeout, a lost try or a cancellation releases what was
  * taken; losing one lock is losing all, told once; bad name lists are refused with nothing written.
  *
  * <p>Run by {@link CoordinatorConformanceSuite}, or on its own by a {@link TckSuite} that implements it.
@@ -53,7 +53,10 @@ public interface MultiLockRules extends TckRules {
         int coordinators = 3;
         int threadsPerCoordinator = 2;
         int workers = coordinators * threadsPerCoordinator;
-        int perWorker = (CheckedAcquisitions.count() + workers - 1) / workers;
+        // Each multi-lock acquisition holds two or three locks (2.5 on average): half as many multi-locks check at
+        // least
+        // CheckedAcquisitions.count() lock acquisitions.
+        int perWorker = (CheckedAcquisitions.count() / 2 + workers - 1) / workers;
         String base = tck.name("multi");
         List<String> names = List.of(base + "-a", base + "-b", base + "-c", base + "-d");
         HistoryRecorder recorder = new HistoryRecorder();
@@ -94,7 +97,7 @@ public interface MultiLockRules extends TckRules {
                 report.summary(),
                 elapsedMillis);
         report.assertValid();
-        assertThat(total).isGreaterThanOrEqualTo(CheckedAcquisitions.count());
+        assertThat(report.acquisitionsChecked()).isGreaterThanOrEqualTo(CheckedAcquisitions.count());
         tck.assertNoKeysLeft("after every holder released");
     }
 
