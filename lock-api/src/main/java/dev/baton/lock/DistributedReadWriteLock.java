@@ -25,7 +25,8 @@ package dev.baton.lock;
  *
  * <p><b>Fencing tokens.</b> A hold's token is its queue entry's creation sequence. A write hold's token is greater
  * than the token of every hold (read or write) of the same name that ended before it began, and smaller than the token
- * of every hold that begins after it ends; read holds between two write holds have tokens between theirs, in no
+ * of every hold that begins after it ends, except the read hold it is {@linkplain WriteLockHandle#downgrade()
+ * downgraded} to, which keeps its token; read holds between two write holds have tokens between theirs, in no
  * particular order among themselves. A resource that remembers the greatest write token it has seen can therefore
  * refuse a write (or a read that must see the latest write) from an earlier epoch.
  *

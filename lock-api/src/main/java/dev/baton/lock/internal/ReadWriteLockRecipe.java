@@ -37,7 +37,8 @@ import java.util.function.BiConsumer;
  *
  * <p>Tokens are creation sequences. A write entry holds only once every entry created before it is gone, and an entry
  * created after it cannot hold while it exists (a reader sees it ahead, a writer is not first), so a write hold's
- * token is greater than that of every hold that ended before it and smaller than that of every hold after it.
+ * token is greater than that of every hold that ended before it and smaller than that of every hold after it (a
+ * downgrade keeps the entry, so the read hold it gives has the write hold's token).
  *
  * <p>A downgrade ends the write handle, then replaces its entry's value with the read mode (compare-and-set on its
  * version): the entry keeps its place and sequence, so no writer gets in; readers watching it see the change and look
