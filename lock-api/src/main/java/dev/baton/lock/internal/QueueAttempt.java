@@ -37,16 +37,15 @@ import java.util.concurrent.CompletableFuture;
  * <p>The waiter creates a unique entry bound to its session. With the {@linkplain QueuePolicy#EXCLUSIVE exclusive}
  * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor, so a
  * release wakes exactly one waiter (no herd); a {@linkplain QueuePolicy#SHARED shared} (read) entry holds when no
- * exclusive entry is ahead and watches the nearest one ahead. A waiter whose
- * session expired while it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake
- * re-lists and checks that the waiter's own entry still exists before deciding anything, with one exception: when the
- * watched entry was the last one ahead that kept the own entry from holding and its deletion is seen, and the waiter's
- * session is alive by the local deadline, the waiter holds without another round trip. Entries created later sort
- * after it (and no entry ahead ever turns from shared to exclusive), and its own entry
- * lives as long as the session's lease, which the server keeps at least until that deadline: the same reasoning that
- * keeps a holder's handle valid. A hand-off then costs the holder's delete and one watch event. The creation sequence
- * of the winning entry is the fencing token; since exclusive entries win in creation order, once every entry ahead is
- * gone, tokens grow with every exclusive acquisition.
+ * exclusive entry is ahead and watches the nearest one ahead. A waiter whose session expired while it waited must not
+ * believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake re-lists and checks that the waiter's
+ * own entry still exists before deciding anything, with one exception: when the watched entry was the last one ahead
+ * that kept the own entry from holding and its deletion is seen, and the waiter's session is alive by the local
+ * deadline, the waiter holds without another round trip. Entries created later sort after it (and no entry ahead ever
+ * turns from shared to exclusive), and its own entry lives as long as the session's lease, which the server keeps at
+ * least until that deadline: the same reasoning that keeps a holder's handle valid. A hand-off then costs the holder's
+ * delete and one watch event. The creation sequence of the winning entry is the fencing token; since an exclusive
+ * entry holds only once every entry ahead is gone, tokens grow with every exclusive acquisition.
  *
  * <p>A waiter entry of this coordinator whose session was lost while it waited stays on the server until its lease is
  * revoked or expires, which can take seconds while a member is stopped; the attempt that replaces it (on the next
@@ -91,7 +90,7 @@ final class QueueAttempt implements SessionKeeper.Member {
     /** The listing that came with the create, for the first check; null once used. */
     @GuardedBy("lock")
     private Listing firstListing;
-    /** Set by this round's watch when the watched entry, the last one ahead that kept this one from holding, was deleted. */
+    /** Set by this round's watch when the watched entry, the last one ahead keeping this one waiting, was deleted. */
     @GuardedBy("lock")
     private boolean headDeleted;
 
@@ -260,10 +259,10 @@ final class QueueAttempt implements SessionKeeper.Member {
         }
         close(previous);
         // The last entry ahead that kept this one from holding is gone: entries created later sort after this one, so
-        // this one holds, provided it still exists. It is bound to the session's lease, which the server keeps at least
-        // until
-        // the local deadline, so a session alive by that deadline vouches for it without a round trip, exactly as it
-        // vouches for a holder's entry. Anything else (a reset watch, a session past its deadline) re-lists.
+        // this one holds, provided it still exists. It is bound to the session's lease, which the server keeps at
+        // least until the local deadline, so a session alive by that deadline vouches for it without a round trip,
+        // exactly as it vouches for a holder's entry. Anything else (a reset watch, a session past its deadline)
+        // re-lists.
         if (nowFirst && mine != null && session.isAlive(services.time().nanoTime())) {
             acquired(mine);
             return;
