@@ -197,6 +197,22 @@ public interface Coordinator extends AutoCloseable {
     DistributedMultiLock multiLock(String... names);
 
     /**
+     * Returns a counting semaphore bound to this coordinator's session: at most {@code permits} permits held at once
+     * across the cluster, FIFO waiters, each acquisition its own handle with a fencing token (see {@link
+     * DistributedSemaphore}). Every process must use the same {@code permits} for a name: an acquisition that finds
+     * acquisitions of another limit on the server fails with {@link SemaphoreLimitMismatchException}.
+     *
+     * @param name the semaphore name; semaphores have names of their own, apart from mutexes
+     * @param permits the limit, at least 1
+     * @return the semaphore; cheap, creates nothing on the server until acquired
+     * @throws IllegalArgumentException if the name is invalid (as for {@link #lock(String)}) or {@code permits} is
+     *     below 1
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedSemaphore semaphore(String name, int permits);
+
+    /**
      * Returns a candidate in the named election, bound to this coordinator's session.
      *
      * @param name the election name

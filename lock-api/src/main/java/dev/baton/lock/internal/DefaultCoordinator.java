@@ -21,6 +21,7 @@ import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.DistributedMultiLock;
 import dev.baton.lock.DistributedReadWriteLock;
+import dev.baton.lock.DistributedSemaphore;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.LeaderInfo;
 import dev.baton.lock.LeaderObserver;
@@ -281,6 +282,17 @@ public final class DefaultCoordinator implements Coordinator {
         LockNames.requireValid("name", name);
         ensureOpen();
         return new ReadWriteLockRecipe(this, services, name);
+    }
+
+    @Override
+    public DistributedSemaphore semaphore(String name, int permits) {
+        LockNames.requireValid("name", name);
+        if (permits < 1) {
+            throw new IllegalArgumentException("permits of semaphore '" + name + "' must be at least 1, got " + permits
+                    + "; a semaphore's limit" + " is the most permits held at once");
+        }
+        ensureOpen();
+        return new SemaphoreRecipe(this, services, name, permits);
     }
 
     @Override

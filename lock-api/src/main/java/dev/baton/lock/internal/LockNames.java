@@ -116,6 +116,16 @@ final class LockNames {
     }
 
     /**
+     * Returns the key prefix of a semaphore, apart from the mutexes' and read-write locks'.
+     *
+     * @param name a valid name
+     * @return the prefix, without trailing {@code /}
+     */
+    static String semaphorePrefix(String name) {
+        return "semaphores/" + encode(name);
+    }
+
+    /**
      * Returns the key prefix of an election.
      *
      * @param name a valid name

@@ -213,14 +213,8 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         }
         SessionKeeper.Session session = sessionFor();
         QueueAttempt attempt = newAttempt(session, tryOnly);
-        attempt.start();
-        // A try-only attempt settles after one look at the queue, so it needs no timer of its own.
-        Optional<Entry> won = Waits.await(attempt, tryOnly ? -1 : timeoutNanos);
-        if (won.isEmpty()) {
-            services.observation().lockTimedOut(name, attempt.startedNanos);
-            return Optional.empty();
-        }
-        return Optional.of(won(session, attempt, won.get()));
+        Optional<Entry> won = Waits.run(services, name, attempt, timeoutNanos, tryOnly);
+        return won.map(entry -> won(session, attempt, entry));
     }
 
     @Override
@@ -312,8 +306,14 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
 
     /** As {@link #admit(HeldLock, QueueAttempt)}, for a handle whose acquisition began at {@code startedNanos}. */
     final <T extends HeldLock> T admit(T handle, long startedNanos) {
-        services.observation().lockAcquired(name, startedNanos);
         handles.add(handle);
+        return admitted(coordinator, services, name, handle, startedNanos);
+    }
+
+    /** Hands out an acquired handle of {@code name} as {@link #admit(HeldLock, long)} does, for any recipe. */
+    static <T extends HeldLock> T admitted(
+            DefaultCoordinator coordinator, Services services, String name, T handle, long startedNanos) {
+        services.observation().lockAcquired(name, startedNanos);
         coordinator.track(handle);
         boolean active = handle.activate();
         coordinator.refuseIfClosedDuringAcquire(handle, "'" + name + "' was being acquired");

@@ -31,8 +31,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One waiter in a FIFO queue of entries under a prefix: the mutex, the election and both sides of a read-write lock
- * are this queue; a {@link QueuePolicy} says when an entry holds and which entry ahead it watches.
+ * One waiter in a FIFO queue of entries under a prefix: the mutex, the election, both sides of a read-write lock and
+ * the semaphore are this queue; a {@link QueuePolicy} says when an entry holds and which entry ahead it watches.
  *
  * <p>The waiter creates a unique entry bound to its session. With the {@linkplain QueuePolicy#EXCLUSIVE exclusive}
  * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor, so a
@@ -46,6 +46,12 @@ import java.util.concurrent.CompletableFuture;
  * least until that deadline: the same reasoning that keeps a holder's handle valid. A hand-off then costs the holder's
  * delete and one watch event. The creation sequence of the winning entry is the fencing token; since an exclusive
  * entry holds only once every entry ahead is gone, tokens grow with every exclusive acquisition.
+ *
+ * <p>A {@linkplain QueuePolicy#COUNTING counting} (semaphore) entry holds when the permits of the entries up to it fit
+ * the limit. Its first waiter watches the whole queue and keeps its copy of the listing current from the watch's
+ * events, so that the release of any holder ahead lets it decide without a request ({@link #watchQueue}); the
+ * waiters behind it watch their predecessor, and a waiter that comes to hold with entries behind it bumps its entry's
+ * version ({@link #announce}) so that the next one looks again (see {@link SemaphoreRecipe}).
  *
  * <p>A waiter entry of this coordinator whose session was lost while it waited stays on the server until its lease is
  * revoked or expires, which can take seconds while a member is stopped; the attempt that replaces it (on the next
@@ -93,6 +99,11 @@ final class QueueAttempt implements SessionKeeper.Member {
     /** Set by this round's watch when the watched entry, the last one ahead keeping this one waiting, was deleted. */
     @GuardedBy("lock")
     private boolean headDeleted;
+    /** With {@link #headDeleted}: whether an entry may be queued behind this one (then a counting hold announces). */
+    @GuardedBy("lock")
+    private boolean behindToo;
+    /** Set before the own entry's version is bumped ({@link #announce}); a withdrawal then cannot trust the version. */
+    private volatile boolean announced;
 
     @GuardedBy("lock")
     private Watch watch;
@@ -189,12 +200,7 @@ final class QueueAttempt implements SessionKeeper.Member {
 
     /** The position of this attempt's entry in a listing, or -1 if it is not there. */
     private int indexOfOwn(List<Entry> entries) {
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).key().equals(key)) {
-                return i;
-            }
-        }
-        return -1;
+        return QueueCopy.indexOf(entries, key);
     }
 
     /** The own entry as the server has it after a failed create, or null if absent, foreign or unreadable. */
@@ -243,6 +249,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         long myRound;
         Listing listing;
         boolean nowFirst;
+        boolean behind;
         Entry mine;
         Watch previous;
         synchronized (lock) {
@@ -254,7 +261,9 @@ final class QueueAttempt implements SessionKeeper.Member {
             listing = firstListing;
             firstListing = null;
             nowFirst = headDeleted;
+            behind = behindToo;
             headDeleted = false;
+            behindToo = false;
             mine = own;
         }
         close(previous);
@@ -264,7 +273,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         // exactly as it vouches for a holder's entry. Anything else (a reset watch, a session past its deadline)
         // re-lists.
         if (nowFirst && mine != null && session.isAlive(services.time().nanoTime())) {
-            acquired(mine);
+            acquired(mine, behind);
             return;
         }
         if (listing == null) {
@@ -286,8 +295,14 @@ final class QueueAttempt implements SessionKeeper.Member {
                     null));
             return;
         }
+        LockException refused = policy.refusal(lockName, entries, index, services::isAbandoned);
+        if (refused != null) {
+            withdraw();
+            fail(refused);
+            return;
+        }
         if (policy.holds(entries, index, services::isAbandoned)) {
-            acquired(entries.get(index));
+            acquired(entries.get(index), QueueCopy.hasEntryBehind(entries, index, services::isAbandoned));
             return;
         }
         if (tryOnly) {
@@ -302,37 +317,11 @@ final class QueueAttempt implements SessionKeeper.Member {
             result.complete(Optional.empty());
             return;
         }
-        Entry watched = entries.get(policy.watched(entries, index, services::isAbandoned));
-        String predecessor = watched.key();
-        long predecessorSequence = watched.createSequence();
-        // Whether the own entry holds once the watched one is gone: then its deletion alone settles the wait.
-        boolean holdsWhenGone = policy.holds(
-                entries, index, e -> services.isAbandoned(e) || e.key().equals(predecessor));
         Watch w;
         try {
-            w = services.backend().watch(predecessor, false, listing.revision(), new WatchListener() {
-                @Override
-                public void onEvent(WatchEvent event) {
-                    if (!event.key().equals(predecessor)) {
-                        return;
-                    }
-                    if (event.type() == WatchEvent.Type.DELETE) {
-                        wake(myRound, holdsWhenGone);
-                    } else if (event.entry()
-                            .map(e -> e.createSequence() != predecessorSequence || !policy.stillBlocks(e))
-                            .orElse(true)) {
-                        // The key was created again (a lock re-creates a freed key): the entry this waiter queued
-                        // behind is gone, even if a backend reported only the new one. Or it was changed so that it
-                        // no longer blocks this waiter (a write hold downgraded to a read hold). Look again.
-                        wake(myRound, false);
-                    }
-                }
-
-                @Override
-                public void onReset(String why) {
-                    wake(myRound, false);
-                }
-            });
+            w = policy.watchesQueue(entries, index, services::isAbandoned)
+                    ? watchQueue(entries, listing.revision(), myRound)
+                    : watchAhead(entries, index, listing.revision(), myRound);
         } catch (RuntimeException e) {
             retryLater(e);
             return;
@@ -347,19 +336,98 @@ final class QueueAttempt implements SessionKeeper.Member {
         w.close();
     }
 
-    private void wake(long fromRound, boolean headGone) {
+    /** Watches the one entry ahead that {@link QueuePolicy#watched} names. */
+    private Watch watchAhead(List<Entry> entries, int index, long revision, long myRound) {
+        Entry watched = entries.get(policy.watched(entries, index, services::isAbandoned));
+        String predecessor = watched.key();
+        long predecessorSequence = watched.createSequence();
+        // Whether the own entry holds once the watched one is gone: then its deletion alone settles the wait.
+        boolean holdsWhenGone = policy.holds(
+                entries, index, e -> services.isAbandoned(e) || e.key().equals(predecessor));
+        // Entries created after the listing are unknown here: a hold that is announced assumes one may be behind.
+        boolean behind = policy.announcesHold();
+        return services.backend().watch(predecessor, false, revision, new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                if (!event.key().equals(predecessor)) {
+                    return;
+                }
+                if (event.type() == WatchEvent.Type.DELETE) {
+                    wake(myRound, holdsWhenGone, behind);
+                } else if (event.entry()
+                        .map(e -> e.createSequence() != predecessorSequence || !policy.stillBlocks(e))
+                        .orElse(true)) {
+                    // The key was created again (a lock re-creates a freed key): the entry this waiter queued
+                    // behind is gone, even if a backend reported only the new one. Or it was changed so that it
+                    // no longer blocks this waiter (a write hold downgraded to a read hold). Look again.
+                    wake(myRound, false, false);
+                }
+            }
+
+            @Override
+            public void onReset(String why) {
+                wake(myRound, false, false);
+            }
+        });
+    }
+
+    /**
+     * Watches the whole queue, for a waiter that the release of any of several entries ahead may let in (a semaphore's
+     * first waiter), keeping a {@link QueueCopy} of the listing current from the events. Once the copy says the own
+     * entry holds, the check takes it without a request, as after a deleted predecessor (see the class comment).
+     */
+    private Watch watchQueue(List<Entry> entries, long revision, long myRound) {
+        QueueCopy copy = new QueueCopy(entries);
+        return services.backend().watch(prefix, true, revision, new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                boolean behind;
+                synchronized (copy) {
+                    int index = copy.apply(event) ? indexOfOwn(copy.entries()) : -1;
+                    if (index < 0) {
+                        wake(myRound, false, false);
+                        return;
+                    }
+                    if (!policy.holds(copy.entries(), index, services::isAbandoned)) {
+                        return;
+                    }
+                    behind = QueueCopy.hasEntryBehind(copy.entries(), index, services::isAbandoned);
+                }
+                wake(myRound, true, behind);
+            }
+
+            @Override
+            public void onReset(String why) {
+                wake(myRound, false, false);
+            }
+        });
+    }
+
+    private void wake(long fromRound, boolean headGone, boolean behind) {
         synchronized (lock) {
             if (fromRound != round || state != State.WAITING) {
                 return;
             }
             if (headGone) {
                 headDeleted = true;
+                behindToo = behind;
             }
         }
         requestCheck();
     }
 
-    private void acquired(Entry mine) {
+    /**
+     * Completes the attempt with the own entry, which holds; an entry that announces its hold ({@link
+     * QueuePolicy#announcesHold()}) and may have entries behind it announces first.
+     */
+    private void acquired(Entry held, boolean behind) {
+        Entry mine = held;
+        if (behind && policy.announcesHold()) {
+            mine = announce(held);
+            if (mine == null) {
+                return;
+            }
+        }
         synchronized (lock) {
             if (state != State.WAITING) {
                 return;
@@ -369,6 +437,45 @@ final class QueueAttempt implements SessionKeeper.Member {
         }
         session.unbind(this);
         result.complete(Optional.of(mine));
+    }
+
+    /**
+     * Bumps the own entry's version (same value, same lease), so that the waiter behind, which may be watching it
+     * because it waited, looks at the queue again: it may hold now too, or be the first waiter. Returns the entry as
+     * bumped, or null when the attempt ended or will check again (a failed request is retried by a later check, which
+     * lists again: a bump whose answer was lost shows there as the entry's newer version).
+     */
+    private Entry announce(Entry held) {
+        synchronized (lock) {
+            if (state != State.WAITING) {
+                return null;
+            }
+        }
+        announced = true;
+        Optional<Entry> bumped;
+        try {
+            bumped = services.backend().compareAndSet(key, held.version(), value, session.leaseId);
+        } catch (NoSuchLeaseException gone) {
+            services.keeper().lose(session, "the server no longer has the session's lease");
+            fail(new LockLostException(
+                    lockName, LossReason.SESSION_LOST, "session lost while acquiring '" + lockName + "'", gone));
+            return null;
+        } catch (RuntimeException e) {
+            retryLater(e);
+            return null;
+        }
+        if (bumped.isEmpty()) {
+            fail(new LockLostException(
+                    lockName,
+                    LossReason.ENTRY_REMOVED,
+                    "the waiter's entry for '" + lockName + "' disappeared from the server as it came to hold",
+                    null));
+            return null;
+        }
+        synchronized (lock) {
+            own = bumped.get();
+        }
+        return bumped.get();
     }
 
     private void retryLater(RuntimeException cause) {
@@ -446,7 +553,10 @@ final class QueueAttempt implements SessionKeeper.Member {
             return;
         }
         try {
-            services.backend().compareAndDelete(key, e.version());
+            if (!services.backend().compareAndDelete(key, e.version()) && announced) {
+                // The version read may predate the bump of an announcement racing this withdrawal.
+                services.janitor().deleteKey(key);
+            }
         } catch (RuntimeException failed) {
             services.janitor().deleteKey(key);
         }
