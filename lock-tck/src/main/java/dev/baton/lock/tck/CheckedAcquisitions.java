@@ -16,7 +16,7 @@
 package dev.baton.lock.tck;
 
 /**
- * How many acquisitions the history checks of the newer recipes ({@link ReadWriteLockRules}, {@link MultiLockRules})
+ * How many acquisitions the history checks of the newer recipes ({@link ReadWriteLockRules}, {@link MultiLockRules}, {@link SemaphoreRules})
  * make per test, read from the system property {@value #PROPERTY}: small by default ({@value #DEFAULT}), so that CI
  * stays quick on every backend, and as many as wanted on demand, for example {@code -Dbaton.tck.acquisitions=2000}
  * with {@code -Dtest=...#rwlock_*}.
