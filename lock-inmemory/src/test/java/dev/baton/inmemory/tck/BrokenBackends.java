@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Backends broken on purpose, each in one way a real backend could be: the conformance kit must fail against every
@@ -187,6 +189,35 @@ final class BrokenBackends {
                     byte[] read = (value.substring(0, value.length() - WRITE_MODE.length()) + "\nread")
                             .getBytes(StandardCharsets.UTF_8);
                     e = new Entry(e.key(), read, e.version(), e.createSequence(), e.leaseId());
+                }
+                shown.add(e);
+            }
+            return new Listing(shown, listing.revision());
+        }
+    }
+
+    /**
+     * Listings show every semaphore entry as taking 1 permit (its value's {@code <permits>/<limit>}, after the owner's
+     * line, reads {@code 1/<limit>}): waiters then count the holders ahead of them instead of their permits, as a
+     * recipe that forgot an acquisition may take several permits would.
+     */
+    static final class ListingsCountOnePermit extends ForwardingBackend {
+        private static final Pattern COUNTED = Pattern.compile("\\n[0-9]+/([0-9]+)$");
+
+        ListingsCountOnePermit(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            Listing listing = delegate().list(prefix);
+            List<Entry> shown = new ArrayList<>();
+            for (Entry e : listing.entries()) {
+                String value = new String(e.value(), StandardCharsets.UTF_8);
+                Matcher m = COUNTED.matcher(value);
+                if (m.find()) {
+                    byte[] one = (value.substring(0, m.start()) + "\n1/" + m.group(1)).getBytes(StandardCharsets.UTF_8);
+                    e = new Entry(e.key(), one, e.version(), e.createSequence(), e.leaseId());
                 }
                 shown.add(e);
             }

@@ -338,16 +338,16 @@ public interface SemaphoreRules extends TckRules {
                 waiter::isDone,
                 "the waiter to get the cut-off holder's permits within the session TTL plus slack");
         SemaphoreHandle next = waiter.join();
+        assertThat(lost.get()).as("the cut-off holder's loss notice").isNotNull();
+        assertThat(lost.get().seq())
+                .as("loss notice against the waiter's acquisition")
+                .isLessThan(acquired.get().seq());
         tck.report(
                 "semaphore cut-off",
                 "holder told %d ms after the cut, waiter acquired %d ms after it (session TTL %d ms)",
                 Duration.ofNanos(lost.get().nanos() - cutAt.nanos()).toMillis(),
                 Duration.ofNanos(acquired.get().nanos() - cutAt.nanos()).toMillis(),
                 tck.env().sessionTtl().toMillis());
-        assertThat(lost.get()).as("the cut-off holder's loss notice").isNotNull();
-        assertThat(lost.get().seq())
-                .as("loss notice against the waiter's acquisition")
-                .isLessThan(acquired.get().seq());
         assertThat(cut.isValid()).isFalse();
         assertThat(steady.isValid()).as("the holder that was not cut off").isTrue();
         assertThat(next.fencingToken()).isGreaterThan(steady.fencingToken());
