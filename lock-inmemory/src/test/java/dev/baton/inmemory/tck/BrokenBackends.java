@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -173,7 +174,7 @@ final class BrokenBackends {
      * would, while writers still wait to be first.
      */
     static final class ListingsHideWriters extends ForwardingBackend {
-        private static final String WRITE_MODE = "\nwrite";
+        private static final Pattern WRITE_MODE = Pattern.compile("\\nwrite$");
 
         ListingsHideWriters(CoordinationBackend delegate) {
             super(delegate);
@@ -181,18 +182,7 @@ final class BrokenBackends {
 
         @Override
         public Listing list(String prefix) {
-            Listing listing = delegate().list(prefix);
-            List<Entry> shown = new ArrayList<>();
-            for (Entry e : listing.entries()) {
-                String value = new String(e.value(), StandardCharsets.UTF_8);
-                if (value.endsWith(WRITE_MODE)) {
-                    byte[] read = (value.substring(0, value.length() - WRITE_MODE.length()) + "\nread")
-                            .getBytes(StandardCharsets.UTF_8);
-                    e = new Entry(e.key(), read, e.version(), e.createSequence(), e.leaseId());
-                }
-                shown.add(e);
-            }
-            return new Listing(shown, listing.revision());
+            return rewritten(delegate().list(prefix), WRITE_MODE, m -> "\nread");
         }
     }
 
@@ -210,19 +200,24 @@ final class BrokenBackends {
 
         @Override
         public Listing list(String prefix) {
-            Listing listing = delegate().list(prefix);
-            List<Entry> shown = new ArrayList<>();
-            for (Entry e : listing.entries()) {
-                String value = new String(e.value(), StandardCharsets.UTF_8);
-                Matcher m = COUNTED.matcher(value);
-                if (m.find()) {
-                    byte[] one = (value.substring(0, m.start()) + "\n1/" + m.group(1)).getBytes(StandardCharsets.UTF_8);
-                    e = new Entry(e.key(), one, e.version(), e.createSequence(), e.leaseId());
-                }
-                shown.add(e);
-            }
-            return new Listing(shown, listing.revision());
+            return rewritten(delegate().list(prefix), COUNTED, m -> "\n1/" + m.group(1));
         }
+    }
+
+    /** A listing whose entry values have the match of {@code pattern} replaced by what {@code replacement} makes. */
+    private static Listing rewritten(Listing listing, Pattern pattern, Function<Matcher, String> replacement) {
+        List<Entry> shown = new ArrayList<>();
+        for (Entry e : listing.entries()) {
+            String value = new String(e.value(), StandardCharsets.UTF_8);
+            Matcher m = pattern.matcher(value);
+            if (m.find()) {
+                byte[] changed =
+                        (value.substring(0, m.start()) + replacement.apply(m)).getBytes(StandardCharsets.UTF_8);
+                e = new Entry(e.key(), changed, e.version(), e.createSequence(), e.leaseId());
+            }
+            shown.add(e);
+        }
+        return new Listing(shown, listing.revision());
     }
 
     /** Watches silently drop DELETE events, so nobody learns that a lock was released or expired. */
