@@ -18,8 +18,7 @@ package dev.baton.benchmarks;
 import dev.baton.lock.Acquirable;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedMultiLock;
-import dev.baton.lock.LockHandle;
-import dev.baton.lock.MultiLockHandle;
+import dev.baton.lock.DistributedSemaphore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -50,8 +49,9 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The subjects a benchmark compares, by name. Baton: {@code baton-inmemory}, {@code baton-etcd}, {@code
- * baton-zookeeper} (the mutex), each also with {@code -read} or {@code -write} (a read-write lock's side) or {@code
- * -multi2} (a multi-lock of two names) appended. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
+ * baton-zookeeper} (the mutex), each also with {@code -read} or {@code -write} (a read-write lock's side), {@code
+ * -multi2} (a multi-lock of two names) or {@code -sem} (one permit of a semaphore of {@value
+ * Baton#SEMAPHORE_PERMITS}) appended. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
  * curator-mutex} (Curator's {@code InterProcessMutex}). Floors, the fewest writes a lock needs on the same server and no
  * exclusion at all: {@code etcd-put-delete}, {@code etcd-txn-lease} (a put-if-absent Txn on a lease, then a delete)
  * and {@code zk-create-delete} (an ephemeral create, then a delete).
@@ -100,7 +100,10 @@ final class Subjects {
     /** Baton: one coordinator per client, every one counting its SPI requests. */
     static final class Baton implements LockSubject {
         /** The recipes a subject name may end with, after the backend: {@code baton-etcd-read}. */
-        static final List<String> RECIPES = List.of("read", "write", "multi2");
+        static final List<String> RECIPES = List.of("read", "write", "multi2", "sem");
+
+        /** The limit of the {@code sem} subject's semaphore, of which each cycle takes one permit. */
+        static final int SEMAPHORE_PERMITS = 4;
 
         private final BatonBackends backends;
         private final String recipe;
@@ -123,41 +126,44 @@ final class Subjects {
         @Override
         public Locker locker(int client, String name) {
             Coordinator coordinator = coordinators.get(client % coordinators.size());
-            if (recipe.equals("multi2")) {
-                DistributedMultiLock both = coordinator.multiLock(name + "/a", name + "/b");
-                return new Locker() {
-                    private MultiLockHandle held;
-
-                    @Override
-                    public void lock() throws InterruptedException {
-                        held = both.acquire();
-                    }
-
-                    @Override
-                    public void unlock() {
-                        held.close();
-                    }
-                };
-            }
-            Acquirable<?> lock =
+            // What one acquisition of the subject's recipe does; it returns what releases it.
+            Acquisition acquisition =
                     switch (recipe) {
-                        case "read" -> coordinator.readWriteLock(name).readLock();
-                        case "write" -> coordinator.readWriteLock(name).writeLock();
-                        default -> coordinator.lock(name);
+                        case "multi2" -> {
+                            DistributedMultiLock both = coordinator.multiLock(name + "/a", name + "/b");
+                            yield () -> both.acquire()::close;
+                        }
+                        case "sem" -> {
+                            DistributedSemaphore permits = coordinator.semaphore(name, SEMAPHORE_PERMITS);
+                            yield () -> permits.acquire()::close;
+                        }
+                        case "read" -> release(coordinator.readWriteLock(name).readLock());
+                        case "write" -> release(coordinator.readWriteLock(name).writeLock());
+                        default -> release(coordinator.lock(name));
                     };
             return new Locker() {
-                private LockHandle held;
+                private Runnable held;
 
                 @Override
                 public void lock() throws InterruptedException {
-                    held = lock.acquire();
+                    held = acquisition.acquire();
                 }
 
                 @Override
                 public void unlock() {
-                    held.close();
+                    held.run();
                 }
             };
+        }
+
+        /** One acquisition of a recipe; returns the release of what it took. */
+        @FunctionalInterface
+        private interface Acquisition {
+            Runnable acquire() throws InterruptedException;
+        }
+
+        private static Acquisition release(Acquirable<?> lock) {
+            return () -> lock.acquire()::close;
         }
 
         @Override

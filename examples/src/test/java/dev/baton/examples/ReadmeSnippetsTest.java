@@ -25,6 +25,7 @@ import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.DistributedMultiLock;
 import dev.baton.lock.DistributedReadWriteLock;
+import dev.baton.lock.DistributedSemaphore;
 import dev.baton.lock.ElectionListener;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.Leadership;
@@ -35,6 +36,7 @@ import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.MultiLockHandle;
 import dev.baton.lock.Participant;
+import dev.baton.lock.SemaphoreHandle;
 import dev.baton.lock.SingletonOptions;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTermEnd;
@@ -242,6 +244,19 @@ class ReadmeSnippetsTest {
         assertThat(cluster.keys()).isEmpty();
     }
 
+    @Test
+    void semaphore() throws InterruptedException {
+        DistributedSemaphore exports = coordinator.semaphore("reports/exports", 4); // every process says 4
+        try (SemaphoreHandle permit = exports.acquire(Duration.ofSeconds(30))) { // 1 of the 4 permits
+            export(permit.fencingToken());
+        }
+        try (SemaphoreHandle big = exports.acquire(3, Duration.ofSeconds(30))) { // 3 at once, as one handle
+            exportYearEnd(big.permits());
+        }
+        assertThat(tokensUsed).hasSize(1);
+        assertThat(cluster.keys()).isEmpty();
+    }
+
     private void save(String order, long fencingToken) {
         assertThat(orders.write(fencingToken, order)).isTrue();
     }
@@ -268,6 +283,14 @@ class ReadmeSnippetsTest {
     }
 
     private void stopReindexing() {}
+
+    private void export(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void exportYearEnd(int permits) {
+        assertThat(permits).isEqualTo(3);
+    }
 
     private long catalogPrices(long fencingToken) {
         tokensUsed.add(fencingToken);
