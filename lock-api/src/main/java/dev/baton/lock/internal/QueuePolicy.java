@@ -166,7 +166,7 @@ interface QueuePolicy {
      * nearest entry ahead waits too watches that entry; the first waiter (the nearest entry ahead holds) watches the
      * whole queue, since the release of any holder ahead may let it in ({@link SemaphoreRecipe} says why that costs no
      * herd). A waiter that comes to hold announces it, so that the waiter behind, which may be watching it, looks
-     * again. An entry that finds an entry of another limit is refused.
+     * again. An entry that finds an entry of another limit ahead of it is refused.
      */
     QueuePolicy COUNTING = new QueuePolicy() {
         @Override
@@ -198,8 +198,10 @@ interface QueuePolicy {
 
         @Override
         public LockException refusal(String lockName, List<Entry> entries, int own, Predicate<Entry> passed) {
+            // Only the entries ahead: the first to queue keeps its limit, and a later entry of another limit refuses
+            // itself rather than the entries it finds ahead of it.
             int limit = counted(entries.get(own))[1];
-            for (Entry e : entries) {
+            for (Entry e : entries.subList(0, own)) {
                 int found = counted(e)[1];
                 if (found != limit && !passed.test(e)) {
                     return new SemaphoreLimitMismatchException(lockName, limit, found);

@@ -64,8 +64,8 @@ import java.util.function.BiConsumer;
  * acquisition that returned before this one was asked for. Holders share the semaphore, so tokens order acquisitions
  * in queue order but do not exclude each other; two waiters let in by one release may learn of it in either order.
  *
- * <p><b>Limits.</b> Every entry carries its limit. An attempt that finds an entry of another limit (holding or waiting)
- * is refused with {@link dev.baton.lock.SemaphoreLimitMismatchException} and removes its own entry before it could
+ * <p><b>Limits.</b> Every entry carries its limit. An attempt that finds an entry of another limit ahead of it (holding or
+ * waiting) is refused with {@link dev.baton.lock.SemaphoreLimitMismatchException} and removes its own entry before it could
  * hold, so processes that disagree fail loudly instead of together holding more than either allows. Asking for fewer
  * than 1 or more than the limit is refused before anything is written.
  *

@@ -112,6 +112,10 @@ public final class SemaphoreHistory {
         /**
          * Checks the arguments.
          *
+         * @param record the hold's interval, token and loss
+         * @param permits the permits it held
+         * @param limit the semaphore's limit
+         * @param askedNanos when its acquire call began, on the record's clock
          * @throws NullPointerException if {@code record} is null
          */
         public Held {

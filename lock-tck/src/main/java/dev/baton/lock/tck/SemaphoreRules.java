@@ -220,7 +220,10 @@ public interface SemaphoreRules extends TckRules {
     default void semaphore_limit_mismatch_is_refused_naming_both_limits_and_nothing_left() throws Exception {
         TckHarness tck = tck();
         String name = tck.name("sem-limits");
-        SemaphoreHandle held = semaphore(tck, "three", name, 3).acquire(tck.awaitTimeout());
+        SemaphoreHandle held = semaphore(tck, "three", name, 3).acquire(3, tck.awaitTimeout());
+        CompletableFuture<SemaphoreHandle> waiting =
+                semaphore(tck, "three-waiting", name, 3).acquireAsync();
+        tck.awaitKeyCount(2, "a waiter of the same limit queued");
         DistributedSemaphore five = semaphore(tck, "five", name, 5);
         assertThatThrownBy(five::tryAcquire)
                 .isInstanceOfSatisfying(SemaphoreLimitMismatchException.class, e -> {
@@ -237,11 +240,13 @@ public interface SemaphoreRules extends TckRules {
                 .failsWithin(tck.awaitTimeout())
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(SemaphoreLimitMismatchException.class);
-        tck.assertKeyCount(1, "after acquisitions refused for their limit");
+        tck.assertKeyCount(2, "after acquisitions refused for their limit");
         assertThat(held.isValid()).as("the holder of the other limit").isTrue();
         held.close();
+        SemaphoreHandle next = tck.awaitDone(waiting, "the waiter queued before the refused acquisitions");
+        next.close();
         SemaphoreHandle renewed = five.tryAcquire(4).orElseThrow(() -> new AssertionError("a free semaphore"));
-        assertThat(renewed.fencingToken()).isGreaterThan(held.fencingToken());
+        assertThat(renewed.fencingToken()).isGreaterThan(next.fencingToken());
         renewed.close();
         tck.assertNoKeysLeft("after release");
     }
@@ -321,15 +326,32 @@ public interface SemaphoreRules extends TckRules {
     default void semaphore_cut_off_holder_is_told_before_its_permits_go_to_a_waiter() throws Exception {
         TckHarness tck = tck();
         String name = tck.name("sem-cut-off");
+        // The history's clock is the harness's stamp sequence, which orders events across threads and manual time.
+        SemaphoreHistory history =
+                new SemaphoreHistory(new HistoryRecorder(() -> tck.stamp().seq()));
         TckClient holder = tck.newClient("holder");
+        long asked = history.asking();
         SemaphoreHandle cut = holder.coordinator().semaphore(name, 3).acquire(2, tck.awaitTimeout());
+        HistoryRecorder.Hold cutHold = history.acquired("holder", name, cut.fencingToken(), 2, 3, asked);
         AtomicReference<Stamp> lost = new AtomicReference<>();
-        cut.onLost((h, reason) -> lost.compareAndSet(null, tck.stamp()));
+        cut.onLost((h, reason) -> {
+            cutHold.lost();
+            lost.compareAndSet(null, tck.stamp());
+        });
+        asked = history.asking();
         SemaphoreHandle steady = semaphore(tck, "steady", name, 3).acquire(tck.awaitTimeout());
+        HistoryRecorder.Hold steadyHold = history.acquired("steady", name, steady.fencingToken(), 1, 3, asked);
         AtomicReference<Stamp> acquired = new AtomicReference<>();
+        long waiterAsked = history.asking();
         CompletableFuture<SemaphoreHandle> waiter =
                 semaphore(tck, "waiter", name, 3).acquireAsync(2);
-        waiter.whenComplete((h, e) -> acquired.compareAndSet(null, tck.stamp()));
+        AtomicReference<HistoryRecorder.Hold> waiterHold = new AtomicReference<>();
+        waiter.whenComplete((h, e) -> {
+            if (h != null) {
+                waiterHold.set(history.acquired("waiter", name, h.fencingToken(), 2, 3, waiterAsked));
+            }
+            acquired.compareAndSet(null, tck.stamp());
+        });
         tck.awaitKeyCount(3, "the waiter queued behind the holders");
         Stamp cutAt = tck.stamp();
         holder.backend().partition();
@@ -351,8 +373,17 @@ public interface SemaphoreRules extends TckRules {
         assertThat(cut.isValid()).isFalse();
         assertThat(steady.isValid()).as("the holder that was not cut off").isTrue();
         assertThat(next.fencingToken()).isGreaterThan(steady.fencingToken());
+        tck.await("the waiter's hold recorded").until(() -> waiterHold.get() != null);
+        waiterHold.get().releasing();
         next.close();
+        steadyHold.releasing();
         steady.close();
+        HistoryChecker.Report report = history.check();
+        tck.report("semaphore cut-off history", "%s", report.summary());
+        report.assertValid();
+        assertThat(report.lossesChecked())
+                .as("the cut-off hold, against the acquisition that took its permits")
+                .isEqualTo(1);
         tck.assertNoKeysLeft("after release and the cut-off holder's expiry");
     }
 
