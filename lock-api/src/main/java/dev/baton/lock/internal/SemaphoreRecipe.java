@@ -46,9 +46,11 @@ import java.util.function.BiConsumer;
  *       release of a holder ahead is one event to it, and when its copy says it holds it takes the permits without a
  *       request. Watching each holder ahead instead would cost one watch per holder, re-registered each time the first
  *       waiter changes; the prefix watch is one registration however many hold. What a prefix watch costs each
- *       backend: on etcd, a range watch on the client's shared watch stream, the events pushed; on ZooKeeper, a
- *       persistent recursive watch on the prefix's node, a delete free and a put completed by one read; on Consul, the
- *       blocking query on the prefix that the client already runs for key watches of that queue.
+ *       backend (read from their code): on etcd, a range watch on the client's shared watch stream from the listing's
+ *       revision, the events pushed; on ZooKeeper, a persistent recursive watch on the prefix's node, whose
+ *       registration reads the prefix's nodes once to check nothing changed since the listing (and resets, so the
+ *       waiter lists again, if something did), after which a delete costs nothing and a put one read; on Consul, the
+ *       blocking query on the prefix that the client already runs for the key watches of that queue.
  *   <li>Every <em>other waiter</em> watches its immediate predecessor, as a mutex waiter does: it cannot hold before
  *       that predecessor does. Its deletion (a waiter that gave up) makes it look again; so does a change of its
  *       version, which is how that predecessor announces that it came to hold: a waiter that comes to hold with an

@@ -183,7 +183,7 @@ public final class SemaphoreHistory {
         for (int k = i + 1; k < holds.size(); k++) {
             Held next = holds.get(k);
             long at = next.record().acquiredNanos();
-            long sum = next.permits() + lost.permits();
+            long sum = (long) next.permits() + lost.permits();
             for (int j = 0; j < k; j++) {
                 Held other = holds.get(j);
                 if (j != i && other.record().endNanos() > at) {

@@ -343,15 +343,16 @@ public interface SemaphoreRules extends TckRules {
         HistoryRecorder.Hold steadyHold = history.acquired("steady", name, steady.fencingToken(), 1, 3, asked);
         AtomicReference<Stamp> acquired = new AtomicReference<>();
         long waiterAsked = history.asking();
-        CompletableFuture<SemaphoreHandle> waiter =
-                semaphore(tck, "waiter", name, 3).acquireAsync(2);
         AtomicReference<HistoryRecorder.Hold> waiterHold = new AtomicReference<>();
-        waiter.whenComplete((h, e) -> {
-            if (h != null) {
-                waiterHold.set(history.acquired("waiter", name, h.fencingToken(), 2, 3, waiterAsked));
-            }
-            acquired.compareAndSet(null, tck.stamp());
-        });
+        // Done once the acquisition is stamped and recorded.
+        CompletableFuture<SemaphoreHandle> waiter = semaphore(tck, "waiter", name, 3)
+                .acquireAsync(2)
+                .whenComplete((h, e) -> {
+                    if (h != null) {
+                        waiterHold.set(history.acquired("waiter", name, h.fencingToken(), 2, 3, waiterAsked));
+                    }
+                    acquired.compareAndSet(null, tck.stamp());
+                });
         tck.awaitKeyCount(3, "the waiter queued behind the holders");
         Stamp cutAt = tck.stamp();
         holder.backend().partition();
@@ -373,7 +374,6 @@ public interface SemaphoreRules extends TckRules {
         assertThat(cut.isValid()).isFalse();
         assertThat(steady.isValid()).as("the holder that was not cut off").isTrue();
         assertThat(next.fencingToken()).isGreaterThan(steady.fencingToken());
-        tck.await("the waiter's hold recorded").until(() -> waiterHold.get() != null);
         waiterHold.get().releasing();
         next.close();
         steadyHold.releasing();
