@@ -289,7 +289,7 @@ public interface SemaphoreRules extends TckRules {
 
     /**
      * Semaphore: a try while the permits are taken, a timeout and a cancelled wait return or throw and leave nothing
-     * behind.
+     * behind; the waiter behind a cancelled wait gets the permits it was kept from.
      *
      * @throws Exception if the backend breaks the rule or fails
      */
@@ -297,22 +297,27 @@ public interface SemaphoreRules extends TckRules {
     default void semaphore_try_timeout_and_cancelled_wait_leave_nothing_behind() throws Exception {
         TckHarness tck = tck();
         String name = tck.name("sem-try");
-        SemaphoreHandle held = semaphore(tck, "a", name, 2).acquire(2, tck.awaitTimeout());
-        DistributedSemaphore other = semaphore(tck, "b", name, 2);
-        assertThat(other.tryAcquire()).as("a try while every permit is held").isEmpty();
-        assertThat(other.tryAcquire(1, Duration.ofMillis(50)))
-                .as("a timed try while every permit is held")
+        SemaphoreHandle held = semaphore(tck, "a", name, 3).acquire(2, tck.awaitTimeout());
+        DistributedSemaphore other = semaphore(tck, "b", name, 3);
+        assertThat(other.tryAcquire(2)).as("a try for 2 while 1 of 3 is free").isEmpty();
+        assertThat(other.tryAcquire(2, Duration.ofMillis(50)))
+                .as("a timed try for 2 while 1 of 3 is free")
                 .isEmpty();
-        assertThatThrownBy(() -> other.acquire(Duration.ofMillis(50)))
+        assertThatThrownBy(() -> other.acquire(2, Duration.ofMillis(50)))
                 .isInstanceOf(LockAcquisitionTimeoutException.class);
         CompletableFuture<SemaphoreHandle> cancelled = other.acquireAsync(2);
-        tck.awaitKeyCount(2, "a waiter queued");
+        tck.awaitKeyCount(2, "a waiter for 2 queued");
+        CompletableFuture<SemaphoreHandle> behind = semaphore(tck, "c", name, 3).acquireAsync(1);
+        tck.awaitKeyCount(3, "a waiter for 1 queued behind it");
+        assertThat(behind).as("the waiter for 1 behind the waiter for 2").isNotDone();
         cancelled.cancel(true);
-        tck.assertKeyCount(1, "after lost tries, a timeout and a cancelled wait");
+        SemaphoreHandle one = tck.awaitDone(behind, "the waiter for 1 once the waiter ahead of it gave up");
+        tck.assertKeyCount(2, "after lost tries, a timeout and a cancelled wait");
         held.close();
-        SemaphoreHandle both = other.tryAcquire(2).orElseThrow(() -> new AssertionError("a free semaphore"));
-        assertThat(both.permits()).isEqualTo(2);
-        both.close();
+        one.close();
+        SemaphoreHandle all = other.tryAcquire(3).orElseThrow(() -> new AssertionError("a free semaphore"));
+        assertThat(all.permits()).isEqualTo(3);
+        all.close();
         tck.assertNoKeysLeft("after release");
     }
 
