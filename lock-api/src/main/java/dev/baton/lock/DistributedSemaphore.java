@@ -138,6 +138,20 @@ public interface DistributedSemaphore {
     Optional<SemaphoreHandle> tryAcquire(int permits) throws InterruptedException;
 
     /**
+     * Waits at most {@code timeout} to acquire one permit. Losing is not an error.
+     *
+     * @param timeout how long to wait
+     * @return the handle, or empty when no permit was acquired in time
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws InterruptedException if the thread was interrupted
+     * @throws SemaphoreLimitMismatchException if acquisitions on the server use another limit
+     * @throws IllegalStateException if the coordinator is closed
+     * @throws LockLostException if the session was lost while waiting
+     * @throws BackendUnavailableException if the server could not be reached
+     */
+    Optional<SemaphoreHandle> tryAcquire(Duration timeout) throws InterruptedException;
+
+    /**
      * Waits at most {@code timeout} to acquire {@code permits} permits. Losing is not an error.
      *
      * @param permits how many permits, 1 to {@link #permits()}

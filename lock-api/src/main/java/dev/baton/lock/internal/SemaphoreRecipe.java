@@ -134,6 +134,11 @@ final class SemaphoreRecipe implements DistributedSemaphore {
     }
 
     @Override
+    public Optional<SemaphoreHandle> tryAcquire(Duration timeout) throws InterruptedException {
+        return tryAcquire(1, timeout);
+    }
+
+    @Override
     public Optional<SemaphoreHandle> tryAcquire(int permits, Duration timeout) throws InterruptedException {
         requirePermits(permits);
         long nanos = Waits.timeoutNanos(timeout);

@@ -121,6 +121,9 @@ public interface SemaphoreRules extends TckRules {
         assertThat(semaphore(tck, "try", name, 3).tryAcquire(1))
                 .as("a try for the 1 free permit while a waiter for 2 is ahead")
                 .isEmpty();
+        assertThat(semaphore(tck, "timed-try", name, 3).tryAcquire(Duration.ofMillis(50)))
+                .as("a timed try for the 1 free permit while a waiter for 2 is ahead")
+                .isEmpty();
         CompletableFuture<SemaphoreHandle> small =
                 semaphore(tck, "small", name, 3).acquireAsync(1);
         tck.awaitKeyCount(3, "a waiter for 1 permit queued behind the waiter for 2");
