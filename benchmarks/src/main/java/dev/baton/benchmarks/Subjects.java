@@ -15,9 +15,10 @@
  */
 package dev.baton.benchmarks;
 
+import dev.baton.lock.Acquirable;
 import dev.baton.lock.Coordinator;
-import dev.baton.lock.DistributedLock;
-import dev.baton.lock.LockHandle;
+import dev.baton.lock.DistributedMultiLock;
+import dev.baton.lock.DistributedSemaphore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -48,7 +49,9 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The subjects a benchmark compares, by name. Baton: {@code baton-inmemory}, {@code baton-etcd}, {@code
- * baton-zookeeper}. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
+ * baton-zookeeper} (the mutex), each also with {@code -read} or {@code -write} (a read-write lock's side), {@code
+ * -multi2} (a multi-lock of two names) or {@code -sem} (one permit of a semaphore of {@value
+ * Baton#SEMAPHORE_PERMITS}) appended. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
  * curator-mutex} (Curator's {@code InterProcessMutex}). Floors, the fewest writes a lock needs on the same server and no
  * exclusion at all: {@code etcd-put-delete}, {@code etcd-txn-lease} (a put-if-absent Txn on a lease, then a delete)
  * and {@code zk-create-delete} (an ephemeral create, then a delete).
@@ -61,13 +64,16 @@ final class Subjects {
 
     static LockSubject open(String name, int clients) {
         String namespace = "bench-" + UUID.randomUUID();
+        for (String backend : List.of("inmemory", "etcd", "zookeeper")) {
+            String mutex = "baton-" + backend;
+            if (name.equals(mutex)) {
+                return new Baton(backend, namespace, clients, "mutex");
+            }
+            if (name.startsWith(mutex + "-") && Baton.RECIPES.contains(name.substring(mutex.length() + 1))) {
+                return new Baton(backend, namespace, clients, name.substring(mutex.length() + 1));
+            }
+        }
         switch (name) {
-            case "baton-inmemory":
-                return new Baton("inmemory", namespace, clients);
-            case "baton-etcd":
-                return new Baton("etcd", namespace, clients);
-            case "baton-zookeeper":
-                return new Baton("zookeeper", namespace, clients);
             case "reentrantlock":
                 return new JavaLocks(false);
             case "reentrantlock-fair":
@@ -93,11 +99,19 @@ final class Subjects {
 
     /** Baton: one coordinator per client, every one counting its SPI requests. */
     static final class Baton implements LockSubject {
+        /** The recipes a subject name may end with, after the backend: {@code baton-etcd-read}. */
+        static final List<String> RECIPES = List.of("read", "write", "multi2", "sem");
+
+        /** The limit of the {@code sem} subject's semaphore, of which each cycle takes one permit. */
+        static final int SEMAPHORE_PERMITS = 4;
+
         private final BatonBackends backends;
+        private final String recipe;
         private final List<CountingBackend> counted = new ArrayList<>();
         private final List<Coordinator> coordinators = new ArrayList<>();
 
-        Baton(String backend, String namespace, int clients) {
+        Baton(String backend, String namespace, int clients, String recipe) {
+            this.recipe = recipe;
             this.backends = new BatonBackends(backend, namespace, SESSION_TTL);
             for (int i = 0; i < clients; i++) {
                 CountingBackend b = backends.open();
@@ -111,21 +125,45 @@ final class Subjects {
 
         @Override
         public Locker locker(int client, String name) {
-            DistributedLock lock =
-                    coordinators.get(client % coordinators.size()).lock(name);
+            Coordinator coordinator = coordinators.get(client % coordinators.size());
+            // What one acquisition of the subject's recipe does; it returns what releases it.
+            Acquisition acquisition =
+                    switch (recipe) {
+                        case "multi2" -> {
+                            DistributedMultiLock both = coordinator.multiLock(name + "/a", name + "/b");
+                            yield () -> both.acquire()::close;
+                        }
+                        case "sem" -> {
+                            DistributedSemaphore permits = coordinator.semaphore(name, SEMAPHORE_PERMITS);
+                            yield () -> permits.acquire()::close;
+                        }
+                        case "read" -> release(coordinator.readWriteLock(name).readLock());
+                        case "write" -> release(coordinator.readWriteLock(name).writeLock());
+                        default -> release(coordinator.lock(name));
+                    };
             return new Locker() {
-                private LockHandle held;
+                private Runnable held;
 
                 @Override
                 public void lock() throws InterruptedException {
-                    held = lock.acquire();
+                    held = acquisition.acquire();
                 }
 
                 @Override
                 public void unlock() {
-                    held.close();
+                    held.run();
                 }
             };
+        }
+
+        /** One acquisition of a recipe; returns the release of what it took. */
+        @FunctionalInterface
+        private interface Acquisition {
+            Runnable acquire() throws InterruptedException;
+        }
+
+        private static Acquisition release(Acquirable<?> lock) {
+            return () -> lock.acquire()::close;
         }
 
         @Override

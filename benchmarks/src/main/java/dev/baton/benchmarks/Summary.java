@@ -49,6 +49,7 @@ final class Summary {
         Summary s = new Summary(set);
         s.header();
         s.uncontended();
+        s.recipes();
         s.contention();
         s.manyLocks();
         s.failover();
@@ -138,6 +139,36 @@ final class Summary {
                         });
                     }
                 }
+            }
+        }
+    }
+
+    /** The other recipes' uncontended cycles beside the mutex of the same backend, from the same run. */
+    private void recipes() {
+        md.append("\n### Recipes beside the mutex (same scenario)\n\n");
+        md.append("`÷ mutex`: the recipe's mean cycle time divided by the mutex's on the same backend.\n\n");
+        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex |\n");
+        md.append("|---|---|---:|---:|---:|---:|\n");
+        for (String[] g : GROUPS) {
+            Optional<RunResult> mutex = find("UncontendedCycle", g[1], -1);
+            for (String recipe : Subjects.Baton.RECIPES) {
+                String subject = g[1] + "-" + recipe;
+                Optional<RunResult> r = find("UncontendedCycle", subject, -1);
+                if (r.isEmpty()) {
+                    continue;
+                }
+                Statistics st = r.get().getPrimaryResult().getStatistics();
+                double mean = st.getMean();
+                double ratio = mutex.map(
+                                m -> mean / m.getPrimaryResult().getStatistics().getMean())
+                        .orElse(Double.NaN);
+                md.append(row(
+                        g[0],
+                        "`" + subject + "`",
+                        num(st.getPercentile(50)),
+                        num(st.getPercentile(99)),
+                        num(mean),
+                        ratio(ratio)));
             }
         }
     }

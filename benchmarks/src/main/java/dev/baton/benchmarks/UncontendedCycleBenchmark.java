@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Scenario a: one client takes and releases one lock, nobody else around. Sampled per cycle, so JMH reports the
+ * Scenario a: one client takes and releases one lock, nobody else around; Baton's read-write lock (either side),
+ * multi-lock (two names) and semaphore (one permit of four) beside its mutex. Sampled per cycle, so JMH reports the
  * latency distribution (p50, p99); with one thread, throughput is the inverse of the mean.
  */
 @State(Scope.Benchmark)
@@ -39,12 +40,24 @@ public class UncontendedCycleBenchmark {
     /** The subject; see {@link Subjects}. */
     @Param({
         "baton-inmemory",
+        "baton-inmemory-read",
+        "baton-inmemory-write",
+        "baton-inmemory-multi2",
+        "baton-inmemory-sem",
         "reentrantlock",
         "baton-etcd",
+        "baton-etcd-read",
+        "baton-etcd-write",
+        "baton-etcd-multi2",
+        "baton-etcd-sem",
         "etcd-put-delete",
         "etcd-txn-lease",
         "jetcd-lock",
         "baton-zookeeper",
+        "baton-zookeeper-read",
+        "baton-zookeeper-write",
+        "baton-zookeeper-multi2",
+        "baton-zookeeper-sem",
         "zk-create-delete",
         "curator-mutex"
     })

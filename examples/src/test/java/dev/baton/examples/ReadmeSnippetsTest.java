@@ -23,6 +23,9 @@ import dev.baton.inmemory.InMemoryCluster;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
+import dev.baton.lock.DistributedMultiLock;
+import dev.baton.lock.DistributedReadWriteLock;
+import dev.baton.lock.DistributedSemaphore;
 import dev.baton.lock.ElectionListener;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.Leadership;
@@ -31,13 +34,17 @@ import dev.baton.lock.LeaseOptions;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.MultiLockHandle;
 import dev.baton.lock.Participant;
+import dev.baton.lock.SemaphoreHandle;
 import dev.baton.lock.SingletonOptions;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTermEnd;
 import dev.baton.lock.TtlLockHandle;
+import dev.baton.lock.WriteLockHandle;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -210,6 +217,46 @@ class ReadmeSnippetsTest {
         assertThat(cluster.keys()).isEmpty();
     }
 
+    @Test
+    void read_write_lock() throws InterruptedException {
+        DistributedReadWriteLock prices = coordinator.readWriteLock("catalog/prices");
+        try (LockHandle read = prices.readLock().acquire(Duration.ofSeconds(5))) { // many readers at once
+            show(catalogPrices(read.fencingToken()));
+        }
+        try (WriteLockHandle write = prices.writeLock().acquire(Duration.ofSeconds(5))) { // one writer, nobody else
+            reprice(write.fencingToken()); // the store refuses older write tokens
+            try (LockHandle read = write.downgrade()) { // same token; no writer gets in between
+                publish(catalogPrices(read.fencingToken()));
+            }
+        }
+        assertThat(tokensUsed).hasSize(3); // read, write, and the read it was downgraded to
+        assertThat(tokensUsed.get(2)).isEqualTo(tokensUsed.get(1)).isGreaterThan(tokensUsed.get(0));
+        assertThat(cluster.keys()).isEmpty();
+    }
+
+    @Test
+    void multi_lock() throws InterruptedException {
+        DistributedMultiLock transfer = coordinator.multiLock("accounts/17", "accounts/4"); // any order
+        try (MultiLockHandle both = transfer.acquire(Duration.ofSeconds(5))) { // all or none
+            move(17, 4, 100, both.fencingTokens()); // {accounts/17=.., accounts/4=..}
+        }
+        assertThat(tokensUsed).hasSize(2);
+        assertThat(cluster.keys()).isEmpty();
+    }
+
+    @Test
+    void semaphore() throws InterruptedException {
+        DistributedSemaphore exports = coordinator.semaphore("reports/exports", 4); // every process says 4
+        try (SemaphoreHandle permit = exports.acquire(Duration.ofSeconds(30))) { // 1 of the 4 permits
+            export(permit.fencingToken());
+        }
+        try (SemaphoreHandle big = exports.acquire(3, Duration.ofSeconds(30))) { // 3 at once, as one handle
+            exportYearEnd(big.permits());
+        }
+        assertThat(tokensUsed).hasSize(1);
+        assertThat(cluster.keys()).isEmpty();
+    }
+
     private void save(String order, long fencingToken) {
         assertThat(orders.write(fencingToken, order)).isTrue();
     }
@@ -236,6 +283,38 @@ class ReadmeSnippetsTest {
     }
 
     private void stopReindexing() {}
+
+    private void export(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void exportYearEnd(int permits) {
+        assertThat(permits).isEqualTo(3);
+    }
+
+    private long catalogPrices(long fencingToken) {
+        tokensUsed.add(fencingToken);
+        return fencingToken;
+    }
+
+    private void show(long prices) {
+        assertThat(prices).isPositive();
+    }
+
+    private void reprice(long fencingToken) {
+        tokensUsed.add(fencingToken);
+    }
+
+    private void publish(long prices) {
+        assertThat(prices).isPositive();
+    }
+
+    private void move(int from, int to, int amount, Map<String, Long> fencingTokens) {
+        assertThat(from).isNotEqualTo(to);
+        assertThat(amount).isPositive();
+        assertThat(fencingTokens).containsOnlyKeys("accounts/17", "accounts/4");
+        tokensUsed.addAll(fencingTokens.values());
+    }
 
     private void startServing(long fencingToken) {
         tokensUsed.add(fencingToken);

@@ -170,6 +170,49 @@ public interface Coordinator extends AutoCloseable {
     DistributedLease lease(String name, LeaseOptions options);
 
     /**
+     * Returns a read-write lock bound to this coordinator's session: many readers or one writer, served in FIFO order
+     * so that writers do not starve, with fencing tokens that order every write hold against every other hold (see
+     * {@link DistributedReadWriteLock}).
+     *
+     * @param name the lock name; read-write locks have names of their own, apart from mutexes
+     * @return the lock; cheap, creates nothing on the server until acquired
+     * @throws IllegalArgumentException if the name is invalid (as for {@link #lock(String)})
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedReadWriteLock readWriteLock(String name);
+
+    /**
+     * Returns the mutexes of {@code names} (the same as {@link #lock(String)} gives) as one lock, acquired all or none
+     * in the order of their names, so that multi-locks over overlapping names cannot deadlock (see {@link
+     * DistributedMultiLock}).
+     *
+     * @param names the lock names, at least one, each valid and distinct, in any order
+     * @return the multi-lock; cheap, creates nothing on the server until acquired
+     * @throws IllegalArgumentException if no name is given, a name is invalid (naming its position), or a name is
+     *     given twice (naming it)
+     * @throws NullPointerException if {@code names} or one of them is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedMultiLock multiLock(String... names);
+
+    /**
+     * Returns a counting semaphore bound to this coordinator's session: at most {@code permits} permits held at once
+     * across the cluster, FIFO waiters, each acquisition its own handle with a fencing token (see {@link
+     * DistributedSemaphore}). Every process must use the same {@code permits} for a name: an acquisition that finds
+     * acquisitions of another limit on the server fails with {@link SemaphoreLimitMismatchException}.
+     *
+     * @param name the semaphore name; semaphores have names of their own, apart from mutexes
+     * @param permits the limit, at least 1
+     * @return the semaphore; cheap, creates nothing on the server until acquired
+     * @throws IllegalArgumentException if the name is invalid (as for {@link #lock(String)}) or {@code permits} is
+     *     below 1
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalStateException if the coordinator is closed
+     */
+    DistributedSemaphore semaphore(String name, int permits);
+
+    /**
      * Returns a candidate in the named election, bound to this coordinator's session.
      *
      * @param name the election name

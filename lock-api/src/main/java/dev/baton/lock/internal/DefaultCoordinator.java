@@ -19,6 +19,9 @@ import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorObserver;
 import dev.baton.lock.DistributedLease;
 import dev.baton.lock.DistributedLock;
+import dev.baton.lock.DistributedMultiLock;
+import dev.baton.lock.DistributedReadWriteLock;
+import dev.baton.lock.DistributedSemaphore;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.LeaderInfo;
 import dev.baton.lock.LeaderObserver;
@@ -272,6 +275,31 @@ public final class DefaultCoordinator implements Coordinator {
         ensureOpen();
         Duration ttl = BackendChecks.requireTtlWithin(backend, "ttl", options.ttl());
         return new MutexRecipe.Lease(this, services, name, ttl, options.autoRenew(), options.renewInterval());
+    }
+
+    @Override
+    public DistributedReadWriteLock readWriteLock(String name) {
+        LockNames.requireValid("name", name);
+        ensureOpen();
+        return new ReadWriteLockRecipe(this, services, name);
+    }
+
+    @Override
+    public DistributedSemaphore semaphore(String name, int permits) {
+        LockNames.requireValid("name", name);
+        if (permits < 1) {
+            throw new IllegalArgumentException("permits of semaphore '" + name + "' must be at least 1, got " + permits
+                    + "; a semaphore's limit" + " is the most permits held at once");
+        }
+        ensureOpen();
+        return new SemaphoreRecipe(this, services, name, permits);
+    }
+
+    @Override
+    public DistributedMultiLock multiLock(String... names) {
+        List<String> sorted = MultiLockRecipe.requireValidNames(names);
+        ensureOpen();
+        return new MultiLockRecipe(this, services, sorted);
     }
 
     @Override

@@ -223,12 +223,21 @@ abstract class HeldLock implements LockHandle {
         afterLoss(reason);
     }
 
-    @Override
-    public final void close() {
+    /**
+     * Ends a valid handle as released without removing its entry from the server, for a handle that takes the entry
+     * over (a write hold downgraded to a read hold). Returns false if the handle had already ended, or had lapsed (its
+     * loss is then declared as close() would).
+     */
+    final boolean endForHandOver() {
+        return endAsReleased();
+    }
+
+    /** Moves a handle that is HELD and not lapsed to RELEASED and tells its owner; false if it was ended or lapsed. */
+    private boolean endAsReleased() {
         LossReason lapsed;
         synchronized (lock) {
             if (status != Status.HELD) {
-                return;
+                return false;
             }
             lapsed = lapseLocked(services.time().nanoTime());
             if (lapsed == null) {
@@ -242,10 +251,18 @@ abstract class HeldLock implements LockHandle {
             // Lost before it was released: the listeners hear of the loss.
             declareLapsed(lapsed);
             afterLapsedClose();
-            return;
+            return false;
         }
         detach();
         onEnd.accept(this, LossReason.RELEASED);
+        return true;
+    }
+
+    @Override
+    public final void close() {
+        if (!endAsReleased()) {
+            return;
+        }
         // The handle is invalid from here on; the server-side removal goes on in the background, and close() waits
         // for its first attempt at most RELEASE_WAIT, so that a member that is down or a leader that is stopped
         // never holds a release up for a whole request timeout.

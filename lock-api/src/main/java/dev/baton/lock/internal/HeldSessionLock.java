@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * session is alive by its local deadline; lost with the session; released by a compare-and-delete of its own key and
  * version.
  */
-final class HeldSessionLock extends HeldLock implements SessionKeeper.Member {
+class HeldSessionLock extends HeldLock implements SessionKeeper.Member {
     private final SessionKeeper.Session session;
     private volatile Consumer<String> keyFreed;
     /** Serialises value replacements, which block on the server, without blocking {@link #isValid()}. */
@@ -106,19 +106,7 @@ final class HeldSessionLock extends HeldLock implements SessionKeeper.Member {
 
     private void replaceValueInTurn(byte[] value) {
         requireValid(LossReason.SESSION_LOST);
-        long expected;
-        synchronized (lock) {
-            expected = version;
-        }
-        Optional<Entry> updated;
-        try {
-            updated = services.backend().compareAndSet(key, expected, value, session.leaseId);
-        } catch (NoSuchLeaseException gone) {
-            services.keeper().lose(session, "the server no longer has the session's lease");
-            throw new LockLostException(name, LossReason.SESSION_LOST, "'" + name + "' was lost", gone);
-        } catch (RuntimeException e) {
-            throw Failures.translate(name, e);
-        }
+        Optional<Entry> updated = compareAndSetValue(value, () -> {});
         if (updated.isEmpty()) {
             lose(LossReason.ENTRY_REMOVED);
             throw new LockLostException(
@@ -129,6 +117,53 @@ final class HeldSessionLock extends HeldLock implements SessionKeeper.Member {
         }
         synchronized (lock) {
             version = updated.get().version();
+        }
+    }
+
+    /**
+     * Replaces the entry's value, conditional on this handle's version; a lost session lease is a loss of the session,
+     * any other failure runs {@code onFailure} and is thrown translated.
+     */
+    private Optional<Entry> compareAndSetValue(byte[] value, Runnable onFailure) {
+        long expected;
+        synchronized (lock) {
+            expected = version;
+        }
+        try {
+            return services.backend().compareAndSet(key, expected, value, session.leaseId);
+        } catch (NoSuchLeaseException gone) {
+            services.keeper().lose(session, "the server no longer has the session's lease");
+            throw new LockLostException(name, LossReason.SESSION_LOST, "'" + name + "' was lost", gone);
+        } catch (RuntimeException e) {
+            onFailure.run();
+            throw Failures.translate(name, e);
+        }
+    }
+
+    /**
+     * Ends this handle as released and gives its entry, with {@code value} in place of its value, to a handle that
+     * takes it over: the entry stays on the server with its key and creation sequence (so its fencing token), and the
+     * caller makes the new handle from the entry returned. This handle is invalid before the value is replaced, so
+     * nobody whom the new value lets in can overlap it; if the replacement fails, the entry is removed.
+     *
+     * @throws LockLostException if the handle was no longer valid, or its entry was gone or changed on the server
+     * @throws dev.baton.lock.BackendUnavailableException if the server could not be reached (the entry is removed)
+     */
+    final Entry handOver(byte[] value) {
+        synchronized (writeLock) {
+            if (!endForHandOver()) {
+                throw new LockLostException(name, LossReason.SESSION_LOST, "'" + name + "' is no longer held", null);
+            }
+            Optional<Entry> updated =
+                    compareAndSetValue(value, () -> services.janitor().deleteKey(key));
+            if (updated.isEmpty()) {
+                throw new LockLostException(
+                        name,
+                        LossReason.ENTRY_REMOVED,
+                        "the entry of '" + name + "' was removed or changed on the server",
+                        null);
+            }
+            return updated.get();
         }
     }
 

@@ -106,6 +106,26 @@ final class LockNames {
     }
 
     /**
+     * Returns the key prefix of a read-write lock: both sides share one queue, apart from the mutexes'.
+     *
+     * @param name a valid name
+     * @return the prefix, without trailing {@code /}
+     */
+    static String readWritePrefix(String name) {
+        return "rwlocks/" + encode(name);
+    }
+
+    /**
+     * Returns the key prefix of a semaphore, apart from the mutexes' and read-write locks'.
+     *
+     * @param name a valid name
+     * @return the prefix, without trailing {@code /}
+     */
+    static String semaphorePrefix(String name) {
+        return "semaphores/" + encode(name);
+    }
+
+    /**
      * Returns the key prefix of an election.
      *
      * @param name a valid name

@@ -49,22 +49,65 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     final String name;
     private final String prefix;
     private final String kind;
+    private final QueuePolicy policy;
     /** The TTL of a TTL lock or lease; null for a mutex. */
     final Duration ttl;
 
-    private final Set<HeldLock> handles = ConcurrentHashMap.newKeySet();
+    /** The handles this instance gave (shared by the two sides of a read-write lock). */
+    final Set<HeldLock> handles;
     /** A key of this lock's queue that a release certainly deleted, for the next attempt to create again. */
-    final AtomicReference<String> freedKey = new AtomicReference<>();
+    final AtomicReference<String> freedKey;
 
     private final JavaLockView javaLock = new JavaLockView(this);
 
     private MutexRecipe(DefaultCoordinator coordinator, Services services, String name, String kind, Duration ttl) {
+        this(
+                coordinator,
+                services,
+                name,
+                kind,
+                ttl,
+                LockNames.lockPrefix(name),
+                QueuePolicy.EXCLUSIVE,
+                ConcurrentHashMap.newKeySet(),
+                new AtomicReference<>());
+    }
+
+    /**
+     * A queue under {@code prefix} whose entries hold by {@code policy}; {@code handles} and {@code freedKey} may be
+     * shared with another recipe over the same queue.
+     */
+    MutexRecipe(
+            DefaultCoordinator coordinator,
+            Services services,
+            String name,
+            String kind,
+            Duration ttl,
+            String prefix,
+            QueuePolicy policy,
+            Set<HeldLock> handles,
+            AtomicReference<String> freedKey) {
         this.coordinator = coordinator;
         this.services = services;
         this.name = name;
-        this.prefix = LockNames.lockPrefix(name);
+        this.prefix = prefix;
         this.kind = kind;
         this.ttl = ttl;
+        this.policy = policy;
+        this.handles = handles;
+        this.freedKey = freedKey;
+    }
+
+    /** The value of this lock's entries. */
+    byte[] entryValue() {
+        return HeldTtlLock.entryValue(services);
+    }
+
+    /** Refuses an acquisition while {@code valid}, a handle of this instance, is still valid. */
+    void refuseWhileHeld(HeldLock valid) {
+        throw new IllegalStateException("a handle from this lock for '" + name
+                + "' is still valid (fencing token " + valid.fencingToken() + "); close it before acquiring"
+                + " again, or use asJavaLock() for reentrant, thread-owned locking");
     }
 
     /** Turns a won entry into an admitted handle. */
@@ -170,14 +213,8 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
         }
         SessionKeeper.Session session = sessionFor();
         QueueAttempt attempt = newAttempt(session, tryOnly);
-        attempt.start();
-        // A try-only attempt settles after one look at the queue, so it needs no timer of its own.
-        Optional<Entry> won = Waits.await(attempt, tryOnly ? -1 : timeoutNanos);
-        if (won.isEmpty()) {
-            services.observation().lockTimedOut(name, attempt.startedNanos);
-            return Optional.empty();
-        }
-        return Optional.of(won(session, attempt, won.get()));
+        Optional<Entry> won = Waits.run(services, name, attempt, timeoutNanos, tryOnly);
+        return won.map(entry -> won(session, attempt, entry));
     }
 
     @Override
@@ -197,17 +234,15 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     }
 
     private QueueAttempt newAttempt(SessionKeeper.Session session, boolean tryOnly) {
-        byte[] value = HeldTtlLock.entryValue(services);
-        return new QueueAttempt(services, name, prefix, freedKey.getAndSet(null), value, tryOnly, session);
+        return new QueueAttempt(
+                services, name, prefix, freedKey.getAndSet(null), entryValue(), tryOnly, session, policy);
     }
 
-    private void requireNoValidHandle() {
+    final void requireNoValidHandle() {
         coordinator.ensureOpen();
         for (HeldLock h : handles) {
             if (h.isValid()) {
-                throw new IllegalStateException("a handle from this lock for '" + name
-                        + "' is still valid (fencing token " + h.fencingToken() + "); close it before acquiring"
-                        + " again, or use asJavaLock() for reentrant, thread-owned locking");
+                refuseWhileHeld(h);
             }
             handles.remove(h);
         }
@@ -266,8 +301,19 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
      * hears of the acquisition first, so that a loss at this instant reaches it as the end of a reported tenure.
      */
     final <T extends HeldLock> T admit(T handle, QueueAttempt attempt) {
-        services.observation().lockAcquired(name, attempt.startedNanos);
+        return admit(handle, attempt.startedNanos);
+    }
+
+    /** As {@link #admit(HeldLock, QueueAttempt)}, for a handle whose acquisition began at {@code startedNanos}. */
+    final <T extends HeldLock> T admit(T handle, long startedNanos) {
         handles.add(handle);
+        return admitted(coordinator, services, name, handle, startedNanos);
+    }
+
+    /** Hands out an acquired handle of {@code name} as {@link #admit(HeldLock, long)} does, for any recipe. */
+    static <T extends HeldLock> T admitted(
+            DefaultCoordinator coordinator, Services services, String name, T handle, long startedNanos) {
+        services.observation().lockAcquired(name, startedNanos);
         coordinator.track(handle);
         boolean active = handle.activate();
         coordinator.refuseIfClosedDuringAcquire(handle, "'" + name + "' was being acquired");

@@ -31,17 +31,27 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One waiter in a FIFO queue of entries under a prefix: the mutex and the election are both this queue.
+ * One waiter in a FIFO queue of entries under a prefix: the mutex, the election, both sides of a read-write lock and
+ * the semaphore are this queue; a {@link QueuePolicy} says when an entry holds and which entry ahead it watches.
  *
- * <p>The waiter creates a unique entry bound to its session; the entry with the lowest creation sequence holds.
- * A waiter watches only its immediate predecessor, so a release wakes exactly one waiter (no herd). A waiter whose
- * session expired while it waited must not believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake
- * re-lists and checks that the waiter's own entry still exists before deciding anything, with one exception: when the
- * predecessor was the head of the queue and its deletion is seen, and the waiter's session is alive by the local
- * deadline, the waiter is first without another round trip. Entries created later sort after it, and its own entry
- * lives as long as the session's lease, which the server keeps at least until that deadline: the same reasoning that
- * keeps a holder's handle valid. A hand-off then costs the holder's delete and one watch event. The creation sequence
- * of the winning entry is the fencing token; since entries win in creation order, tokens grow with every acquisition.
+ * <p>The waiter creates a unique entry bound to its session. With the {@linkplain QueuePolicy#EXCLUSIVE exclusive}
+ * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor, so a
+ * release wakes exactly one waiter (no herd); a {@linkplain QueuePolicy#SHARED shared} (read) entry holds when no
+ * exclusive entry is ahead and watches the nearest one ahead. A waiter whose session expired while it waited must not
+ * believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake re-lists and checks that the waiter's
+ * own entry still exists before deciding anything, with one exception: when the watched entry was the last one ahead
+ * that kept the own entry from holding and its deletion is seen, and the waiter's session is alive by the local
+ * deadline, the waiter holds without another round trip. Entries created later sort after it (and no entry ahead ever
+ * turns from shared to exclusive), and its own entry lives as long as the session's lease, which the server keeps at
+ * least until that deadline: the same reasoning that keeps a holder's handle valid. A hand-off then costs the holder's
+ * delete and one watch event. The creation sequence of the winning entry is the fencing token; since an exclusive
+ * entry holds only once every entry ahead is gone, tokens grow with every exclusive acquisition.
+ *
+ * <p>A {@linkplain QueuePolicy#COUNTING counting} (semaphore) entry holds when the permits of the entries up to it fit
+ * the limit. Its first waiter watches the whole queue and keeps its copy of the listing current from the watch's
+ * events, so that the release of any holder ahead lets it decide without a request ({@link #watchQueue}); the
+ * waiters behind it watch their predecessor, and a waiter that comes to hold with entries behind it bumps its entry's
+ * version ({@link #announce}) so that the next one looks again (see {@link SemaphoreRecipe}).
  *
  * <p>A waiter entry of this coordinator whose session was lost while it waited stays on the server until its lease is
  * revoked or expires, which can take seconds while a member is stopped; the attempt that replaces it (on the next
@@ -70,6 +80,7 @@ final class QueueAttempt implements SessionKeeper.Member {
     private final byte[] value;
     private final boolean tryOnly;
     private final SessionKeeper.Session session;
+    private final QueuePolicy policy;
     private final CompletableFuture<Optional<Entry>> result = new CompletableFuture<>();
     private final CoalescingRunner checks;
     private final Backoff backoff;
@@ -85,9 +96,14 @@ final class QueueAttempt implements SessionKeeper.Member {
     /** The listing that came with the create, for the first check; null once used. */
     @GuardedBy("lock")
     private Listing firstListing;
-    /** Set by this round's watch when the predecessor, first in the queue at the last listing, was deleted. */
+    /** Set by this round's watch when the watched entry, the last one ahead keeping this one waiting, was deleted. */
     @GuardedBy("lock")
     private boolean headDeleted;
+    /** With {@link #headDeleted}: whether an entry may be queued behind this one (then a counting hold announces). */
+    @GuardedBy("lock")
+    private boolean behindToo;
+    /** Set before the own entry's version is bumped ({@link #announce}); a withdrawal then cannot trust the version. */
+    private volatile boolean announced;
 
     @GuardedBy("lock")
     private Watch watch;
@@ -102,14 +118,15 @@ final class QueueAttempt implements SessionKeeper.Member {
             byte[] value,
             boolean tryOnly,
             SessionKeeper.Session session) {
-        this(services, lockName, prefix, null, value, tryOnly, session);
+        this(services, lockName, prefix, null, value, tryOnly, session, QueuePolicy.EXCLUSIVE);
     }
 
     /**
      * An attempt whose entry takes {@code key}, a key of this queue that a release of the same lock certainly deleted,
      * or a new unique key when null. Re-creating a freed key keeps the queue's prefix from filling with the tombstones
      * of one-off keys (on etcd, every listing reads past them until the next compaction); the re-created entry still
-     * gets a new, larger creation sequence, so fencing tokens keep growing.
+     * gets a new, larger creation sequence, so fencing tokens keep growing. {@code policy} decides when the entry
+     * holds and which entry ahead it watches meanwhile.
      */
     QueueAttempt(
             Services services,
@@ -118,7 +135,8 @@ final class QueueAttempt implements SessionKeeper.Member {
             String key,
             byte[] value,
             boolean tryOnly,
-            SessionKeeper.Session session) {
+            SessionKeeper.Session session,
+            QueuePolicy policy) {
         this.services = services;
         this.lockName = lockName;
         this.prefix = prefix;
@@ -126,6 +144,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.value = value;
         this.tryOnly = tryOnly;
         this.session = session;
+        this.policy = policy;
         this.checks = new CoalescingRunner(services.blocking(), this::check);
         this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
         this.startedNanos = services.observation().now();
@@ -179,24 +198,9 @@ final class QueueAttempt implements SessionKeeper.Member {
         startWaiting(index < 0 ? null : listing.entries().get(index), listing);
     }
 
-    /** Whether every entry before position {@code end} is a waiter entry of one of this coordinator's lost sessions. */
-    private boolean onlyAbandonedBefore(List<Entry> entries, int end) {
-        for (int i = 0; i < end; i++) {
-            if (!services.isAbandoned(entries.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The position of this attempt's entry in a listing, or -1 if it is not there. */
     private int indexOfOwn(List<Entry> entries) {
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).key().equals(key)) {
-                return i;
-            }
-        }
-        return -1;
+        return QueueCopy.indexOf(entries, key);
     }
 
     /** The own entry as the server has it after a failed create, or null if absent, foreign or unreadable. */
@@ -245,6 +249,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         long myRound;
         Listing listing;
         boolean nowFirst;
+        boolean behind;
         Entry mine;
         Watch previous;
         synchronized (lock) {
@@ -256,16 +261,19 @@ final class QueueAttempt implements SessionKeeper.Member {
             listing = firstListing;
             firstListing = null;
             nowFirst = headDeleted;
+            behind = behindToo;
             headDeleted = false;
+            behindToo = false;
             mine = own;
         }
         close(previous);
-        // The entry ahead was the queue's head and is gone: entries created later sort after this one, so this one is
-        // first, provided it still exists. It is bound to the session's lease, which the server keeps at least until
-        // the local deadline, so a session alive by that deadline vouches for it without a round trip, exactly as it
-        // vouches for a holder's entry. Anything else (a reset watch, a session past its deadline) re-lists.
+        // The last entry ahead that kept this one from holding is gone: entries created later sort after this one, so
+        // this one holds, provided it still exists. It is bound to the session's lease, which the server keeps at
+        // least until the local deadline, so a session alive by that deadline vouches for it without a round trip,
+        // exactly as it vouches for a holder's entry. Anything else (a reset watch, a session past its deadline)
+        // re-lists.
         if (nowFirst && mine != null && session.isAlive(services.time().nanoTime())) {
-            acquired(mine);
+            acquired(mine, behind);
             return;
         }
         if (listing == null) {
@@ -287,8 +295,14 @@ final class QueueAttempt implements SessionKeeper.Member {
                     null));
             return;
         }
-        if (onlyAbandonedBefore(entries, index)) {
-            acquired(entries.get(index));
+        LockException refused = policy.refusal(lockName, entries, index, services::isAbandoned);
+        if (refused != null) {
+            withdraw();
+            fail(refused);
+            return;
+        }
+        if (policy.holds(entries, index, services::isAbandoned)) {
+            acquired(entries.get(index), QueueCopy.hasEntryBehind(entries, index, services::isAbandoned));
             return;
         }
         if (tryOnly) {
@@ -303,37 +317,11 @@ final class QueueAttempt implements SessionKeeper.Member {
             result.complete(Optional.empty());
             return;
         }
-        int ahead = index - 1; // the nearest entry ahead that is not a waiter entry of one of our lost sessions
-        while (services.isAbandoned(entries.get(ahead))) {
-            ahead--;
-        }
-        String predecessor = entries.get(ahead).key();
-        long predecessorSequence = entries.get(ahead).createSequence();
-        boolean predecessorIsHead = onlyAbandonedBefore(entries, ahead);
         Watch w;
         try {
-            w = services.backend().watch(predecessor, false, listing.revision(), new WatchListener() {
-                @Override
-                public void onEvent(WatchEvent event) {
-                    if (!event.key().equals(predecessor)) {
-                        return;
-                    }
-                    if (event.type() == WatchEvent.Type.DELETE) {
-                        wake(myRound, predecessorIsHead);
-                    } else if (event.entry()
-                            .map(e -> e.createSequence() != predecessorSequence)
-                            .orElse(true)) {
-                        // The key was created again (a lock re-creates a freed key): the entry this waiter queued
-                        // behind is gone, even if a backend reported only the new one. Look again.
-                        wake(myRound, false);
-                    }
-                }
-
-                @Override
-                public void onReset(String why) {
-                    wake(myRound, false);
-                }
-            });
+            w = policy.watchesQueue(entries, index, services::isAbandoned)
+                    ? watchQueue(entries, listing.revision(), myRound)
+                    : watchAhead(entries, index, listing.revision(), myRound);
         } catch (RuntimeException e) {
             retryLater(e);
             return;
@@ -348,19 +336,98 @@ final class QueueAttempt implements SessionKeeper.Member {
         w.close();
     }
 
-    private void wake(long fromRound, boolean headGone) {
+    /** Watches the one entry ahead that {@link QueuePolicy#watched} names. */
+    private Watch watchAhead(List<Entry> entries, int index, long revision, long myRound) {
+        Entry watched = entries.get(policy.watched(entries, index, services::isAbandoned));
+        String predecessor = watched.key();
+        long predecessorSequence = watched.createSequence();
+        // Whether the own entry holds once the watched one is gone: then its deletion alone settles the wait.
+        boolean holdsWhenGone = policy.holds(
+                entries, index, e -> services.isAbandoned(e) || e.key().equals(predecessor));
+        // Entries created after the listing are unknown here: a hold that is announced assumes one may be behind.
+        boolean behind = policy.announcesHold();
+        return services.backend().watch(predecessor, false, revision, new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                if (!event.key().equals(predecessor)) {
+                    return;
+                }
+                if (event.type() == WatchEvent.Type.DELETE) {
+                    wake(myRound, holdsWhenGone, behind);
+                } else if (event.entry()
+                        .map(e -> e.createSequence() != predecessorSequence || !policy.stillBlocks(e))
+                        .orElse(true)) {
+                    // The key was created again (a lock re-creates a freed key): the entry this waiter queued
+                    // behind is gone, even if a backend reported only the new one. Or it was changed so that it
+                    // no longer blocks this waiter (a write hold downgraded to a read hold). Look again.
+                    wake(myRound, false, false);
+                }
+            }
+
+            @Override
+            public void onReset(String why) {
+                wake(myRound, false, false);
+            }
+        });
+    }
+
+    /**
+     * Watches the whole queue, for a waiter that the release of any of several entries ahead may let in (a semaphore's
+     * first waiter), keeping a {@link QueueCopy} of the listing current from the events. Once the copy says the own
+     * entry holds, the check takes it without a request, as after a deleted predecessor (see the class comment).
+     */
+    private Watch watchQueue(List<Entry> entries, long revision, long myRound) {
+        QueueCopy copy = new QueueCopy(entries);
+        return services.backend().watch(prefix, true, revision, new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                boolean behind;
+                synchronized (copy) {
+                    int index = copy.apply(event) ? indexOfOwn(copy.entries()) : -1;
+                    if (index < 0) {
+                        wake(myRound, false, false);
+                        return;
+                    }
+                    if (!policy.holds(copy.entries(), index, services::isAbandoned)) {
+                        return;
+                    }
+                    behind = QueueCopy.hasEntryBehind(copy.entries(), index, services::isAbandoned);
+                }
+                wake(myRound, true, behind);
+            }
+
+            @Override
+            public void onReset(String why) {
+                wake(myRound, false, false);
+            }
+        });
+    }
+
+    private void wake(long fromRound, boolean headGone, boolean behind) {
         synchronized (lock) {
             if (fromRound != round || state != State.WAITING) {
                 return;
             }
             if (headGone) {
                 headDeleted = true;
+                behindToo = behind;
             }
         }
         requestCheck();
     }
 
-    private void acquired(Entry mine) {
+    /**
+     * Completes the attempt with the own entry, which holds; an entry that announces its hold ({@link
+     * QueuePolicy#announcesHold()}) and may have entries behind it announces first.
+     */
+    private void acquired(Entry held, boolean behind) {
+        Entry mine = held;
+        if (behind && policy.announcesHold()) {
+            mine = announce(held);
+            if (mine == null) {
+                return;
+            }
+        }
         synchronized (lock) {
             if (state != State.WAITING) {
                 return;
@@ -370,6 +437,45 @@ final class QueueAttempt implements SessionKeeper.Member {
         }
         session.unbind(this);
         result.complete(Optional.of(mine));
+    }
+
+    /**
+     * Bumps the own entry's version (same value, same lease), so that the waiter behind, which may be watching it
+     * because it waited, looks at the queue again: it may hold now too, or be the first waiter. Returns the entry as
+     * bumped, or null when the attempt ended or will check again (a failed request is retried by a later check, which
+     * lists again: a bump whose answer was lost shows there as the entry's newer version).
+     */
+    private Entry announce(Entry held) {
+        synchronized (lock) {
+            if (state != State.WAITING) {
+                return null;
+            }
+        }
+        announced = true;
+        Optional<Entry> bumped;
+        try {
+            bumped = services.backend().compareAndSet(key, held.version(), value, session.leaseId);
+        } catch (NoSuchLeaseException gone) {
+            services.keeper().lose(session, "the server no longer has the session's lease");
+            fail(new LockLostException(
+                    lockName, LossReason.SESSION_LOST, "session lost while acquiring '" + lockName + "'", gone));
+            return null;
+        } catch (RuntimeException e) {
+            retryLater(e);
+            return null;
+        }
+        if (bumped.isEmpty()) {
+            fail(new LockLostException(
+                    lockName,
+                    LossReason.ENTRY_REMOVED,
+                    "the waiter's entry for '" + lockName + "' disappeared from the server as it came to hold",
+                    null));
+            return null;
+        }
+        synchronized (lock) {
+            own = bumped.get();
+        }
+        return bumped.get();
     }
 
     private void retryLater(RuntimeException cause) {
@@ -447,7 +553,10 @@ final class QueueAttempt implements SessionKeeper.Member {
             return;
         }
         try {
-            services.backend().compareAndDelete(key, e.version());
+            if (!services.backend().compareAndDelete(key, e.version()) && announced) {
+                // The version read may predate the bump of an announcement racing this withdrawal.
+                services.janitor().deleteKey(key);
+            }
         } catch (RuntimeException failed) {
             services.janitor().deleteKey(key);
         }

@@ -75,6 +75,21 @@ final class Waits {
         }
     }
 
+    /**
+     * Starts the attempt on the calling thread and waits for it as {@link #await} does; an attempt that timed out or
+     * lost its try is reported to the observer and answers empty.
+     */
+    static Optional<Entry> run(Services services, String name, QueueAttempt attempt, long timeoutNanos, boolean tryOnly)
+            throws InterruptedException {
+        attempt.start();
+        // A try-only attempt settles after one look at the queue, so it needs no timer of its own.
+        Optional<Entry> won = await(attempt, tryOnly ? -1 : timeoutNanos);
+        if (won.isEmpty()) {
+            services.observation().lockTimedOut(name, attempt.startedNanos);
+        }
+        return won;
+    }
+
     /** Turns a won entry into what the caller returns: a lock handle or an election term. */
     @FunctionalInterface
     interface Winner<T extends AutoCloseable> {

@@ -102,6 +102,18 @@ final class BrokenBackendKitRuns {
         }
     }
 
+    static final class ListingsHideWritersKitRun extends BrokenKitRun {
+        ListingsHideWritersKitRun() {
+            super(BrokenBackends.ListingsHideWriters::new);
+        }
+    }
+
+    static final class ListingsCountOnePermitKitRun extends BrokenKitRun {
+        ListingsCountOnePermitKitRun() {
+            super(BrokenBackends.ListingsCountOnePermit::new);
+        }
+    }
+
     /** The unbroken backend through the same plumbing: the control that shows the selected tests can pass. */
     static final class UnbrokenKitRun extends BrokenKitRun {
         UnbrokenKitRun() {

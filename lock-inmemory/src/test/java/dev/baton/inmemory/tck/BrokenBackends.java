@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Backends broken on purpose, each in one way a real backend could be: the conformance kit must fail against every
@@ -163,6 +166,58 @@ final class BrokenBackends {
                 }
             });
         }
+    }
+
+    /**
+     * Listings show a read-write lock's write entries as read entries (their value's mode, after the owner's line, reads
+     * {@code read}): every reader then ignores the writers ahead of it, as a recipe whose readers skipped the check
+     * would, while writers still wait to be first.
+     */
+    static final class ListingsHideWriters extends ForwardingBackend {
+        private static final Pattern WRITE_MODE = Pattern.compile("\\nwrite$");
+
+        ListingsHideWriters(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            return rewritten(delegate().list(prefix), WRITE_MODE, m -> "\nread");
+        }
+    }
+
+    /**
+     * Listings show every semaphore entry as taking 1 permit (its value's {@code <permits>/<limit>}, after the owner's
+     * line, reads {@code 1/<limit>}): waiters then count the holders ahead of them instead of their permits, as a
+     * recipe that forgot an acquisition may take several permits would.
+     */
+    static final class ListingsCountOnePermit extends ForwardingBackend {
+        private static final Pattern COUNTED = Pattern.compile("\\n[0-9]+/([0-9]+)$");
+
+        ListingsCountOnePermit(CoordinationBackend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public Listing list(String prefix) {
+            return rewritten(delegate().list(prefix), COUNTED, m -> "\n1/" + m.group(1));
+        }
+    }
+
+    /** A listing whose entry values have the match of {@code pattern} replaced by what {@code replacement} makes. */
+    private static Listing rewritten(Listing listing, Pattern pattern, Function<Matcher, String> replacement) {
+        List<Entry> shown = new ArrayList<>();
+        for (Entry e : listing.entries()) {
+            String value = new String(e.value(), StandardCharsets.UTF_8);
+            Matcher m = pattern.matcher(value);
+            if (m.find()) {
+                byte[] changed =
+                        (value.substring(0, m.start()) + replacement.apply(m)).getBytes(StandardCharsets.UTF_8);
+                e = new Entry(e.key(), changed, e.version(), e.createSequence(), e.leaseId());
+            }
+            shown.add(e);
+        }
+        return new Listing(shown, listing.revision());
     }
 
     /** Watches silently drop DELETE events, so nobody learns that a lock was released or expired. */

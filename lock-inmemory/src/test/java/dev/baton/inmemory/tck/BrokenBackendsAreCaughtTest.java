@@ -26,6 +26,8 @@ import dev.baton.inmemory.tck.BrokenBackendKitRuns.LaggingReadsKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LeasesExpireEarlyKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.LeasesNeverExpireKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.ListNewestFirstKitRun;
+import dev.baton.inmemory.tck.BrokenBackendKitRuns.ListingsCountOnePermitKitRun;
+import dev.baton.inmemory.tck.BrokenBackendKitRuns.ListingsHideWritersKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.SequenceRunsBackwardsKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.UnbrokenKitRun;
 import dev.baton.inmemory.tck.BrokenBackendKitRuns.WatchesDropDeletesKitRun;
@@ -68,6 +70,22 @@ class BrokenBackendsAreCaughtTest {
     private static final String EXCLUSION = "mutex_excludes_concurrent_holders_across_coordinators";
     private static final String TOKENS = "mutex_fencing_tokens_strictly_increase_across_acquisitions_and_coordinators";
     private static final String NO_HERD = "mutex_release_wakes_only_the_next_waiter";
+    private static final String RW_EXCLUSION = "rwlock_writer_excludes_every_other_holder_across_coordinators";
+    private static final String RW_SHARE = "rwlock_readers_share_and_a_writer_waits_for_all_of_them";
+    private static final String RW_FIFO = "rwlock_reader_behind_a_waiting_writer_waits_for_it";
+    private static final String RW_WAKE = "rwlock_writer_release_wakes_the_readers_behind_it_and_nobody_else";
+    private static final String RW_DOWNGRADE = "rwlock_downgrade_keeps_the_token_lets_readers_in_and_keeps_writers_out";
+    private static final String RW_TRY = "rwlock_try_and_timeout_while_written_leave_nothing_behind";
+    private static final String MULTI_EXCLUSION =
+            "multilock_overlapping_sets_neither_overlap_nor_deadlock_under_contention";
+    private static final String MULTI_TIMEOUT = "multilock_timeout_and_lost_try_release_what_was_taken";
+    private static final String SEM_CAPACITY = "semaphore_never_more_than_its_permits_held_across_coordinators";
+    private static final String SEM_FIFO =
+            "semaphore_waiters_are_served_in_fifo_order_even_when_fewer_permits_would_fit";
+    private static final String SEM_WAKE = "semaphore_release_wakes_the_first_waiter_and_no_herd";
+    private static final String SEM_LIMITS = "semaphore_limit_mismatch_is_refused_naming_both_limits_and_nothing_left";
+    private static final String SEM_TRY = "semaphore_try_timeout_and_cancelled_wait_leave_nothing_behind";
+    private static final String SEM_CUT_OFF = "semaphore_cut_off_holder_is_told_before_its_permits_go_to_a_waiter";
     private static final String FIFO = "mutex_serves_waiters_in_fifo_order";
     private static final String ASYNC_HANDOFF = "mutex_async_acquire_completes_when_the_holder_releases";
     private static final String ONE_LEADER = "election_has_exactly_one_leader_among_candidates";
@@ -108,7 +126,15 @@ class BrokenBackendsAreCaughtTest {
 
     @Test
     void listing_newest_first_is_caught() {
-        assertCaught(ListNewestFirstKitRun.class, SPI_LIST, EXCLUSION, FIFO, ONE_LEADER, PARTICIPANTS);
+        assertCaught(
+                ListNewestFirstKitRun.class,
+                SPI_LIST,
+                EXCLUSION,
+                FIFO,
+                ONE_LEADER,
+                PARTICIPANTS,
+                RW_EXCLUSION,
+                MULTI_EXCLUSION);
     }
 
     @Test
@@ -117,13 +143,31 @@ class BrokenBackendsAreCaughtTest {
     }
 
     @Test
+    void listings_that_hide_writers_from_readers_are_caught_by_the_read_write_rules() {
+        assertCaught(ListingsHideWritersKitRun.class, RW_EXCLUSION, RW_FIFO, RW_WAKE, RW_DOWNGRADE, RW_TRY);
+    }
+
+    @Test
+    void listings_that_count_one_permit_per_acquisition_are_caught_by_the_semaphore_rules() {
+        assertCaught(ListingsCountOnePermitKitRun.class, SEM_CAPACITY, SEM_FIFO, SEM_TRY, SEM_CUT_OFF);
+    }
+
+    @Test
     void watches_dropping_delete_events_are_caught() {
-        assertCaught(WatchesDropDeletesKitRun.class, SPI_WATCH, SPI_LEASE_EXPIRY, FIFO, ASYNC_HANDOFF);
+        assertCaught(
+                WatchesDropDeletesKitRun.class,
+                SPI_WATCH,
+                SPI_LEASE_EXPIRY,
+                FIFO,
+                ASYNC_HANDOFF,
+                SEM_FIFO,
+                SEM_WAKE,
+                SEM_CUT_OFF);
     }
 
     @Test
     void key_watches_that_fire_on_sibling_changes_are_caught_as_a_herd() {
-        assertCaught(KeyWatchesFireOnSiblingsKitRun.class, NO_HERD);
+        assertCaught(KeyWatchesFireOnSiblingsKitRun.class, NO_HERD, SEM_WAKE);
     }
 
     @Test
@@ -151,6 +195,20 @@ class BrokenBackendsAreCaughtTest {
                 TOKENS,
                 FIFO,
                 ASYNC_HANDOFF,
+                RW_EXCLUSION,
+                RW_SHARE,
+                RW_FIFO,
+                RW_WAKE,
+                RW_DOWNGRADE,
+                RW_TRY,
+                MULTI_EXCLUSION,
+                MULTI_TIMEOUT,
+                SEM_CAPACITY,
+                SEM_FIFO,
+                SEM_WAKE,
+                SEM_LIMITS,
+                SEM_TRY,
+                SEM_CUT_OFF,
                 ONE_LEADER,
                 PARTICIPANTS,
                 TTL_HELD,

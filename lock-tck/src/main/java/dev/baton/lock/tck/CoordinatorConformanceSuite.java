@@ -22,7 +22,7 @@ package dev.baton.lock.tck;
  *
  * <p>The rules come in suites named after the guarantees, each an interface of JUnit 5 default test methods that this
  * class implements: {@link BackendContractRules} (the SPI itself, which a backend author runs first), {@link
- * MutexRules}, {@link TtlLockRules}, {@link ScheduledJobRules}, {@link LeaseRules}, {@link EarlyLossRules}, {@link ElectionRules}, {@link
+ * MutexRules}, {@link ReadWriteLockRules}, {@link MultiLockRules}, {@link SemaphoreRules}, {@link TtlLockRules}, {@link ScheduledJobRules}, {@link LeaseRules}, {@link EarlyLossRules}, {@link ElectionRules}, {@link
  * SingletonRules}, {@link NoLeakRules}, {@link ReentrancyRules} and {@link ErrorRules}. Their tests run as tests of the
  * extending class, under the names they check: {@code EtcdSingleNodeConformanceIT.mutex_serves_waiters_in_fifo_order},
  * so a report lists one class per backend and a method filter ({@code -Dtest=...#mutex_*}) selects a capability. A
@@ -33,7 +33,7 @@ package dev.baton.lock.tck;
  * a {@link FaultInjectingBackend} around a new client of the environment, with the environment's session TTL and
  * time source; when time is manual it runs every callback and blocking call inline, so that a release completes the
  * next waiter's acquisition before it returns and {@link TckEnvironment#advance(java.time.Duration)} runs renewals and
- * expiry in order. Test names say the rule they check and start with the capability: {@code mutex_}, {@code
+ * expiry in order. Test names say the rule they check and start with the capability: {@code mutex_}, {@code rwlock_}, {@code multilock_}, {@code semaphore_}, {@code
  * ttl_lock_}, {@code lease_}, {@code early_loss_}, {@code liveness_}, {@code election_}, {@code singleton_}, {@code
  * no_leaks_}, {@code reentrancy_}, {@code errors_}, {@code spi_}.
  *
@@ -56,6 +56,9 @@ package dev.baton.lock.tck;
 public abstract class CoordinatorConformanceSuite extends TckSuite
         implements BackendContractRules,
                 MutexRules,
+                ReadWriteLockRules,
+                MultiLockRules,
+                SemaphoreRules,
                 TtlLockRules,
                 ScheduledJobRules,
                 LeaseRules,

@@ -30,8 +30,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -60,37 +58,23 @@ public interface MutexRules extends TckRules {
         HistoryRecorder recorder = new HistoryRecorder();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger maxInside = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        List<TckWorker<Integer>> holders = new ArrayList<>();
-        for (int c = 0; c < coordinators; c++) {
-            TckClient client = tck.newClient("c" + c);
-            for (int t = 0; t < threadsPerCoordinator; t++) {
-                String label = client.label() + "-t" + t;
-                holders.add(tck.startWorker(label, () -> {
-                    DistributedLock lock = client.coordinator().lock(name);
-                    start.await();
-                    for (int i = 0; i < acquisitionsPerThread; i++) {
-                        LockHandle handle = lock.acquire(tck.awaitTimeout());
-                        HistoryRecorder.Hold hold = recorder.acquired(label, name, handle.fencingToken());
-                        handle.onLost((h, reason) -> hold.lost());
-                        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                        // Widen the critical section so that a second holder, if the lock lets one in, is seen.
-                        Thread.yield();
-                        inside.decrementAndGet();
-                        hold.releasing();
-                        handle.close();
-                    }
-                    return acquisitionsPerThread;
-                }));
+        Scenarios.Contention run = Scenarios.contend(tck, coordinators, threadsPerCoordinator, (client, label, w) -> {
+            DistributedLock lock = client.coordinator().lock(name);
+            for (int i = 0; i < acquisitionsPerThread; i++) {
+                LockHandle handle = lock.acquire(tck.awaitTimeout());
+                HistoryRecorder.Hold hold = recorder.acquired(label, name, handle.fencingToken());
+                handle.onLost((h, reason) -> hold.lost());
+                maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                // Widen the critical section so that a second holder, if the lock lets one in, is seen.
+                Thread.yield();
+                inside.decrementAndGet();
+                hold.releasing();
+                handle.close();
             }
-        }
-        long started = System.nanoTime();
-        start.countDown();
-        int total = 0;
-        for (TckWorker<Integer> holder : holders) {
-            total += holder.get(TckTimeouts.scaled(Duration.ofSeconds(150)));
-        }
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            return acquisitionsPerThread;
+        });
+        int total = run.acquisitions();
+        long elapsedMillis = run.elapsedMillis();
         HistoryChecker.Report report = recorder.check();
         tck.report(
                 "mutex exclusion",

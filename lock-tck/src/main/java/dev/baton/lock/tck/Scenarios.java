@@ -24,12 +24,15 @@ import dev.baton.lock.LossReason;
 import dev.baton.lock.SessionState;
 import dev.baton.lock.SingletonRunner;
 import dev.baton.lock.SingletonTask;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,6 +46,48 @@ final class Scenarios {
     static final int EARLY_LOSS_TRIALS = 3;
 
     private Scenarios() {}
+
+    /** The body of one worker of {@link #contend}. */
+    @FunctionalInterface
+    interface ContentionWorker {
+        /**
+         * Makes the worker's acquisitions.
+         *
+         * @return how many it made
+         */
+        int run(TckClient client, String label, int worker) throws Exception;
+    }
+
+    /** What a {@link #contend} run did. */
+    record Contention(int acquisitions, long elapsedMillis) {}
+
+    /**
+     * Runs {@code threadsPerCoordinator} workers on each of {@code coordinators} new clients, released together so that
+     * they contend, and waits for all of them (a deadlock fails the test by its time limit).
+     */
+    static Contention contend(TckHarness tck, int coordinators, int threadsPerCoordinator, ContentionWorker body)
+            throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<TckWorker<Integer>> workers = new ArrayList<>();
+        for (int c = 0; c < coordinators; c++) {
+            TckClient client = tck.newClient("c" + c);
+            for (int t = 0; t < threadsPerCoordinator; t++) {
+                String label = client.label() + "-t" + t;
+                int worker = c * threadsPerCoordinator + t;
+                workers.add(tck.startWorker(label, () -> {
+                    start.await();
+                    return body.run(client, label, worker);
+                }));
+            }
+        }
+        long started = System.nanoTime();
+        start.countDown();
+        int total = 0;
+        for (TckWorker<Integer> worker : workers) {
+            total += worker.get(TckTimeouts.scaled(Duration.ofSeconds(150)));
+        }
+        return new Contention(total, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
 
     /** What happened when a lock holder was cut off while another coordinator waited. */
     static final class HandoverTrial {

@@ -16,7 +16,8 @@
 package dev.baton.lock.tck;
 
 /**
- * What every rule suite of the kit ({@link BackendContractRules}, {@link MutexRules}, {@link TtlLockRules}, {@link
+ * What every rule suite of the kit ({@link BackendContractRules}, {@link MutexRules}, {@link ReadWriteLockRules},
+ * {@link MultiLockRules}, {@link SemaphoreRules}, {@link TtlLockRules}, {@link
  * LeaseRules}, {@link EarlyLossRules}, {@link ElectionRules}, {@link SingletonRules}, {@link NoLeakRules}, {@link
  * ReentrancyRules}, {@link ErrorRules}) is written against: the harness of the running test. The rule suites are
  * interfaces whose tests are JUnit 5 default methods; a test class runs them by implementing them on a {@link
