@@ -145,32 +145,35 @@ final class Summary {
 
     /** The other recipes' uncontended cycles beside the mutex of the same backend, from the same run. */
     private void recipes() {
-        md.append("\n### Recipes beside the mutex (same scenario)\n\n");
-        md.append("`÷ mutex`: the recipe's mean cycle time divided by the mutex's on the same backend.\n\n");
-        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex |\n");
-        md.append("|---|---|---:|---:|---:|---:|\n");
+        StringBuilder rows = new StringBuilder();
         for (String[] g : GROUPS) {
-            Optional<RunResult> mutex = find("UncontendedCycle", g[1], -1);
+            Optional<Result> mutex = set.find("UncontendedCycle", g[1], -1);
             for (String recipe : Subjects.Baton.RECIPES) {
                 String subject = g[1] + "-" + recipe;
-                Optional<RunResult> r = find("UncontendedCycle", subject, -1);
-                if (r.isEmpty()) {
+                Optional<Result> found = set.find("UncontendedCycle", subject, -1);
+                if (found.isEmpty()) {
                     continue;
                 }
-                Statistics st = r.get().getPrimaryResult().getStatistics();
-                double mean = st.getMean();
-                double ratio = mutex.map(
-                                m -> mean / m.getPrimaryResult().getStatistics().getMean())
-                        .orElse(Double.NaN);
-                md.append(row(
+                Result r = found.get();
+                double mean = r.micros(r.score());
+                double ratio = mutex.map(m -> mean / m.micros(m.score())).orElse(Double.NaN);
+                rows.append(row(
                         g[0],
                         "`" + subject + "`",
-                        num(st.getPercentile(50)),
-                        num(st.getPercentile(99)),
+                        num(r.micros(r.percentile(50))),
+                        num(r.micros(r.percentile(99))),
                         num(mean),
                         ratio(ratio)));
             }
         }
+        if (rows.length() == 0) {
+            return; // a run from before the recipes were measured
+        }
+        md.append("\n### Recipes beside the mutex (same scenario)\n\n");
+        md.append("`÷ mutex`: the recipe's mean cycle time divided by the mutex's on the same backend.\n\n");
+        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex |\n");
+        md.append("|---|---|---:|---:|---:|---:|\n");
+        md.append(rows);
     }
 
     /** The peers a group is compared with under contention: in memory, both the barging and the FIFO-fair lock. */

@@ -142,7 +142,9 @@ public final class ReadWriteHistory {
                 }
             }
         }
-        return new HistoryChecker.Report(reads.size() + writes.size(), violations, losses[0], losses[1]);
+        List<HoldRecord> all = new ArrayList<>(reads);
+        all.addAll(writes);
+        return new HistoryChecker.Report(List.copyOf(all), violations, losses[0], losses[1]);
     }
 
     /** The exclusion and token rules of the write hold at {@code w} against every other hold of its name. */

@@ -148,7 +148,7 @@ public final class SemaphoreHistory {
             }
             checkTokens(holds, violations);
         }
-        return new HistoryChecker.Report(history.size(), violations, losses[0], losses[1]);
+        return new HistoryChecker.Report(history.stream().map(Held::record).toList(), violations, losses[0], losses[1]);
     }
 
     /** The capacity rule at the acquisition of the hold at {@code i}, among holds sorted by acquisition. */
