@@ -35,6 +35,9 @@ import org.apache.zookeeper.util.ServiceUtils;
  */
 public final class ZooKeeperServers {
     public static final int TICK_MILLIS = 100;
+    /** The longest session the kit's servers grant: 20 ticks. */
+    private static final Duration MAX_SESSION = Duration.ofMillis(20L * TICK_MILLIS);
+
     static final String ENV = "ZK_CONNECT";
 
     private static TestingServer single;
@@ -78,18 +81,7 @@ public final class ZooKeeperServers {
     /** A 3-server ensemble started in this JVM (never the outside one: tests kill its members). */
     static synchronized TestingCluster ensemble() {
         if (ensemble == null) {
-            List<InstanceSpec> specs = new ArrayList<>();
-            for (int id = 1; id <= 3; id++) {
-                specs.add(spec(id));
-            }
-            TestingCluster cluster = new TestingCluster(specs);
-            try {
-                cluster.start();
-            } catch (Exception e) {
-                closeQuietly(cluster);
-                throw RequiredBackends.fromEnvironment()
-                        .unavailable("zookeeper", "could not start a curator-test 3-server TestingCluster: " + e);
-            }
+            TestingCluster cluster = startEnsemble();
             ensemble = cluster;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(cluster)));
         }
@@ -97,7 +89,11 @@ public final class ZooKeeperServers {
     }
 
     /** A fresh 3-server ensemble that the caller owns and closes (for tests that kill members). */
-    static TestingCluster newEnsemble() throws Exception {
+    static TestingCluster newEnsemble() {
+        return startEnsemble();
+    }
+
+    private static TestingCluster startEnsemble() {
         List<InstanceSpec> specs = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             specs.add(spec(id));
@@ -115,7 +111,7 @@ public final class ZooKeeperServers {
 
     /** A fresh single server that the caller owns and closes. */
     public static TestingServer newServer() {
-        return newServer(Duration.ofMillis(20L * TICK_MILLIS));
+        return newServer(MAX_SESSION);
     }
 
     /**
@@ -132,7 +128,7 @@ public final class ZooKeeperServers {
     }
 
     private static InstanceSpec spec(int serverId) {
-        return spec(serverId, Duration.ofMillis(20L * TICK_MILLIS));
+        return spec(serverId, MAX_SESSION);
     }
 
     private static InstanceSpec spec(int serverId, Duration maxSession) {
