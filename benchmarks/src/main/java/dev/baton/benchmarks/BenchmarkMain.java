@@ -42,7 +42,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * duration), then, from those files, {@code summary.md} (the ratios) and the SVG charts.
  *
  * <p>Usage: {@code BenchmarkMain [quick|full] [output-dir]}; {@code -Dbaton.bench.only=<regex>} keeps only the
- * benchmarks whose class name matches. {@code BenchmarkMain summarize DIR} and {@code BenchmarkMain compare OUT
+ * benchmarks whose class name matches; {@code -Dbaton.test.storage=disk} runs the servers on a syncing disk (the
+ * {@code fsync} variant, see {@code variant()}). {@code BenchmarkMain summarize DIR} and {@code BenchmarkMain compare OUT
  * LABEL=DIR...} redo only the last step on stored runs (see {@link Report}).
  */
 public final class BenchmarkMain {
@@ -93,14 +94,22 @@ public final class BenchmarkMain {
         ResultFormatFactory.getInstance(
                         ResultFormatType.JSON, out.resolve(ResultSet.RESULTS).toString())
                 .writeOut(results);
-        // The servers' data is on tmpfs (etcd) or not synced (ZooKeeper): the "tmpfs" variant of BENCHMARKS.md.
-        ResultSet.writeRun(out, Summary.runProperties(profile, "tmpfs", (System.nanoTime() - started) / 1e9));
+        ResultSet.writeRun(out, Summary.runProperties(profile, variant(), (System.nanoTime() - started) / 1e9));
         List<String> written = Report.summarize(out);
         System.out.println(Files.readString(out.resolve("summary.md")));
         System.out.println("Wrote " + out.resolve(ResultSet.RESULTS));
         written.forEach(System.out::println);
         // jetcd and Curator leave non-daemon threads behind when the benchmarks ran in this JVM (quick profile).
         System.exit(0);
+    }
+
+    /**
+     * The storage variant the servers run on: {@code tmpfs} by default (etcd's data dir on tmpfs, ZooKeeper's log
+     * not synced), {@code fsync} with {@code -Dbaton.test.storage=disk} (both on the disk, every write synced, as users
+     * run them). The fixtures read the same property (EtcdCluster, ZooKeeperServers).
+     */
+    private static String variant() {
+        return "disk".equals(System.getProperty("baton.test.storage")) ? "fsync" : "tmpfs";
     }
 
     /** One {@link Runner} run: a benchmark class and its options. */

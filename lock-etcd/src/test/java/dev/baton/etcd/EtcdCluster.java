@@ -39,8 +39,10 @@ import javax.net.ssl.SSLException;
 /**
  * Local etcd processes for tests: one node or a cluster, from the binary named by the system property {@code
  * baton.etcd.binary} or the environment variable {@code BATON_ETCD_BINARY} (for example etcd 3.5 fetched by {@code
- * .ci/etcd-3.5}), else Debian's {@code etcd-server} binary found on the PATH (or at {@code /usr/bin/etcd}), each member on free loopback ports with a data dir in a fresh temp dir (on tmpfs where
- * there is one, so fsync is cheap). Members can be killed (SIGKILL), paused (SIGSTOP), resumed (SIGCONT) and
+ * .ci/etcd-3.5}), else Debian's {@code etcd-server} binary found on the PATH (or at {@code /usr/bin/etcd}), each member
+ * on free loopback ports with a data dir in a fresh temp dir: on tmpfs where there is one, so fsync is cheap, unless
+ * the system property {@code baton.test.storage} is {@code disk} (the benchmarks' fsync variant), which puts it in
+ * {@code java.io.tmpdir} on a disk that syncs. Members can be killed (SIGKILL), paused (SIGSTOP), resumed (SIGCONT) and
  * restarted on their data dirs, by PID. Everything stops on {@link #close()}, and on JVM exit through a shutdown hook.
  * {@link #startTls(int, TestCertificates)} serves the client URLs over mutual TLS instead of plain http.
  *
@@ -150,7 +152,8 @@ public final class EtcdCluster implements AutoCloseable {
         Path root;
         try {
             Path shm = Paths.get("/dev/shm");
-            root = Files.isDirectory(shm) && Files.isWritable(shm)
+            boolean disk = "disk".equals(System.getProperty("baton.test.storage"));
+            root = !disk && Files.isDirectory(shm) && Files.isWritable(shm)
                     ? Files.createTempDirectory(shm, "baton-etcd-")
                     : Files.createTempDirectory("baton-etcd-");
         } catch (IOException e) {

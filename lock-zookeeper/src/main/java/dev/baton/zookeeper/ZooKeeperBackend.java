@@ -251,20 +251,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         BackendChecks.requireKey("keyOrPrefix", keyOrPrefix);
         Objects.requireNonNull(listener, "listener must not be null");
         checkOpen();
-        String path = prefix ? layout.structure(keyOrPrefix) : layout.entry(keyOrPrefix);
-        WatchRegistry.Subscription subscription = watches.subscribe(path, prefix, listener);
-        long now;
-        try {
-            now = reader.revisionOf(keyOrPrefix, prefix, path);
-        } catch (RuntimeException e) {
-            subscription.close();
-            throw e;
-        }
-        if (now > afterRevision) {
-            subscription.reset("'" + keyOrPrefix + "' changed after revision " + afterRevision + " (now " + now
-                    + ") and ZooKeeper cannot replay changes; re-read and watch again");
-        }
-        return subscription;
+        return watches.subscribeAfter(keyOrPrefix, prefix, afterRevision, listener, reader);
     }
 
     /**
@@ -424,7 +411,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * @throws NullPointerException if null
          */
         public Builder sessionTimeout(Duration timeout) {
-            this.sessionTimeout = inRange(
+            this.sessionTimeout = BackendSettings.inRange(
                     "sessionTimeout",
                     timeout,
                     MINIMUM_TIMEOUT,
@@ -443,7 +430,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * @throws NullPointerException if null
          */
         public Builder connectionTimeout(Duration timeout) {
-            this.connectionTimeout = inRange(
+            this.connectionTimeout = BackendSettings.inRange(
                     "connectionTimeout",
                     timeout,
                     MINIMUM_TIMEOUT,
@@ -462,7 +449,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * @throws NullPointerException if null
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = inRange(
+            this.requestTimeout = BackendSettings.inRange(
                     "requestTimeout",
                     timeout,
                     MINIMUM_TIMEOUT,
@@ -481,7 +468,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
          * @throws NullPointerException if null
          */
         public Builder reapInterval(Duration interval) {
-            this.reapInterval = inRange(
+            this.reapInterval = BackendSettings.inRange(
                     "reapInterval",
                     interval,
                     MINIMUM_REAP_INTERVAL,
@@ -599,15 +586,6 @@ public final class ZooKeeperBackend implements CoordinationBackend {
                 return new ZooKeeperBackend(settings, curator, false);
             }
             return new ZooKeeperBackend(settings, settings.connect(session), true);
-        }
-
-        private static Duration inRange(String name, Duration d, Duration min, Duration max, String why) {
-            Objects.requireNonNull(d, name + " must not be null");
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(
-                        name + " must be from " + min.toMillis() + " ms to " + max + ", got " + d + " (" + why + ")");
-            }
-            return d;
         }
     }
 }

@@ -44,8 +44,10 @@ public final class ZooKeeperServers {
     private static TestingCluster ensemble;
 
     static {
-        // The servers' transaction logs need no fsync in tests; the machine is shared and slow disks stall them.
-        System.setProperty("zookeeper.forceSync", "no");
+        // The servers' transaction logs need no fsync in tests; the machine is shared and slow disks stall them. The
+        // benchmarks' fsync variant (-Dbaton.test.storage=disk) keeps ZooKeeper's default: sync every log write.
+        boolean disk = "disk".equals(System.getProperty("baton.test.storage"));
+        System.setProperty("zookeeper.forceSync", disk ? "yes" : "no");
         System.setProperty("zookeeper.admin.enableServer", "false");
         // A server that cannot bind its election port asks for the JVM to exit (code 14): let a test fail instead.
         ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);

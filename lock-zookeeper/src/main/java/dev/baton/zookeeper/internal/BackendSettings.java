@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.ZooDefs;
@@ -165,5 +166,19 @@ public record BackendSettings(
     public String toString() {
         // Never the password.
         return "BackendSettings[" + description(curator) + ", user " + digestUser + "]";
+    }
+
+    /**
+     * Checks a builder's duration setting against its range.
+     *
+     * @throws IllegalArgumentException naming the setting, the range and why it is bounded
+     */
+    public static Duration inRange(String name, Duration d, Duration min, Duration max, String why) {
+        Objects.requireNonNull(d, name + " must not be null");
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                    name + " must be from " + min.toMillis() + " ms to " + max + ", got " + d + " (" + why + ")");
+        }
+        return d;
     }
 }

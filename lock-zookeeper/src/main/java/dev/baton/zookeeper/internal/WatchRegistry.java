@@ -131,6 +131,28 @@ public final class WatchRegistry {
         return s;
     }
 
+    /**
+     * Subscribes {@code listener} to a key, or to the keys under a prefix, and resets the subscription at once when
+     * it changed after {@code afterRevision}: ZooKeeper cannot replay changes, so the caller must re-read.
+     */
+    public Subscription subscribeAfter(
+            String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener, TreeReader tree) {
+        String path = prefix ? layout.structure(keyOrPrefix) : layout.entry(keyOrPrefix);
+        Subscription subscription = subscribe(path, prefix, listener);
+        long now;
+        try {
+            now = tree.revisionOf(keyOrPrefix, prefix, path);
+        } catch (RuntimeException e) {
+            subscription.close();
+            throw e;
+        }
+        if (now > afterRevision) {
+            subscription.reset("'" + keyOrPrefix + "' changed after revision " + afterRevision + " (now " + now
+                    + ") and ZooKeeper cannot replay changes; re-read and watch again");
+        }
+        return subscription;
+    }
+
     /** Resets every subscriber (they may have missed events) and forgets every registration. */
     public void resetAll(String why) {
         List<Dispatcher> all;
