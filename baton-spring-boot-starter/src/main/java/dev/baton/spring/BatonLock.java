@@ -16,12 +16,8 @@
 package dev.baton.spring;
 
 import dev.baton.lock.DistributedLock;
-import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockLostException;
-import dev.baton.lock.LossReason;
-import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
+import dev.baton.lock.ThreadOwnedLock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -42,19 +38,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * entry acquires the lock afresh; a later {@code unlock()} for one of those holds throws {@link
  * IllegalMonitorStateException}. The outermost {@code unlock()} of a lock that was lost meanwhile releases the local
  * lock and then throws {@link LockLostException}: the work done under it may have overlapped another holder's.
- * {@link #fencingToken()} gives the token to pass to the resource. {@link #newCondition()} is not supported.
+ * {@link #fencingToken()} gives the token to pass to the resource. {@link #newCondition()} is not supported. This is
+ * a {@link ThreadOwnedLock} with {@link ThreadOwnedLock.OnLoss#FAIL}.
  *
  * <p>Threadsafe.
  */
 public final class BatonLock implements Lock {
-    private final DistributedLock lock;
-    private final ReentrantLock local = new ReentrantLock(true);
-    // Written and read only by the thread that holds `local`.
-    private LockHandle handle;
-    private volatile long lastUsedNanos = System.nanoTime();
+    private final ThreadOwnedLock lock;
 
     BatonLock(DistributedLock lock) {
-        this.lock = lock;
+        this.lock = new ThreadOwnedLock(lock, ThreadOwnedLock.OnLoss.FAIL);
     }
 
     /**
@@ -74,10 +67,7 @@ public final class BatonLock implements Lock {
      * @throws IllegalMonitorStateException if the current thread does not hold this lock
      */
     public long fencingToken() {
-        if (!local.isHeldByCurrentThread()) {
-            throw new IllegalMonitorStateException("the current thread does not hold lock '" + name() + "'");
-        }
-        return handle.fencingToken();
+        return lock.fencingToken();
     }
 
     /**
@@ -86,7 +76,7 @@ public final class BatonLock implements Lock {
      * @return whether held and valid
      */
     public boolean isHeldByCurrentThread() {
-        return local.isHeldByCurrentThread() && handle != null && handle.isValid();
+        return lock.isHeldByCurrentThread();
     }
 
     /**
@@ -98,24 +88,7 @@ public final class BatonLock implements Lock {
      */
     @Override
     public void lock() {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                local.lock();
-                try {
-                    enter(null);
-                    return;
-                } catch (InterruptedException e) {
-                    // Lock.lock() is not interruptible: enter() gave the local lock up with the wait; take both again,
-                    // and restore the interrupt once held.
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lock.lock();
     }
 
     /**
@@ -127,8 +100,7 @@ public final class BatonLock implements Lock {
      */
     @Override
     public void lockInterruptibly() throws InterruptedException {
-        local.lockInterruptibly();
-        enter(null);
+        lock.lockInterruptibly();
     }
 
     /**
@@ -139,15 +111,7 @@ public final class BatonLock implements Lock {
      */
     @Override
     public boolean tryLock() {
-        if (!local.tryLock()) {
-            return false;
-        }
-        try {
-            return enterOrFalse(Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return lock.tryLock();
     }
 
     /**
@@ -159,12 +123,7 @@ public final class BatonLock implements Lock {
      */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        Objects.requireNonNull(unit, "unit must not be null");
-        long deadline = System.nanoTime() + unit.toNanos(time);
-        if (!local.tryLock(time, unit)) {
-            return false;
-        }
-        return enterOrFalse(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return lock.tryLock(time, unit);
     }
 
     /**
@@ -177,28 +136,7 @@ public final class BatonLock implements Lock {
      */
     @Override
     public void unlock() {
-        if (!local.isHeldByCurrentThread()) {
-            throw new IllegalMonitorStateException("the current thread does not hold lock '" + name()
-                    + "' (or its hold ended when the lock was found lost)");
-        }
-        lastUsedNanos = System.nanoTime();
-        if (local.getHoldCount() > 1) {
-            local.unlock();
-            return;
-        }
-        LockHandle held = handle;
-        handle = null;
-        boolean valid = held.isValid();
-        try {
-            // Released before the local lock: the next thread of this JVM asks the same DistributedLock, which
-            // refuses while a handle of its own is still open.
-            held.close();
-        } finally {
-            local.unlock();
-        }
-        if (!valid) {
-            throw lost("was lost before unlock(); the work done under it may have overlapped another holder's");
-        }
+        lock.unlock();
     }
 
     /**
@@ -208,67 +146,15 @@ public final class BatonLock implements Lock {
      */
     @Override
     public Condition newCondition() {
-        throw new UnsupportedOperationException("conditions are not supported on a distributed lock");
+        return lock.newCondition();
     }
 
     boolean isUnusedSince(long nanos) {
-        return !local.isLocked() && !local.hasQueuedThreads() && lastUsedNanos - nanos < 0;
-    }
-
-    /**
-     * The part of an entry after the local lock was taken: a first hold acquires the Baton lock (waiting at most
-     * {@code timeout}, or as long as it takes when null); a reentrant one checks it is still valid. A failed first
-     * entry gives its local hold up; a reentrant entry that finds the lock lost gives up every hold of the thread.
-     */
-    private boolean enter(Duration timeout) throws InterruptedException {
-        lastUsedNanos = System.nanoTime();
-        if (local.getHoldCount() > 1) {
-            if (handle.isValid()) {
-                return true;
-            }
-            // The Baton lock is gone: every hold of this thread ends with it, so that the next entry starts afresh.
-            LockHandle lost = handle;
-            handle = null;
-            try {
-                lost.close(); // before the local lock, as in unlock()
-            } finally {
-                while (local.isHeldByCurrentThread()) {
-                    local.unlock();
-                }
-            }
-            throw lost("was lost; every hold of this thread has ended, and the next entry acquires it afresh");
-        }
-        try {
-            Optional<LockHandle> acquired = timeout == null ? Optional.of(lock.acquire()) : lock.tryAcquire(timeout);
-            if (acquired.isPresent()) {
-                handle = acquired.get();
-                return true;
-            }
-            local.unlock();
-            return false;
-        } catch (InterruptedException | RuntimeException e) {
-            local.unlock();
-            throw e;
-        }
-    }
-
-    private boolean enterOrFalse(Duration timeout) throws InterruptedException {
-        try {
-            return enter(timeout);
-        } catch (LockLostException e) {
-            // Lost while waiting, or this thread's hold was found lost: either way not acquired, and enter() left
-            // the local lock released for this entry.
-            return false;
-        }
-    }
-
-    private LockLostException lost(String what) {
-        // A handle does not tell why it turned invalid; a session-bound lock is lost with its session or its entry.
-        return new LockLostException(name(), LossReason.SESSION_LOST, "lock '" + name() + "' " + what, null);
+        return lock.isUnusedSince(nanos);
     }
 
     @Override
     public String toString() {
-        return "BatonLock{" + name() + ", holdCount(current thread)=" + local.getHoldCount() + "}";
+        return "BatonLock{" + name() + ", holdCount(current thread)=" + lock.holdCount() + "}";
     }
 }

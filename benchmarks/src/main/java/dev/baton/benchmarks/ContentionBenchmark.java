@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,22 +41,7 @@ import org.openjdk.jmh.runner.IterationType;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-public class ContentionBenchmark {
-    /** Clients the contenders are spread over. */
-    static final int CLIENTS = 2;
-
-    /** The subject; see {@link Subjects}. */
-    @Param({
-        "baton-inmemory",
-        "reentrantlock",
-        "reentrantlock-fair",
-        "baton-etcd",
-        "jetcd-lock",
-        "baton-zookeeper",
-        "curator-mutex"
-    })
-    public String subject;
-
+public class ContentionBenchmark extends TwoClientSubjects {
     private LockSubject locks;
     private int contenders;
     private volatile long releasedAt;
@@ -80,7 +64,7 @@ public class ContentionBenchmark {
     @Setup(Level.Trial)
     public void open(BenchmarkParams params) {
         contenders = params.getThreads();
-        locks = Subjects.open(subject, CLIENTS);
+        locks = openSubject();
     }
 
     /**

@@ -21,7 +21,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,28 +36,16 @@ import org.openjdk.jmh.infra.ThreadParams;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(16)
-public class ManyLocksBenchmark {
+public class ManyLocksBenchmark extends TwoClientSubjects {
     /** Distinct lock names. */
     static final int LOCKS = 1_000;
-
-    /** The subject; see {@link Subjects}. */
-    @Param({
-        "baton-inmemory",
-        "reentrantlock",
-        "reentrantlock-fair",
-        "baton-etcd",
-        "jetcd-lock",
-        "baton-zookeeper",
-        "curator-mutex"
-    })
-    public String subject;
 
     private LockSubject locks;
 
     /** Opens the subject with two clients. */
     @Setup
     public void open() {
-        locks = Subjects.open(subject, ContentionBenchmark.CLIENTS);
+        locks = openSubject();
     }
 
     /** Closes the subject. */

@@ -180,21 +180,23 @@ public final class CoordinatorBuilder {
                     "safetyMargin (" + margin + ") must be less than half the sessionTtl (" + sessionTtl + ")");
         }
         if (factory == null) {
-            return DefaultCoordinator.start(
-                    backend,
-                    sessionTtl,
-                    margin,
-                    timeSource,
-                    callbackExecutor,
-                    blockingExecutor,
-                    observer,
-                    closeBackendOnClose);
+            return new DefaultCoordinator(
+                            backend,
+                            sessionTtl,
+                            margin,
+                            timeSource,
+                            callbackExecutor,
+                            blockingExecutor,
+                            observer,
+                            closeBackendOnClose)
+                    .start();
         }
         CoordinationBackend built =
                 Objects.requireNonNull(factory.create(sessionTtl), "the backend factory returned null");
         try {
-            return DefaultCoordinator.start(
-                    built, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, observer, true);
+            return new DefaultCoordinator(
+                            built, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, observer, true)
+                    .start();
         } catch (RuntimeException | Error e) {
             try {
                 built.close();

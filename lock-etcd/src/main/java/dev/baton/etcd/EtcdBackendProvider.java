@@ -50,27 +50,14 @@ public final class EtcdBackendProvider implements BackendProvider {
 
     @Override
     public CoordinatorBuilder coordinatorBuilder(ConnectionUri uri) {
-        if (uri.hosts().isEmpty()) {
-            throw uri.invalid("name at least one host, as in etcd://host1:2379,host2:2379/namespace");
-        }
+        List<String> hosts = uri.requiredHosts(DEFAULT_PORT, "etcd://host1:2379,host2:2379/namespace");
         EtcdBackend.Builder builder = EtcdBackend.builder();
         Optional<String> ca = uri.parameter("tls-ca");
         String protocol = ca.isPresent() ? "https://" : "http://";
-        List<String> endpoints =
-                uri.hosts(DEFAULT_PORT).stream().map(h -> protocol + h).toList();
+        List<String> endpoints = hosts.stream().map(h -> protocol + h).toList();
         uri.configure("the hosts", () -> builder.endpoints(endpoints.toArray(String[]::new)));
-        if (!uri.path().isEmpty()) {
-            uri.configure("the path (the namespace)", () -> builder.namespace(uri.path()));
-        }
-        Optional<String> password = uri.secret("password");
-        if (uri.user().isPresent() != password.isPresent()) {
-            throw uri.invalid(
-                    uri.user().isPresent()
-                            ? "user '" + uri.user().get()
-                                    + "' needs a password: add password-env=VARIABLE or password=..."
-                            : "a password needs a user: write etcd://USER@host/...");
-        }
-        uri.user().ifPresent(user -> uri.configure("the user", () -> builder.credentials(user, password.get())));
+        uri.configurePath("the namespace", builder::namespace);
+        uri.configureUserAndPassword(builder::credentials);
         Optional<String> cert = uri.parameter("tls-cert");
         Optional<String> key = uri.parameter("tls-key");
         if (cert.isPresent() != key.isPresent() || (cert.isPresent() && ca.isEmpty())) {
@@ -82,10 +69,8 @@ public final class EtcdBackendProvider implements BackendProvider {
                     "parameters 'tls-cert' and 'tls-key'",
                     () -> builder.tlsClientCertificate(Path.of(cert.get()), Path.of(key.get())));
         }
-        uri.duration("request-timeout")
-                .ifPresent(t -> uri.configure("parameter 'request-timeout'", () -> builder.requestTimeout(t)));
-        uri.duration("minimum-ttl")
-                .ifPresent(t -> uri.configure("parameter 'minimum-ttl'", () -> builder.minimumTtl(t)));
+        uri.configureDuration("request-timeout", builder::requestTimeout);
+        uri.configureDuration("minimum-ttl", builder::minimumTtl);
         return builder.coordinatorBuilder();
     }
 }

@@ -18,7 +18,7 @@ package dev.baton.zookeeper;
 import dev.baton.lock.CoordinatorBuilder;
 import dev.baton.lock.spi.BackendProvider;
 import dev.baton.lock.spi.ConnectionUri;
-import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -54,32 +54,15 @@ public final class ZooKeeperBackendProvider implements BackendProvider {
 
     @Override
     public CoordinatorBuilder coordinatorBuilder(ConnectionUri uri) {
-        if (uri.hosts().isEmpty()) {
-            throw uri.invalid("name at least one host, as in zookeeper://zk1:2181,zk2:2181/namespace");
-        }
+        List<String> hosts = uri.requiredHosts(DEFAULT_PORT, "zookeeper://zk1:2181,zk2:2181/namespace");
         ZooKeeperBackend.Builder builder = ZooKeeperBackend.builder();
-        uri.configure("the hosts", () -> builder.connectString(String.join(",", uri.hosts(DEFAULT_PORT))));
-        if (!uri.path().isEmpty()) {
-            uri.configure("the path (the namespace)", () -> builder.namespace(uri.path()));
-        }
-        Optional<String> password = uri.secret("password");
-        if (uri.user().isPresent() != password.isPresent()) {
-            throw uri.invalid(
-                    uri.user().isPresent()
-                            ? "user '" + uri.user().get()
-                                    + "' needs a password: add password-env=VARIABLE or password=..."
-                            : "a password needs a user: write zookeeper://USER@host/...");
-        }
-        uri.user()
-                .ifPresent(user -> uri.configure("the user", () -> builder.digestAuthentication(user, password.get())));
-        uri.duration("session-timeout")
-                .ifPresent(t -> uri.configure("parameter 'session-timeout'", () -> builder.sessionTimeout(t)));
-        uri.duration("connection-timeout")
-                .ifPresent(t -> uri.configure("parameter 'connection-timeout'", () -> builder.connectionTimeout(t)));
-        uri.duration("request-timeout")
-                .ifPresent(t -> uri.configure("parameter 'request-timeout'", () -> builder.requestTimeout(t)));
-        uri.duration("reap-interval")
-                .ifPresent(t -> uri.configure("parameter 'reap-interval'", () -> builder.reapInterval(t)));
+        uri.configure("the hosts", () -> builder.connectString(String.join(",", hosts)));
+        uri.configurePath("the namespace", builder::namespace);
+        uri.configureUserAndPassword(builder::digestAuthentication);
+        uri.configureDuration("session-timeout", builder::sessionTimeout);
+        uri.configureDuration("connection-timeout", builder::connectionTimeout);
+        uri.configureDuration("request-timeout", builder::requestTimeout);
+        uri.configureDuration("reap-interval", builder::reapInterval);
         return builder.coordinatorBuilder();
     }
 }

@@ -78,7 +78,22 @@ public final class DefaultCoordinator implements Coordinator {
     private final Set<LeaderWatch> observers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DefaultCoordinator(
+    /**
+     * Builds a coordinator whose session is not yet open: {@link #start()} opens it. Called by
+     * {@link dev.baton.lock.CoordinatorBuilder}, which has checked the arguments' own rules; this checks them against
+     * the backend's limits before it starts any thread.
+     *
+     * @param backend the backend
+     * @param sessionTtl the session TTL
+     * @param margin the safety margin
+     * @param timeSource the time source, or null for the system's
+     * @param callbackExecutor the callback executor, or null for an owned thread
+     * @param blockingExecutor the executor for blocking backend calls, or null for an owned pool
+     * @param observer the observer of the coordinator's events, or null for none
+     * @param closeBackend whether close() closes the backend
+     * @throws IllegalArgumentException if the TTL is outside the backend's limits
+     */
+    public DefaultCoordinator(
             CoordinationBackend backend,
             Duration sessionTtl,
             Duration margin,
@@ -87,6 +102,7 @@ public final class DefaultCoordinator implements Coordinator {
             Executor blockingExecutor,
             CoordinatorObserver observer,
             boolean closeBackend) {
+        BackendChecks.requireTtlWithin(backend, "sessionTtl", sessionTtl);
         this.backend = backend;
         this.closeBackend = closeBackend;
         String tag = "baton-" + Integer.toHexString(System.identityHashCode(this));
@@ -125,40 +141,20 @@ public final class DefaultCoordinator implements Coordinator {
     }
 
     /**
-     * Builds a coordinator and opens its session. Called by {@link dev.baton.lock.CoordinatorBuilder}, which has
-     * checked the arguments' own rules; this checks them against the backend's limits.
+     * Opens the session of a coordinator made by the constructor; on failure closes the coordinator (and the backend
+     * if it owns it) before rethrowing.
      *
-     * @param backend the backend
-     * @param sessionTtl the session TTL
-     * @param margin the safety margin
-     * @param timeSource the time source, or null for the system's
-     * @param callbackExecutor the callback executor, or null for an owned thread
-     * @param blockingExecutor the executor for blocking backend calls, or null for an owned pool
-     * @param observer the observer of the coordinator's events, or null for none
-     * @param closeBackend whether close() closes the backend
-     * @return the coordinator, with an open session
-     * @throws IllegalArgumentException if the TTL is outside the backend's limits
+     * @return this coordinator, with an open session
      * @throws dev.baton.lock.BackendUnavailableException if the server could not be reached
      */
-    public static Coordinator start(
-            CoordinationBackend backend,
-            Duration sessionTtl,
-            Duration margin,
-            TimeSource timeSource,
-            Executor callbackExecutor,
-            Executor blockingExecutor,
-            CoordinatorObserver observer,
-            boolean closeBackend) {
-        BackendChecks.requireTtlWithin(backend, "sessionTtl", sessionTtl);
-        DefaultCoordinator c = new DefaultCoordinator(
-                backend, sessionTtl, margin, timeSource, callbackExecutor, blockingExecutor, observer, closeBackend);
+    public Coordinator start() {
         try {
-            c.keeper.start();
+            keeper.start();
         } catch (RuntimeException e) {
-            c.close();
+            close();
             throw e;
         }
-        return c;
+        return this;
     }
 
     /**

@@ -22,9 +22,7 @@ import dev.baton.lock.LossListener;
 import dev.baton.lock.LossReason;
 import dev.baton.lock.Subscription;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +47,6 @@ abstract class HeldLock implements LockHandle {
      */
     static final Duration RELEASE_WAIT = Duration.ofMillis(250);
 
-    private enum Status {
-        HELD,
-        RELEASED,
-        LOST
-    }
-
     final Services services;
     final String name;
     final String key;
@@ -62,17 +54,11 @@ abstract class HeldLock implements LockHandle {
     private final BiConsumer<HeldLock, LossReason> onEnd;
     /** When the handle was made, for the observer's hold time (0 without an observer). */
     final long acquiredNanos;
-    /** Guards the handle's state, and the state its subclasses keep. */
-    final Object lock = new Object();
-
-    @GuardedBy("lock")
-    private final List<LossListener> listeners = new ArrayList<>();
-
-    @GuardedBy("lock")
-    private Status status = Status.HELD;
-
-    @GuardedBy("lock")
-    private LossReason lossReason;
+    /**
+     * Guards the handle's state, and the state its subclasses keep; holds the status, the loss listeners and the
+     * loss.
+     */
+    final LossNotice lock;
 
     HeldLock(Services services, String name, String key, long token, BiConsumer<HeldLock, LossReason> onEnd) {
         this.services = services;
@@ -80,6 +66,7 @@ abstract class HeldLock implements LockHandle {
         this.key = key;
         this.token = token;
         this.onEnd = onEnd;
+        this.lock = new LossNotice(services.callbacks());
         this.acquiredNanos = services.observation().now();
     }
 
@@ -125,7 +112,7 @@ abstract class HeldLock implements LockHandle {
     /** Whether the handle is still HELD (it may have lapsed without being declared lost yet). */
     @GuardedBy("lock")
     final boolean heldLocked() {
-        return status == Status.HELD;
+        return lock.heldLocked();
     }
 
     @Override
@@ -143,7 +130,7 @@ abstract class HeldLock implements LockHandle {
         long now = services.time().nanoTime();
         LossReason lapsed;
         synchronized (lock) {
-            if (status != Status.HELD) {
+            if (!lock.heldLocked()) {
                 return false;
             }
             lapsed = lapseLocked(now);
@@ -159,7 +146,7 @@ abstract class HeldLock implements LockHandle {
     public Duration remaining() {
         long now = services.time().nanoTime();
         synchronized (lock) {
-            if (status != Status.HELD || lapseLocked(now) != null) {
+            if (!lock.heldLocked() || lapseLocked(now) != null) {
                 return Duration.ZERO;
             }
             return Duration.ofNanos(Math.max(0, deadlineLocked() - now));
@@ -168,24 +155,7 @@ abstract class HeldLock implements LockHandle {
 
     @Override
     public Subscription onLost(LossListener listener) {
-        Objects.requireNonNull(listener, "listener must not be null");
-        LossReason already;
-        synchronized (lock) {
-            if (status == Status.RELEASED) {
-                return () -> {};
-            }
-            if (status == Status.HELD) {
-                listeners.add(listener);
-                return () -> {
-                    synchronized (lock) {
-                        listeners.remove(listener);
-                    }
-                };
-            }
-            already = lossReason;
-        }
-        services.callbacks().execute(() -> listener.onLost(this, already));
-        return () -> {};
+        return lock.subscribe(listener);
     }
 
     /**
@@ -196,7 +166,8 @@ abstract class HeldLock implements LockHandle {
         if (!isValid()) {
             LossReason reason;
             synchronized (lock) {
-                reason = lossReason != null ? lossReason : status == Status.RELEASED ? LossReason.RELEASED : ifUnknown;
+                LossReason known = lock.reasonLocked();
+                reason = known != null ? known : lock.releasedLocked() ? LossReason.RELEASED : ifUnknown;
             }
             throw new LockLostException(name, reason, "'" + name + "' is no longer held (" + reason + ")", null);
         }
@@ -206,20 +177,15 @@ abstract class HeldLock implements LockHandle {
     final void lose(LossReason reason) {
         List<LossListener> toTell;
         synchronized (lock) {
-            if (status != Status.HELD) {
+            toTell = lock.loseLocked(this, reason);
+            if (toTell == null) {
                 return;
             }
-            status = Status.LOST;
-            lossReason = reason;
             endedLocked();
-            toTell = List.copyOf(listeners);
-            listeners.clear();
         }
         detach();
         onEnd.accept(this, reason);
-        for (LossListener l : toTell) {
-            services.callbacks().execute(() -> l.onLost(this, reason));
-        }
+        lock.tell(toTell, this, reason);
         afterLoss(reason);
     }
 
@@ -236,15 +202,13 @@ abstract class HeldLock implements LockHandle {
     private boolean endAsReleased() {
         LossReason lapsed;
         synchronized (lock) {
-            if (status != Status.HELD) {
+            if (!lock.heldLocked()) {
                 return false;
             }
             lapsed = lapseLocked(services.time().nanoTime());
             if (lapsed == null) {
-                status = Status.RELEASED;
-                lossReason = LossReason.RELEASED;
+                lock.releaseLocked();
                 endedLocked();
-                listeners.clear();
             }
         }
         if (lapsed != null) {

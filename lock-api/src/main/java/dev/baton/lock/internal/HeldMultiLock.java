@@ -15,7 +15,6 @@
  */
 package dev.baton.lock.internal;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LossListener;
 import dev.baton.lock.LossReason;
@@ -34,34 +33,18 @@ import java.util.TreeMap;
  * them ends the whole: the listeners hear of it once, and the other locks are released in the background.
  */
 final class HeldMultiLock implements MultiLockHandle {
-    private enum Status {
-        HELD,
-        RELEASED,
-        LOST
-    }
-
     private final Services services;
     private final List<String> names;
     private final List<LockHandle> handles;
     private final SortedMap<String, Long> tokens = new TreeMap<>();
-    private final Object lock = new Object();
-
-    @GuardedBy("lock")
-    private final List<LossListener> listeners = new ArrayList<>();
-
-    @GuardedBy("lock")
-    private Status status = Status.HELD;
-
-    @GuardedBy("lock")
-    private LockHandle lostFirst;
-
-    @GuardedBy("lock")
-    private LossReason lossReason;
+    /** The status, the listeners and the first loss (the lock that was lost first, and why). */
+    private final LossNotice notice;
 
     HeldMultiLock(Services services, List<String> names, List<LockHandle> handles) {
         this.services = services;
         this.names = names;
         this.handles = List.copyOf(handles);
+        this.notice = new LossNotice(services.callbacks());
         for (LockHandle h : handles) {
             tokens.put(h.name(), h.fencingToken());
         }
@@ -76,21 +59,15 @@ final class HeldMultiLock implements MultiLockHandle {
 
     private void partLost(LockHandle part, LossReason reason) {
         List<LossListener> toTell;
-        synchronized (lock) {
-            if (status != Status.HELD) {
-                return;
-            }
-            status = Status.LOST;
-            lostFirst = part;
-            lossReason = reason;
-            toTell = List.copyOf(listeners);
-            listeners.clear();
+        synchronized (notice) {
+            toTell = notice.loseLocked(part, reason);
+        }
+        if (toTell == null) {
+            return;
         }
         // Releasing blocks for a moment per lock: not on the callback executor.
         services.blocking().execute(() -> releaseAll(handles));
-        for (LossListener l : toTell) {
-            services.callbacks().execute(() -> l.onLost(part, reason));
-        }
+        notice.tell(toTell, part, reason);
     }
 
     /** Releases every handle, last acquired first; never throws. */
@@ -124,8 +101,8 @@ final class HeldMultiLock implements MultiLockHandle {
 
     @Override
     public boolean isValid() {
-        synchronized (lock) {
-            if (status != Status.HELD) {
+        synchronized (notice) {
+            if (!notice.heldLocked()) {
                 return false;
             }
         }
@@ -152,35 +129,13 @@ final class HeldMultiLock implements MultiLockHandle {
 
     @Override
     public Subscription onLost(LossListener listener) {
-        Objects.requireNonNull(listener, "listener must not be null");
-        LockHandle part;
-        LossReason reason;
-        synchronized (lock) {
-            if (status == Status.RELEASED) {
-                return () -> {};
-            }
-            if (status == Status.HELD) {
-                listeners.add(listener);
-                return () -> {
-                    synchronized (lock) {
-                        listeners.remove(listener);
-                    }
-                };
-            }
-            part = lostFirst;
-            reason = lossReason;
-        }
-        services.callbacks().execute(() -> listener.onLost(part, reason));
-        return () -> {};
+        return notice.subscribe(listener);
     }
 
     @Override
     public void close() {
-        synchronized (lock) {
-            if (status == Status.HELD) {
-                status = Status.RELEASED;
-                listeners.clear();
-            }
+        synchronized (notice) {
+            notice.releaseLocked();
         }
         releaseAll(handles);
     }

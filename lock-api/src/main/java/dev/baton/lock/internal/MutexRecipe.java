@@ -23,6 +23,7 @@ import dev.baton.lock.LockAcquisitionTimeoutException;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockLostException;
 import dev.baton.lock.LossReason;
+import dev.baton.lock.ThreadOwnedLock;
 import dev.baton.lock.spi.Entry;
 import java.time.Duration;
 import java.util.Optional;
@@ -58,7 +59,7 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     /** A key of this lock's queue that a release certainly deleted, for the next attempt to create again. */
     final AtomicReference<String> freedKey;
 
-    private final JavaLockView javaLock = new JavaLockView(this);
+    private final ThreadOwnedLock javaLock = new ThreadOwnedLock(this, ThreadOwnedLock.OnLoss.UNCHECKED);
 
     private MutexRecipe(DefaultCoordinator coordinator, Services services, String name, String kind, Duration ttl) {
         this(

@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -277,6 +279,23 @@ public final class ConnectionUri {
     }
 
     /**
+     * Returns the hosts with {@code defaultPort} added to those written without a port, for a scheme that needs at
+     * least one host.
+     *
+     * @param defaultPort the port of a host written without one
+     * @param example a URI of the scheme with hosts, for the message, such as {@code etcd://host1:2379/namespace}
+     * @return the hosts, each {@code host:port}, at least one
+     * @throws IllegalArgumentException if the URI names no host: "{@code scheme URI: name at least one host, as in
+     *     example}"
+     */
+    public List<String> requiredHosts(int defaultPort, String example) {
+        if (hosts.isEmpty()) {
+            throw invalid("name at least one host, as in " + example);
+        }
+        return hosts(defaultPort);
+    }
+
+    /**
      * Returns the path after the authority without its leading {@code /} ({@code myapp} for {@code
      * etcd://h:2379/myapp}), or the text after {@code scheme:} of an opaque URI ({@code name} for {@code
      * inmemory:name}); decoded.
@@ -410,6 +429,56 @@ public final class ConnectionUri {
             named.initCause(e);
             throw named;
         }
+    }
+
+    /**
+     * Passes the path, if not empty, to a setter of a backend builder through {@link #configure(String, Runnable)}.
+     *
+     * @param meaning what the path means to the backend, for the message, such as {@code "the namespace"}
+     * @param setter the builder's setter
+     * @throws IllegalArgumentException if the setter refused the path: "{@code scheme URI: the path (meaning):
+     *     builder's message}"
+     */
+    public void configurePath(String meaning, Consumer<String> setter) {
+        if (!path.isEmpty()) {
+            configure("the path (" + meaning + ")", () -> setter.accept(path));
+        }
+    }
+
+    /**
+     * Passes the user and its password, which go together, to a setter of a backend builder through {@link
+     * #configure(String, Runnable)}: the user written before {@code @}, the password given as the {@code password}
+     * or {@code password-env} parameter ({@link #secret(String)}). Does nothing when neither is given.
+     *
+     * @param setter the builder's setter, called with the user and the password
+     * @throws IllegalArgumentException if a user was given without a password or a password without a user, if
+     *     {@link #secret(String)} refuses the password, or if the setter refused them ("{@code scheme URI: the user:
+     *     builder's message}")
+     */
+    public void configureUserAndPassword(BiConsumer<String, String> setter) {
+        Optional<String> password = secret("password");
+        if ((user != null) != password.isPresent()) {
+            throw invalid(
+                    user != null
+                            ? "user '" + user + "' needs a password: add password-env=VARIABLE or password=..."
+                            : "a password needs a user: write " + scheme + "://USER@host/...");
+        }
+        if (user != null) {
+            configure("the user", () -> setter.accept(user, password.get()));
+        }
+    }
+
+    /**
+     * Passes a duration parameter ({@link #duration(String)}), if given, to a setter of a backend builder through
+     * {@link #configure(String, Runnable)}.
+     *
+     * @param name the parameter's name, such as {@code request-timeout}
+     * @param setter the builder's setter
+     * @throws IllegalArgumentException if the value is not a duration, or the setter refused it ("{@code scheme URI:
+     *     parameter 'name': builder's message}")
+     */
+    public void configureDuration(String name, Consumer<Duration> setter) {
+        duration(name).ifPresent(d -> configure("parameter '" + name + "'", () -> setter.accept(d)));
     }
 
     /**

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -152,5 +153,60 @@ class ConnectionUriTest {
                     .hasMessageNotContaining(SECRET);
         }
         assertThatThrownBy(() -> parse("etcd://h1/a%zzpp")).hasMessageContaining("the path holds a '%'");
+    }
+
+    @Test
+    void required_hosts_add_the_default_port_and_refuse_none() {
+        assertThat(parse("x://h1,h2:9/app").requiredHosts(7, "x://h:7/app")).containsExactly("h1:7", "h2:9");
+        assertThatThrownBy(() -> parse("x:app").requiredHosts(7, "x://h1:7,h2:7/app"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x URI: name at least one host, as in x://h1:7,h2:7/app");
+    }
+
+    @Test
+    void configure_path_passes_a_path_given_and_names_it_when_refused() {
+        List<String> set = new ArrayList<>();
+        parse("x://h").configurePath("the namespace", set::add);
+        assertThat(set).as("no path, no call").isEmpty();
+        parse("x://h/app").configurePath("the namespace", set::add);
+        assertThat(set).containsExactly("app");
+        assertThatThrownBy(() -> parse("x://h/app").configurePath("the namespace", p -> {
+                    throw new IllegalArgumentException("too short");
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x URI: the path (the namespace): too short");
+    }
+
+    @Test
+    void configure_user_and_password_needs_both_and_never_shows_the_password() {
+        List<String> set = new ArrayList<>();
+        parse("x://h").configureUserAndPassword((user, password) -> set.add(user));
+        assertThat(set).as("neither given, no call").isEmpty();
+        parse("x://alice@h?password=" + SECRET)
+                .configureUserAndPassword((user, password) -> set.add(user + "/" + password));
+        assertThat(set).containsExactly("alice/" + SECRET);
+        assertThatThrownBy(() -> parse("x://alice@h").configureUserAndPassword((user, password) -> {}))
+                .hasMessage("x URI: user 'alice' needs a password: add password-env=VARIABLE or password=...");
+        assertThatThrownBy(() -> parse("x://h?password=" + SECRET).configureUserAndPassword((user, password) -> {}))
+                .hasMessage("x URI: a password needs a user: write x://USER@host/...");
+        assertThatThrownBy(() -> parse("x://alice@h?password=" + SECRET).configureUserAndPassword((user, password) -> {
+                    throw new IllegalArgumentException("unknown user");
+                }))
+                .hasMessage("x URI: the user: unknown user")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void configure_duration_passes_a_parameter_given_and_names_it_when_refused() {
+        List<Duration> set = new ArrayList<>();
+        parse("x://h").configureDuration("request-timeout", set::add);
+        assertThat(set).as("not given, no call").isEmpty();
+        parse("x://h?request-timeout=2s").configureDuration("request-timeout", set::add);
+        assertThat(set).containsExactly(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> parse("x://h?request-timeout=0s").configureDuration("request-timeout", d -> {
+                    throw new IllegalArgumentException("must be positive");
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("x URI: parameter 'request-timeout': must be positive");
     }
 }

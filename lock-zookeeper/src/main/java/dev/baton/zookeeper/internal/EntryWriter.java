@@ -125,14 +125,8 @@ public final class EntryWriter {
             boolean skipOldReference = false;
             for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
                 Stat stat = new Stat();
-                byte[] current;
-                try {
-                    current = zk.getData(path, false, stat);
-                } catch (KeeperException.NoNodeException e) {
-                    return Optional.<Entry>empty();
-                }
-                NodeData.EntryData old = reader.decodeEntryAt(path, current);
-                if (stat.getMzxid() != expectedVersion) {
+                NodeData.EntryData old = readAtVersion(zk, path, expectedVersion, stat);
+                if (old == null) {
                     return Optional.<Entry>empty();
                 }
                 long sequence = old.originSequence() != 0 ? old.originSequence() : stat.getCzxid();
@@ -193,6 +187,23 @@ public final class EntryWriter {
     }
 
     /**
+     * Reads the entry at a path into {@code stat} and decodes it: the compare-and-set and compare-and-delete first step.
+     *
+     * @return the entry's data, or null if the node is absent or its version (mzxid) is not {@code expectedVersion}
+     */
+    private NodeData.EntryData readAtVersion(ZooKeeper zk, String path, long expectedVersion, Stat stat)
+            throws KeeperException, InterruptedException {
+        byte[] current;
+        try {
+            current = zk.getData(path, false, stat);
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+        NodeData.EntryData old = reader.decodeEntryAt(path, current);
+        return stat.getMzxid() == expectedVersion ? old : null;
+    }
+
+    /**
      * Deletes a key if its version (mzxid) matches: a read, then one multi-operation that deletes the entry (versioned)
      * and its reference. The parent left empty is pruned later, by the reaper's round.
      */
@@ -202,14 +213,8 @@ public final class EntryWriter {
             boolean skipReference = false;
             for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
                 Stat stat = new Stat();
-                byte[] current;
-                try {
-                    current = zk.getData(path, false, stat);
-                } catch (KeeperException.NoNodeException e) {
-                    return false;
-                }
-                NodeData.EntryData old = reader.decodeEntryAt(path, current);
-                if (stat.getMzxid() != expectedVersion) {
+                NodeData.EntryData old = readAtVersion(zk, path, expectedVersion, stat);
+                if (old == null) {
                     return false;
                 }
                 List<Op> ops = new ArrayList<>(2);
