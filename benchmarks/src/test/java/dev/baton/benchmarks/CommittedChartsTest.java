@@ -25,24 +25,43 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The charts committed with the latest full run (benchmarks/results/full, shown in BENCHMARKS.md) parse, and are what
- * the chart code draws from that run's committed results: a change to the charts or to the results that did not
- * regenerate them fails here.
+ * The charts committed with the latest full run (benchmarks/results/full, shown in BENCHMARKS.md), and those of it
+ * beside its fsync variant (benchmarks/results/compare), parse, and are what the chart code draws from the committed
+ * results: a change to the charts or to the results that did not regenerate them fails here.
  */
 class CommittedChartsTest {
     private static final Path RUN = Paths.get("results/full");
 
+    /** The fsync variant of the same code, and the side-by-side charts of the two. */
+    private static final Path FSYNC_RUN = Paths.get("results/fsync");
+
+    private static final Path COMPARED = Paths.get("results/compare");
+
     @Test
     void committed_charts_are_current_and_parse() throws Exception {
-        Charts.Rendered fresh = Charts.render(List.of(ResultSet.read(null, RUN)));
+        assertCurrent(
+                Charts.render(List.of(ResultSet.read(null, RUN))),
+                RUN,
+                "benchmarks/run summarize benchmarks/results/full");
+    }
 
+    @Test
+    void committed_side_by_side_charts_are_current_and_parse() throws Exception {
+        Charts.Rendered fresh =
+                Charts.render(List.of(ResultSet.read("tmpfs", RUN), ResultSet.read("fsync", FSYNC_RUN)));
+        assertCurrent(
+                fresh,
+                COMPARED,
+                "benchmarks/run compare benchmarks/results/compare tmpfs=benchmarks/results/full"
+                        + " fsync=benchmarks/results/fsync");
+    }
+
+    private static void assertCurrent(Charts.Rendered fresh, Path dir, String regenerate) throws Exception {
         assertThat(fresh.charts()).isNotEmpty();
         for (Map.Entry<String, String> chart : fresh.charts().entrySet()) {
-            Path file = RUN.resolve(chart.getKey());
+            Path file = dir.resolve(chart.getKey());
             assertThat(file)
-                    .as(
-                            "%s is missing or stale: regenerate it with `benchmarks/run summarize benchmarks/results/full`",
-                            file)
+                    .as("%s is missing or stale: regenerate it with `%s`", file, regenerate)
                     .exists()
                     .hasContent(chart.getValue());
             Map<String, List<String>> panels = SvgDocs.seriesByPanel(SvgDocs.parse(Files.readString(file)));

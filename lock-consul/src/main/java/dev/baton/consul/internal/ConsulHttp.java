@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * The few Consul HTTP calls the backend makes, so that the client library behind them can be swapped. Keys are full
  * Consul keys, not URL-encoded. Every synchronous call is one HTTP request; it throws {@link
  * BackendUnavailableException} when the agent cannot be reached or does not answer in time, {@link
- * dev.baton.consul.ConsulAccessDeniedException} on HTTP 403, and {@link dev.baton.lock.LockException} for any other
+ * dev.baton.lock.AccessDeniedException} on HTTP 403 (and on a 409 whose operations were denied), and {@link dev.baton.lock.LockException} for any other
  * answer it does not expect. A request that fails on its connection (not to connect, not by timeout) may be sent
  * twice; see {@link ConsulApiHttp} for why each request is safe to send twice.
  *
