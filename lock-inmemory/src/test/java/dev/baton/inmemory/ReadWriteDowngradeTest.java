@@ -27,11 +27,8 @@ import dev.baton.lock.LossReason;
 import dev.baton.lock.WriteLockHandle;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
-import dev.baton.lock.tck.ForwardingBackend;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,24 +46,6 @@ class ReadWriteDowngradeTest {
     @AfterEach
     void close() {
         cluster.close();
-    }
-
-    /** Applies the next compareAndSet on the server, then throws as if its answer was lost. */
-    private static final class LosesNextCasAnswer extends ForwardingBackend {
-        final AtomicBoolean loseNext = new AtomicBoolean();
-
-        LosesNextCasAnswer(InMemoryBackend delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
-            Optional<Entry> result = super.compareAndSet(key, expectedVersion, value, leaseId);
-            if (loseNext.getAndSet(false)) {
-                throw new BackendUnavailableException(null, "compareAndSet took effect, its answer was lost", null);
-            }
-            return result;
-        }
     }
 
     @Test

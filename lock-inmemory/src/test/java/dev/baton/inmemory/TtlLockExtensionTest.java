@@ -22,11 +22,7 @@ import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.LockOptions;
 import dev.baton.lock.TtlLockHandle;
-import dev.baton.lock.spi.Entry;
-import dev.baton.lock.tck.ForwardingBackend;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,24 +44,6 @@ class TtlLockExtensionTest {
     @AfterEach
     void close() {
         cluster.close();
-    }
-
-    /** Applies the next compareAndSet on the server, then throws as if its answer was lost. */
-    private static final class LosesNextCasAnswer extends ForwardingBackend {
-        final AtomicBoolean loseNext = new AtomicBoolean();
-
-        LosesNextCasAnswer(InMemoryBackend delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
-            Optional<Entry> result = super.compareAndSet(key, expectedVersion, value, leaseId);
-            if (loseNext.getAndSet(false)) {
-                throw new BackendUnavailableException(null, "compareAndSet took effect, its answer was lost", null);
-            }
-            return result;
-        }
     }
 
     @Test
