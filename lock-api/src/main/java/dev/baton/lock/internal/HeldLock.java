@@ -166,8 +166,9 @@ abstract class HeldLock implements LockHandle {
         if (!isValid()) {
             LossReason reason;
             synchronized (lock) {
+                // The reason is set as the status leaves HELD (RELEASED for a release); null means still declaring.
                 LossReason known = lock.reasonLocked();
-                reason = known != null ? known : lock.releasedLocked() ? LossReason.RELEASED : ifUnknown;
+                reason = known != null ? known : ifUnknown;
             }
             throw new LockLostException(name, reason, "'" + name + "' is no longer held (" + reason + ")", null);
         }

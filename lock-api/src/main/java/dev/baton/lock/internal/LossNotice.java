@@ -95,12 +95,6 @@ final class LossNotice {
         return status == Status.HELD;
     }
 
-    /** Whether the status moved to RELEASED. */
-    @GuardedBy("this")
-    boolean releasedLocked() {
-        return status == Status.RELEASED;
-    }
-
     /** The reason the status left HELD ({@link LossReason#RELEASED} for a release), or null while HELD. */
     @GuardedBy("this")
     LossReason reasonLocked() {
