@@ -60,14 +60,11 @@ public final class ConsulBackendProvider implements BackendProvider {
         uri.configure(
                 "the host",
                 () -> builder.agentAddress(protocol + uri.hosts(DEFAULT_PORT).get(0)));
-        if (!uri.path().isEmpty()) {
-            uri.configure("the path (the key prefix)", () -> builder.keyPrefix(uri.path()));
-        }
+        uri.configurePath("the key prefix", builder::keyPrefix);
         uri.parameter("dc").ifPresent(dc -> uri.configure("parameter 'dc'", () -> builder.datacenter(dc)));
         uri.secret("token").ifPresent(builder::aclToken);
-        uri.duration("lock-delay").ifPresent(d -> uri.configure("parameter 'lock-delay'", () -> builder.lockDelay(d)));
-        uri.duration("request-timeout")
-                .ifPresent(t -> uri.configure("parameter 'request-timeout'", () -> builder.requestTimeout(t)));
+        uri.configureDuration("lock-delay", builder::lockDelay);
+        uri.configureDuration("request-timeout", builder::requestTimeout);
         return builder.coordinatorBuilder();
     }
 }
