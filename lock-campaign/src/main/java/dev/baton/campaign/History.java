@@ -63,18 +63,16 @@ final class History {
         }
 
         HoldRecord record(String name) {
-            return new HoldRecord(client, name, token, acquired, OptionalLong.of(validEnd()), OptionalLong.empty());
+            return record(name, OptionalLong.empty());
         }
 
         /** As {@link #record}, with the onLost notice, which the checks leave out, for the timeline to mark. */
         HoldRecord drawn(String name) {
-            return new HoldRecord(
-                    client,
-                    name,
-                    token,
-                    acquired,
-                    OptionalLong.of(validEnd()),
-                    told == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(told));
+            return record(name, told == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(told));
+        }
+
+        private HoldRecord record(String name, OptionalLong lostNanos) {
+            return new HoldRecord(client, name, token, acquired, OptionalLong.of(validEnd()), lostNanos);
         }
     }
 
