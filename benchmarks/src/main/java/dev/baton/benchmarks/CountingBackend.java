@@ -67,6 +67,12 @@ final class CountingBackend extends ForwardingBackend {
         return delegate();
     }
 
+    /** Counting adds no wait, so a coordinator on the in-memory backend releases on the calling thread here too. */
+    @Override
+    public boolean callsNeverWait() {
+        return delegate().callsNeverWait();
+    }
+
     @Override
     public long grantLease(Duration ttl) {
         requests.increment();

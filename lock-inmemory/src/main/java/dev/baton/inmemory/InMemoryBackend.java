@@ -458,6 +458,17 @@ public final class InMemoryBackend implements CoordinationBackend {
     }
 
     /**
+     * Answers true: every call works on this JVM's memory and never waits on a network or a disk (a {@link
+     * #disconnect() disconnected} client fails at once). Threadsafe.
+     *
+     * @return true
+     */
+    @Override
+    public boolean callsNeverWait() {
+        return true;
+    }
+
+    /**
      * Closes this client: its watches stop silently; the cluster's state, including this client's leases, is left as
      * it is, unless this was the last open client of a named cluster, which then closes (see {@link Builder}).
      * Idempotent. Threadsafe.

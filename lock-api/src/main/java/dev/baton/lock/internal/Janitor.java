@@ -44,6 +44,9 @@ final class Janitor {
     private final CoordinationBackend backend;
     private final TimeSource time;
     private final Executor blocking;
+    /** Whether a first attempt runs on the calling thread: the backend's calls never wait (see the SPI). */
+    private final boolean attemptsInline;
+
     private final Duration maxBackoff;
     private final Duration lateWriteWindow;
     private final Set<Job> pending = ConcurrentHashMap.newKeySet();
@@ -71,6 +74,7 @@ final class Janitor {
         this.backend = backend;
         this.time = time;
         this.blocking = blocking;
+        this.attemptsInline = backend.callsNeverWait();
         this.maxBackoff = maxBackoff;
         this.lateWriteWindow = lateWriteWindow;
     }
@@ -102,7 +106,10 @@ final class Janitor {
     /**
      * Runs {@code attempt} once on the blocking executor and, if it throws, hands the cleanup to {@code retry} (which
      * submits a retried job): a release's delete goes on in the background, so a release never waits for a server
-     * that does not answer. The returned future completes when the first attempt ended, either way.
+     * that does not answer. The returned future completes when the first attempt ended, either way. When the
+     * backend's calls never wait ({@link CoordinationBackend#callsNeverWait()}), the first attempt runs on the calling
+     * thread instead, and the future is complete on return: the hop to another thread and back would cost more than
+     * the call.
      *
      * <p>The first attempt is a section (see {@link #enterSection()}): a coordinator closed while it is still queued
      * or running waits for it before it closes the backend, so the delete reaches the server while it is still open
@@ -124,6 +131,10 @@ final class Janitor {
                 done.complete(null);
             }
         };
+        if (attemptsInline) {
+            task.run();
+            return done;
+        }
         try {
             blocking.execute(task);
         } catch (RejectedExecutionException e) {

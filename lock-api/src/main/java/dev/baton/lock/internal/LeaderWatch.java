@@ -57,7 +57,7 @@ final class LeaderWatch implements Subscription {
         this.prefix = prefix;
         this.observer = observer;
         this.refreshes = new CoalescingRunner(services.blocking(), this::refresh);
-        this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
+        this.backoff = new Backoff(services.keeper().retryCap());
     }
 
     /** Reads the current leader on the calling thread (failing if the server cannot be reached), then watches. */

@@ -146,7 +146,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.session = session;
         this.policy = policy;
         this.checks = new CoalescingRunner(services.blocking(), this::check);
-        this.backoff = new Backoff(services.keeper().ttl().dividedBy(4));
+        this.backoff = new Backoff(services.keeper().retryCap());
         this.startedNanos = services.observation().now();
     }
 

@@ -109,6 +109,7 @@ final class SessionKeeper {
     private final TimeSource time;
     private final Duration ttl;
     private final Duration margin;
+    private final Duration retryCap;
     private final Duration renewInterval;
     private final Executor blocking;
     private final SerialExecutor callbacks;
@@ -148,6 +149,7 @@ final class SessionKeeper {
         this.ttl = ttl;
         this.margin = margin;
         this.renewInterval = ttl.dividedBy(3);
+        this.retryCap = ttl.dividedBy(4);
         this.blocking = blocking;
         this.callbacks = callbacks;
         this.janitor = janitor;
@@ -156,6 +158,11 @@ final class SessionKeeper {
 
     Duration ttl() {
         return ttl;
+    }
+
+    /** The longest pause between a waiter's retries: a quarter of the TTL, computed once rather than per attempt. */
+    Duration retryCap() {
+        return retryCap;
     }
 
     /**

@@ -62,11 +62,8 @@ public final class BackendChecks {
                         argument, (int) c, i, printable(key)));
             }
         }
-        for (String segment : key.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException(
-                        argument + " must not have '.' or '..' as a segment, got '" + key + "'");
-            }
+        if (hasDotSegment(key)) {
+            throw new IllegalArgumentException(argument + " must not have '.' or '..' as a segment, got '" + key + "'");
         }
         return key;
     }
@@ -127,6 +124,23 @@ public final class BackendChecks {
             throw new IllegalArgumentException(argument + " must be positive, got " + value);
         }
         return value;
+    }
+
+    /** Whether a segment of the key is "." or "..": one scan without allocating, as every call checks its key. */
+    private static boolean hasDotSegment(String key) {
+        int start = 0;
+        while (start <= key.length()) {
+            int end = key.indexOf('/', start);
+            if (end < 0) {
+                end = key.length();
+            }
+            int length = end - start;
+            if ((length == 1 || length == 2) && key.charAt(start) == '.' && key.charAt(end - 1) == '.') {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 
     private static boolean isKeyChar(char c) {

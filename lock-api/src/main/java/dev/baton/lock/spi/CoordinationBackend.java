@@ -237,6 +237,21 @@ public interface CoordinationBackend extends AutoCloseable {
         return () -> {};
     }
 
+    /**
+     * Tells whether every call of this backend answers without waiting on anything outside this JVM's memory: no
+     * network, no disk, no other process, so that no call can stall for long. The coordinator then makes a release's
+     * server-side delete on the releasing thread, instead of handing it to a background thread and waiting a short
+     * while for it (which it does so that a server that does not answer never holds a release up).
+     *
+     * <p>Optional: the default answers false, which is always safe. The in-memory backend answers true. A wrapper must
+     * answer false if it may add waits (a fault injector does), and may pass its delegate's answer on otherwise.
+     *
+     * @return whether no call ever waits on a network, a disk or another process
+     */
+    default boolean callsNeverWait() {
+        return false;
+    }
+
     /** Releases client resources the backend created; the server's state is left as it is. Idempotent. */
     @Override
     void close();
