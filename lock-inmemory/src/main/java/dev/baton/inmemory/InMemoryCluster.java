@@ -382,8 +382,11 @@ public final class InMemoryCluster implements AutoCloseable {
     Listing list(String prefix) {
         return operate(toDrain -> {
             // '0' is the character after '/', so this range is exactly the keys starting with prefix + "/".
-            List<Entry> entries = new ArrayList<>(
-                    store.subMap(prefix + "/", true, prefix + "0", false).values());
+            // Copied by iterating: a sub-map's size() walks the range once more, and toArray allocates a view.
+            List<Entry> entries = new ArrayList<>();
+            for (Entry e : store.subMap(prefix + "/", true, prefix + "0", false).values()) {
+                entries.add(e);
+            }
             entries.sort(Comparator.comparingLong(Entry::createSequence));
             return new Listing(entries, revision);
         });

@@ -50,6 +50,9 @@ final class WatchIndex {
     void dispatch(WatchEvent event, Set<WatchRegistration> toDrain) {
         String key = event.key();
         dispatch(keyWatches.get(key), event, toDrain);
+        if (prefixWatches.isEmpty()) {
+            return; // no prefix to look up: spare the substring per level
+        }
         for (int slash = key.indexOf('/'); slash > 0; slash = key.indexOf('/', slash + 1)) {
             dispatch(prefixWatches.get(key.substring(0, slash)), event, toDrain);
         }
