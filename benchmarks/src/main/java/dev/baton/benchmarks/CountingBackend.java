@@ -24,6 +24,8 @@ import dev.baton.lock.tck.ForwardingBackend;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -120,6 +122,12 @@ final class CountingBackend extends ForwardingBackend {
     public boolean compareAndDelete(String key, long expectedVersion) {
         requests.increment();
         return super.compareAndDelete(key, expectedVersion);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
+        requests.increment();
+        return delegate().compareAndDeleteAsync(key, expectedVersion, executor);
     }
 
     @Override

@@ -33,10 +33,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,18 +208,14 @@ public final class EtcdBackend implements CoordinationBackend {
     /** Reads one key (linearizable), in failover attempts. Threadsafe. */
     @Override
     public Optional<Entry> get(String key) {
-        BackendChecks.requireKey("key", key);
-        checkOpen();
-        return kv.get(key);
+        return kvFor(key).get(key);
     }
 
     /** Creates a key if absent, in one {@code Txn}: if its create revision is 0, put it with the lease. Threadsafe. */
     @Override
     public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
-        BackendChecks.requireKey("key", key);
         Objects.requireNonNull(value, "value must not be null");
-        checkOpen();
-        return kv.createIfAbsent(key, value, leaseId);
+        return kvFor(key).createIfAbsent(key, value, leaseId);
     }
 
     /**
@@ -236,18 +235,20 @@ public final class EtcdBackend implements CoordinationBackend {
     /** Replaces a key's value and lease in one {@code Txn} if its mod revision is still as expected. Threadsafe. */
     @Override
     public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
-        BackendChecks.requireKey("key", key);
         Objects.requireNonNull(value, "value must not be null");
-        checkOpen();
-        return kv.compareAndSet(key, expectedVersion, value, leaseId);
+        return kvFor(key).compareAndSet(key, expectedVersion, value, leaseId);
     }
 
     /** Deletes a key in one {@code Txn} if its mod revision is still as expected, in failover attempts. Threadsafe. */
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
-        BackendChecks.requireKey("key", key);
-        checkOpen();
-        return kv.compareAndDelete(key, expectedVersion);
+        return kvFor(key).compareAndDelete(key, expectedVersion);
+    }
+
+    /** The compare-and-delete {@code Txn} sent from the calling thread, one attempt of limited time. Threadsafe. */
+    @Override
+    public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
+        return kvFor(key).compareAndDeleteAsync(key, expectedVersion);
     }
 
     /** Lists {@code prefix + "/"} in one linearizable range read sorted by create revision. Threadsafe. */
@@ -289,9 +290,8 @@ public final class EtcdBackend implements CoordinationBackend {
     }
 
     /**
-     * Stops every watch, closes the channels of the member probes and, if this backend built its jetcd client, closes
-     * it; a client given to the builder stays open. The server's state (leases, keys) is left as it is. Idempotent.
-     * Threadsafe.
+     * Stops every watch, closes the member probes' channels and, if this backend built its jetcd client, closes it; a
+     * client given to the builder stays open. The server's state (leases, keys) is left as is. Idempotent. Threadsafe.
      */
     @Override
     public void close() {
@@ -313,6 +313,13 @@ public final class EtcdBackend implements CoordinationBackend {
     @Override
     public String toString() {
         return "EtcdBackend{" + description + (closed ? ", closed" : "") + "}";
+    }
+
+    /** Checks a key argument and that this backend is open; returns the key-value operations. */
+    private KeyValueOperations kvFor(String key) {
+        BackendChecks.requireKey("key", key);
+        checkOpen();
+        return kv;
     }
 
     private void checkOpen() {
@@ -341,10 +348,7 @@ public final class EtcdBackend implements CoordinationBackend {
         /** The request timeout used when none is set. */
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-        /**
-         * The minimum TTL used when none is set: etcd's own minimum with its default election timeout of 1 s (1.5 ×
-         * the election timeout, rounded up to whole seconds).
-         */
+        /** The minimum TTL used when none is set: etcd's own at its default 1 s election timeout (1.5 s rounded up). */
         public static final Duration DEFAULT_MINIMUM_TTL = Duration.ofSeconds(2);
 
         /** The least {@link #minimumTtl(Duration)}: etcd counts lease TTLs in whole seconds. */
@@ -378,10 +382,8 @@ public final class EtcdBackend implements CoordinationBackend {
                 throw new IllegalArgumentException(
                         "endpoints must name at least one URL such as http://127.0.0.1:2379");
             }
-            List<String> checked = new ArrayList<>();
-            for (String url : urls) {
-                checked.add(JetcdConnection.checkEndpoint(url));
-            }
+            List<String> checked =
+                    Arrays.stream(urls).map(JetcdConnection::checkEndpoint).toList();
             endpoints.clear();
             endpoints.addAll(checked);
             return this;

@@ -34,6 +34,8 @@ import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The backend's reads and {@code Txn} writes of keys under its namespace, one request each. Arguments are checked by
@@ -139,14 +141,34 @@ final class KeyValueOperations {
         if (expectedVersion <= 0) {
             return false;
         }
-        ByteSequence k = keys.key(key);
         // Idempotent: once the delete took effect, a retry finds another mod revision and answers false.
         TxnResponse response = requests.withFailover(
-                () -> kv.txn()
-                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion)))
-                        .Then(Op.delete(k, DeleteOption.DEFAULT))
-                        .commit(),
-                "a compare-and-delete Txn of " + key);
+                () -> compareAndDeleteTxn(key, expectedVersion), "a compare-and-delete Txn of " + key);
+        return deleted(response);
+    }
+
+    /**
+     * One attempt of {@link #compareAndDelete}, sent from the calling thread; the future completes on jetcd's thread,
+     * or exceptionally after one attempt's timeout.
+     */
+    CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion) {
+        if (expectedVersion <= 0) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return compareAndDeleteTxn(key, expectedVersion)
+                .orTimeout(requests.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .thenApply(KeyValueOperations::deleted);
+    }
+
+    private CompletableFuture<TxnResponse> compareAndDeleteTxn(String key, long expectedVersion) {
+        ByteSequence k = keys.key(key);
+        return kv.txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedVersion)))
+                .Then(Op.delete(k, DeleteOption.DEFAULT))
+                .commit();
+    }
+
+    private static boolean deleted(TxnResponse response) {
         return response.isSucceeded()
                 && !response.getDeleteResponses().isEmpty()
                 && response.getDeleteResponses().get(0).getDeleted() > 0;

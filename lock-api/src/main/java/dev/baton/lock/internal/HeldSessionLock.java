@@ -177,18 +177,12 @@ class HeldSessionLock extends HeldLock implements SessionKeeper.Member {
         synchronized (lock) {
             v = version;
         }
-        return services.janitor()
-                .attemptInBackground(
-                        "release " + key,
-                        () -> {
-                            if (services.backend().compareAndDelete(key, v)) {
-                                Consumer<String> freed = keyFreed;
-                                if (freed != null) {
-                                    freed.accept(key);
-                                }
-                            }
-                        },
-                        () -> services.janitor().deleteKey(key));
+        return services.janitor().deleteInBackground(key, v, deleted -> {
+            Consumer<String> freed = keyFreed;
+            if (freed != null) {
+                freed.accept(deleted);
+            }
+        });
     }
 
     @Override

@@ -25,8 +25,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,45 +106,77 @@ final class Janitor {
 
     /**
      * Runs {@code attempt} once on the blocking executor and, if it throws, hands the cleanup to {@code retry} (which
-     * submits a retried job): a release's delete goes on in the background, so a release never waits for a server
+     * submits a retried job): a release's removal goes on in the background, so a release never waits for a server
      * that does not answer. The returned future completes when the first attempt ended, either way. When the
      * backend's calls never wait ({@link CoordinationBackend#callsNeverWait()}), the first attempt runs on the calling
      * thread instead, and the future is complete on return: the hop to another thread and back would cost more than
      * the call.
      *
      * <p>The first attempt is a section (see {@link #enterSection()}): a coordinator closed while it is still queued
-     * or running waits for it before it closes the backend, so the delete reaches the server while it is still open
+     * or running waits for it before it closes the backend, so the removal reaches the server while it is still open
      * (on a busy machine the attempt can outlast the release's own short wait for it).
      */
     CompletableFuture<Void> attemptInBackground(String description, Runnable attempt, Runnable retry) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         boolean section = enterSection();
-        Runnable task = () -> {
+        CompletableFuture<Void> first = start(() -> CompletableFuture.runAsync(attempt, firstAttempts()));
+        return settle(description, first, ignored -> {}, retry, section);
+    }
+
+    /**
+     * Deletes this coordinator's key {@code key} at {@code version} as {@link #attemptInBackground} runs an attempt,
+     * through {@link CoordinationBackend#compareAndDeleteAsync}: a backend with an asynchronous client sends the delete
+     * from the calling thread, without the hop to the blocking executor. {@code deleted} runs with the key when this
+     * attempt deleted it; a failed attempt leaves the key to {@link #deleteKey(String)}.
+     */
+    CompletableFuture<Void> deleteInBackground(String key, long version, Consumer<String> deleted) {
+        boolean section = enterSection();
+        return settle(
+                "release " + key,
+                start(() -> backend.compareAndDeleteAsync(key, version, firstAttempts())),
+                wasDeleted -> {
+                    if (wasDeleted) {
+                        deleted.accept(key);
+                    }
+                },
+                () -> deleteKey(key),
+                section);
+    }
+
+    /** Where a first attempt runs: on the calling thread when the backend's calls never wait. */
+    private Executor firstAttempts() {
+        return attemptsInline ? Runnable::run : blocking;
+    }
+
+    /** Starts an attempt; an executor that refuses it (the coordinator is closing) fails it. */
+    private static <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> attempt) {
+        try {
+            return attempt.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Once {@code attempt} ended: its outcome to {@code onSuccess}, a failure to {@code retry}; ends the section. */
+    private <T> CompletableFuture<Void> settle(
+            String description, CompletableFuture<T> attempt, Consumer<T> onSuccess, Runnable retry, boolean section) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        attempt.whenComplete((outcome, failure) -> {
             try {
-                attempt.run();
+                if (failure == null) {
+                    onSuccess.accept(outcome);
+                } else {
+                    log.debug("'{}' failed, retrying in the background: {}", description, failure.toString());
+                    retry.run();
+                }
             } catch (RuntimeException e) {
-                log.debug("'{}' failed, retrying in the background: {}", description, e.toString());
-                retry.run();
+                log.warn("'{}': what followed the attempt failed", description, e);
             } finally {
                 if (section) {
                     exitSection();
                 }
                 done.complete(null);
             }
-        };
-        if (attemptsInline) {
-            task.run();
-            return done;
-        }
-        try {
-            blocking.execute(task);
-        } catch (RejectedExecutionException e) {
-            retry.run();
-            if (section) {
-                exitSection();
-            }
-            done.complete(null);
-        }
+        });
         return done;
     }
 

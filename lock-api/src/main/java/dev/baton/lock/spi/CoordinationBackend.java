@@ -20,6 +20,8 @@ import dev.baton.lock.Subscription;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 
 /**
@@ -170,6 +172,28 @@ public interface CoordinationBackend extends AutoCloseable {
      * @throws BackendUnavailableException if the server could not be reached
      */
     boolean compareAndDelete(String key, long expectedVersion);
+
+    /**
+     * Starts a {@link #compareAndDelete(String, long)} and answers its outcome later, for a caller that must not wait
+     * on a server that may not answer (a release: it waits a short while for the answer and leaves a late one to a
+     * background cleanup). One attempt: whatever fails completes the future exceptionally, and the caller retries.
+     *
+     * <p>Optional: the default runs {@link #compareAndDelete(String, long)} on {@code executor}. A backend whose client
+     * is asynchronous overrides it to send the request from the calling thread and complete the future with the answer
+     * (etcd), which spares a hop to another thread and back; its future must complete, exceptionally after at most a
+     * request timeout, even if the server never answers. A wrapper that overrides {@code compareAndDelete} must
+     * override this too.
+     *
+     * @param key the key
+     * @param expectedVersion the version the caller last saw
+     * @param executor where the default runs the blocking call (the caller passes a direct executor when {@link
+     *     #callsNeverWait()})
+     * @return completes with whether the key was deleted, or exceptionally (for example with {@link
+     *     BackendUnavailableException})
+     */
+    default CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
+        return CompletableFuture.supplyAsync(() -> compareAndDelete(key, expectedVersion), executor);
+    }
 
     /**
      * Lists the keys directly or indirectly under {@code prefix + "/"}, ordered by creation sequence, as of one

@@ -34,6 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -112,32 +116,56 @@ public interface BackendContractRules extends TckRules {
      */
     @Test
     default void spi_compare_and_delete_with_a_stale_version_fails_and_changes_nothing() throws Exception {
+        CoordinationBackend backend = tck().openBackend();
+        compareAndDeleteRule(backend, "cad", "compareAndDelete", backend::compareAndDelete);
+    }
+
+    /**
+     * SPI: the asynchronous compare and delete answers as the blocking one, on the same cases.
+     *
+     * @throws Exception if the backend breaks the rule or fails
+     */
+    @Test
+    default void spi_compare_and_delete_async_answers_as_the_blocking_one() throws Exception {
+        CoordinationBackend backend = tck().openBackend();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            compareAndDeleteRule(
+                    backend, "cad-async", "compareAndDeleteAsync", (key, version) -> backend.compareAndDeleteAsync(
+                                    key, version, executor)
+                            .orTimeout(30, TimeUnit.SECONDS)
+                            .join());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** The compare-and-delete cases, with {@code delete} as the call under test, named {@code what} in messages. */
+    private void compareAndDeleteRule(
+            CoordinationBackend backend, String name, String what, BiPredicate<String, Long> delete) throws Exception {
         TckHarness tck = tck();
-        CoordinationBackend backend = tck.openBackend();
         long lease = backend.grantLease(spiTtl(tck));
-        String key = spiKey("cad");
+        String key = spiKey(name);
         Entry created = backend.createIfAbsent(key, bytes("v1"), lease).orElseThrow();
         Entry updated = backend.compareAndSet(key, created.version(), bytes("v2"), lease)
                 .orElseThrow();
-        assertThat(backend.compareAndDelete(key, created.version()))
-                .as("compareAndDelete with a stale version")
+        assertThat(delete.test(key, created.version()))
+                .as(what + " with a stale version")
                 .isFalse();
-        assertThat(backend.get(key))
-                .as("the key after a stale compareAndDelete")
-                .contains(updated);
-        assertThat(backend.compareAndDelete(key, updated.version()))
-                .as("compareAndDelete with the current version")
+        assertThat(backend.get(key)).as("the key after a stale " + what).contains(updated);
+        assertThat(delete.test(key, updated.version()))
+                .as(what + " with the current version")
                 .isTrue();
-        assertThat(backend.get(key)).as("the key after compareAndDelete").isEmpty();
+        assertThat(backend.get(key)).as("the key after " + what).isEmpty();
         assertThat(backend.list(spiPrefix()).entries())
-                .as("listing after compareAndDelete")
+                .as("listing after " + what)
                 .isEmpty();
-        assertThat(backend.compareAndDelete(key, updated.version()))
-                .as("compareAndDelete of an absent key")
+        assertThat(delete.test(key, updated.version()))
+                .as(what + " of an absent key")
                 .isFalse();
         Entry recreated = backend.createIfAbsent(key, bytes("v3"), lease).orElseThrow();
-        assertThat(backend.compareAndDelete(key, updated.version()))
-                .as("compareAndDelete of a re-created key with the old key's version")
+        assertThat(delete.test(key, updated.version()))
+                .as(what + " of a re-created key with the old key's version")
                 .isFalse();
         assertThat(backend.get(key)).contains(recreated);
         backend.revokeLease(lease);

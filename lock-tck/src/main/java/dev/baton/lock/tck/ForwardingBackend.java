@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 
 /**
@@ -36,6 +38,7 @@ import java.util.function.LongConsumer;
 public abstract class ForwardingBackend implements CoordinationBackend {
     private final CoordinationBackend delegate;
     private final boolean forwardsCreateAndList;
+    private final boolean forwardsAsyncDelete;
 
     /**
      * Creates a decorator.
@@ -50,6 +53,8 @@ public abstract class ForwardingBackend implements CoordinationBackend {
         // that can do it in one.
         this.forwardsCreateAndList = !overrides("createIfAbsent", String.class, byte[].class, long.class)
                 && !overrides("list", String.class);
+        // Likewise, the asynchronous delete goes to the delegate only when this decorator leaves compareAndDelete be.
+        this.forwardsAsyncDelete = !overrides("compareAndDelete", String.class, long.class);
     }
 
     private boolean overrides(String method, Class<?>... parameters) {
@@ -127,6 +132,18 @@ public abstract class ForwardingBackend implements CoordinationBackend {
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
         return delegate.compareAndDelete(key, expectedVersion);
+    }
+
+    /**
+     * Passes the call on to the delegate when this decorator does not override {@link #compareAndDelete}; otherwise
+     * runs that method through this decorator on {@code executor}.
+     */
+    @Override
+    public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
+        if (forwardsAsyncDelete) {
+            return delegate.compareAndDeleteAsync(key, expectedVersion, executor);
+        }
+        return CoordinationBackend.super.compareAndDeleteAsync(key, expectedVersion, executor);
     }
 
     /**
