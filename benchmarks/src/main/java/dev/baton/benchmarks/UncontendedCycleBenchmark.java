@@ -15,6 +15,7 @@
  */
 package dev.baton.benchmarks;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +30,8 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Scenario a: one client takes and releases one lock, nobody else around; Baton's read-write lock (either side),
- * multi-lock (two names) and semaphore (one permit of four) beside its mutex. Sampled per cycle, so JMH reports the
+ * multi-lock (two names), semaphore (one permit of four), TTL lock, lease and election (campaign until elected, then
+ * resign) beside its mutex. Sampled per cycle, so JMH reports the
  * latency distribution (p50, p99); with one thread, throughput is the inverse of the mean.
  */
 @State(Scope.Benchmark)
@@ -44,12 +46,18 @@ public class UncontendedCycleBenchmark {
         "baton-inmemory-write",
         "baton-inmemory-multi2",
         "baton-inmemory-sem",
+        "baton-inmemory-ttl",
+        "baton-inmemory-lease",
+        "baton-inmemory-elect",
         "reentrantlock",
         "baton-etcd",
         "baton-etcd-read",
         "baton-etcd-write",
         "baton-etcd-multi2",
         "baton-etcd-sem",
+        "baton-etcd-ttl",
+        "baton-etcd-lease",
+        "baton-etcd-elect",
         "etcd-put-delete",
         "etcd-txn-lease",
         "jetcd-lock",
@@ -58,13 +66,31 @@ public class UncontendedCycleBenchmark {
         "baton-zookeeper-write",
         "baton-zookeeper-multi2",
         "baton-zookeeper-sem",
+        "baton-zookeeper-ttl",
+        "baton-zookeeper-lease",
+        "baton-zookeeper-elect",
         "zk-create-delete",
         "curator-mutex"
     })
     public String subject;
 
+    /** The recipes measured in a shorter run of their own (see {@code BenchmarkMain}): TTL lock, lease, election. */
+    static final List<String> SHORT_RECIPES = List.of("ttl", "lease", "elect");
+
     private LockSubject locks;
     private Locker locker;
+
+    /** Every subject of the {@link #subject} parameter, as annotated. */
+    static List<String> subjects() {
+        try {
+            return List.of(UncontendedCycleBenchmark.class
+                    .getField("subject")
+                    .getAnnotation(Param.class)
+                    .value());
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("the subject parameter is gone", e);
+        }
+    }
 
     /** Opens the subject with one client. */
     @Setup
