@@ -37,6 +37,9 @@ final class Summary {
         {"zookeeper", "baton-zookeeper", "curator-mutex", "zk-create-delete"},
     };
 
+    /** The recipes with a target against the mutex's cycle (BENCHMARKS.md): suffix, then what the target calls it. */
+    private static final Map<String, String> TARGETED_RECIPES = Map.of("ttl", "TTL lock", "lease", "lease");
+
     private final ResultSet set;
     private final StringBuilder md = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
@@ -54,6 +57,7 @@ final class Summary {
         s.manyLocks();
         s.failover();
         s.held();
+        s.oneRequest();
         s.targets();
         return s.md.toString();
     }
@@ -164,6 +168,14 @@ final class Summary {
                         num(r.micros(r.percentile(99))),
                         num(mean),
                         ratio(ratio)));
+                String held = TARGETED_RECIPES.get(recipe);
+                if (held != null) {
+                    targets.add(new String[] {
+                        "a. " + g[0] + " " + held + " cycle within 1.5× of the mutex cycle",
+                        subject + " ÷ " + g[1] + " = " + ratio(ratio),
+                        met(ratio <= 1.5)
+                    });
+                }
             }
         }
         if (rows.length() == 0) {
@@ -380,6 +392,42 @@ final class Summary {
                 }
             }
         }
+    }
+
+    /** Scenario f, from the {@link OneRequestBenchmark} sidecars; nothing for a run from before it was measured. */
+    private void oneRequest() {
+        StringBuilder rows = new StringBuilder();
+        for (String backend : backends()) {
+            Map<String, String> s = set.sidecar(Sidecar.name("request", backend, 0));
+            if (s.isEmpty()) {
+                continue;
+            }
+            for (String call : OneRequestBenchmark.CALLS) {
+                double spi = value(s, call + ".spi.meanMicros");
+                double raw = value(s, call + ".raw.meanMicros");
+                rows.append(row(
+                        backend,
+                        "`" + call + "`",
+                        num(spi),
+                        num(value(s, call + ".spi.p50Micros")) + " / " + num(value(s, call + ".spi.p99Micros")),
+                        num(raw),
+                        num(value(s, call + ".raw.p50Micros")) + " / " + num(value(s, call + ".raw.p99Micros")),
+                        ratio(spi / raw),
+                        s.getOrDefault(call + ".spi.samples", "n/a")));
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("\n## f. One request (a Baton SPI call beside the raw client call, same connection, one thread)\n\n");
+        md.append("`get`: SPI `get` beside jetcd's `KV.get` or ZooKeeper's `getData` of the same key. `cas`: SPI"
+                + " `compareAndSet` (no lease) beside the requests it sends, made raw: on etcd one `Txn` (mod revision,"
+                + " then put), on ZooKeeper a `getData` then a `multi` of one versioned `setData`. The calls alternate"
+                + " which side goes first. `SPI ÷ raw`: the mean of the SPI call divided by the raw one's.\n\n");
+        md.append("| backend | call | SPI mean µs | SPI p50 / p99 µs | raw mean µs | raw p50 / p99 µs | SPI ÷ raw |"
+                + " samples each |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append(rows);
     }
 
     private void targets() {
