@@ -71,6 +71,9 @@ public final class BenchmarkMain {
         String only = System.getProperty("baton.bench.only", ".*");
         long started = System.nanoTime();
         List<RunResult> results = new ArrayList<>();
+        // The uncontended scenario counts ZooKeeper's requests with `mntr` (ServerCounters), which the server answers
+        // only when whitelisted; set before the server starts.
+        System.setProperty(ServerCounters.ZOOKEEPER_WHITELIST, "srvr,mntr");
         try (EtcdCluster etcd = EtcdCluster.start(1);
                 TestingServer zookeeper = ZooKeeperServers.newServer()) {
             String[] properties = {

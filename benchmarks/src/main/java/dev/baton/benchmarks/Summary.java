@@ -107,8 +107,12 @@ final class Summary {
         md.append("\n## a. Uncontended cycle (acquire + release, one client, one thread)\n\n");
         md.append(
                 "`Baton ÷ this`: Baton's mean cycle time divided by this row's (1.10× = Baton takes 10% longer).\n\n");
-        md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        md.append("`server requests per cycle`: the requests the server received during measurement, counted at the"
+                + " server (etcd: gRPC messages received, ZooKeeper: packets received; keep-alives and pings included),"
+                + " divided by cycles.\n\n");
+        md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this | server requests"
+                + " per cycle |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (String[] g : GROUPS) {
             Optional<Result> baton = set.find("UncontendedCycle", g[1], -1);
             for (int i = 1; i < g.length; i++) {
@@ -127,7 +131,8 @@ final class Summary {
                         num(r.micros(r.percentile(99))),
                         num(mean),
                         num(1e6 / mean),
-                        i == 1 ? "" : ratio(ratio)));
+                        i == 1 ? "" : ratio(ratio),
+                        serverRequests(g[i])));
                 if (i >= 2) {
                     String role = i == 2 ? "no slower than " : "within 1.15× of the floor ";
                     double limit = i == 2 ? 1.0 : 1.15;
@@ -167,7 +172,8 @@ final class Summary {
                         num(r.micros(r.percentile(50))),
                         num(r.micros(r.percentile(99))),
                         num(mean),
-                        ratio(ratio)));
+                        ratio(ratio),
+                        serverRequests(subject)));
                 String held = TARGETED_RECIPES.get(recipe);
                 if (held != null) {
                     targets.add(new String[] {
@@ -183,9 +189,14 @@ final class Summary {
         }
         md.append("\n### Recipes beside the mutex (same scenario)\n\n");
         md.append("`÷ mutex`: the recipe's mean cycle time divided by the mutex's on the same backend.\n\n");
-        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex |\n");
-        md.append("|---|---|---:|---:|---:|---:|\n");
+        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex | server requests per cycle |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|\n");
         md.append(rows);
+    }
+
+    /** The requests the server received per uncontended cycle of a subject (n/a in memory, or in older runs). */
+    private String serverRequests(String subject) {
+        return num(value(set.sidecar(Sidecar.name("cycle", subject, 1)), "serverRequestsPerCycle"));
     }
 
     /** The peers a group is compared with under contention: in memory, both the barging and the FIFO-fair lock. */

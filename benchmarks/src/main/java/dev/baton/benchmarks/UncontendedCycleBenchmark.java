@@ -16,9 +16,11 @@
 package dev.baton.benchmarks;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -27,12 +29,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Scenario a: one client takes and releases one lock, nobody else around; Baton's read-write lock (either side),
  * multi-lock (two names), semaphore (one permit of four), TTL lock, lease and election (campaign until elected, then
  * resign) beside its mutex. Sampled per cycle, so JMH reports the
- * latency distribution (p50, p99); with one thread, throughput is the inverse of the mean.
+ * latency distribution (p50, p99); with one thread, throughput is the inverse of the mean. Beside it, in a {@link
+ * Sidecar} ({@code cycle-<subject>-1}), the requests the server received per cycle in measurement iterations, counted
+ * at the server ({@link ServerCounters}), for every subject on etcd or ZooKeeper, peers and floors included.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -79,6 +85,13 @@ public class UncontendedCycleBenchmark {
 
     private LockSubject locks;
     private Locker locker;
+    private String server;
+    private boolean measuring;
+    private long cycles;
+    private long cyclesAtStart;
+    private long receivedAtStart;
+    private long measuredReceived;
+    private long measuredCycles;
 
     /** Every subject of the {@link #subject} parameter, as annotated. */
     static List<String> subjects() {
@@ -93,15 +106,49 @@ public class UncontendedCycleBenchmark {
     }
 
     /** Opens the subject with one client. */
-    @Setup
+    @Setup(Level.Trial)
     public void open() {
         locks = Subjects.open(subject, 1);
         locker = locks.locker(0, "uncontended");
+        server = ServerCounters.serverOf(subject);
     }
 
-    /** Closes the subject. */
-    @TearDown
+    /**
+     * Starts counting the server's requests, in measurement iterations only.
+     *
+     * @param params JMH's iteration parameters
+     */
+    @Setup(Level.Iteration)
+    public void startIteration(IterationParams params) {
+        measuring = server != null && params.getType() == IterationType.MEASUREMENT;
+        if (measuring) {
+            cyclesAtStart = cycles;
+            receivedAtStart = ServerCounters.received(server);
+        }
+    }
+
+    /** Adds the iteration's counts when it was a measurement. */
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        if (measuring) {
+            measuredReceived += ServerCounters.received(server) - receivedAtStart;
+            measuredCycles += cycles - cyclesAtStart;
+        }
+        measuring = false;
+    }
+
+    /** Writes the sidecar (server requests per cycle, on etcd and ZooKeeper) and closes the subject. */
+    @TearDown(Level.Trial)
     public void close() {
+        if (measuredCycles > 0) {
+            Sidecar.write(
+                    Sidecar.name("cycle", subject, 1),
+                    Map.of(
+                            "serverRequestsPerCycle",
+                            (double) measuredReceived / measuredCycles,
+                            "cycles",
+                            measuredCycles));
+        }
         locks.close();
     }
 
@@ -114,5 +161,6 @@ public class UncontendedCycleBenchmark {
     public void cycle() throws Exception {
         locker.lock();
         locker.unlock();
+        cycles++;
     }
 }

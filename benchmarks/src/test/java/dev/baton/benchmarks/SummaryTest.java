@@ -29,14 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The summary's rows for the TTL lock, the lease and the election beside the mutex (with the 1.5× targets of the
- * first two), and section f from the one-request sidecar; a run from before them shows neither.
+ * first two, and the server's requests per cycle from the cycle sidecar), and section f from the one-request sidecar; a
+ * run from before them shows neither.
  */
 class SummaryTest {
     @TempDir
     Path dir;
 
     @Test
-    void ttl_lock_and_lease_get_a_target_against_the_mutex_and_the_election_a_row() {
+    void ttl_lock_and_lease_get_a_target_against_the_mutex_and_the_election_a_row() throws Exception {
+        sidecar(Sidecar.name("cycle", "baton-etcd-ttl", 1), "serverRequestsPerCycle=4.5", "cycles=100");
+
         String md = Summary.render(run(
                 cycle("baton-etcd", 100),
                 cycle("baton-etcd-ttl", 140),
@@ -44,8 +47,8 @@ class SummaryTest {
                 cycle("baton-etcd-elect", 90)));
 
         assertThat(md)
-                .contains("| etcd | `baton-etcd-ttl` | 70.0 | 280 | 140 | 1.40× |\n")
-                .contains("| etcd | `baton-etcd-elect` | 45.0 | 180 | 90.0 | 0.90× |\n")
+                .contains("| etcd | `baton-etcd-ttl` | 70.0 | 280 | 140 | 1.40× | 4.50 |\n")
+                .contains("| etcd | `baton-etcd-elect` | 45.0 | 180 | 90.0 | 0.90× | n/a |\n")
                 .contains("| a. etcd TTL lock cycle within 1.5× of the mutex cycle | baton-etcd-ttl ÷ baton-etcd ="
                         + " 1.40× | yes |\n")
                 .contains("| a. etcd lease cycle within 1.5× of the mutex cycle | baton-etcd-lease ÷ baton-etcd ="
@@ -55,18 +58,15 @@ class SummaryTest {
 
     @Test
     void one_request_section_shows_spi_beside_raw_from_the_sidecar() throws Exception {
-        Path sidecars = Files.createDirectories(dir.resolve(ResultSet.SIDECARS));
-        Files.writeString(
-                sidecars.resolve(Sidecar.name("request", "zookeeper", 0) + ".properties"),
-                String.join(
-                        "\n",
-                        "get.spi.meanMicros=250",
-                        "get.spi.p50Micros=200",
-                        "get.spi.p99Micros=900",
-                        "get.spi.samples=1000",
-                        "get.raw.meanMicros=200",
-                        "get.raw.p50Micros=180",
-                        "get.raw.p99Micros=700"));
+        sidecar(
+                Sidecar.name("request", "zookeeper", 0),
+                "get.spi.meanMicros=250",
+                "get.spi.p50Micros=200",
+                "get.spi.p99Micros=900",
+                "get.spi.samples=1000",
+                "get.raw.meanMicros=200",
+                "get.raw.p50Micros=180",
+                "get.raw.p99Micros=700");
 
         String md = Summary.render(run(cycle("baton-zookeeper", 100)));
 
@@ -81,6 +81,11 @@ class SummaryTest {
         String md = Summary.render(run(cycle("baton-etcd", 100), cycle("baton-etcd-read", 120)));
 
         assertThat(md).doesNotContain("## f.").doesNotContain("of the mutex cycle");
+    }
+
+    private void sidecar(String name, String... lines) throws Exception {
+        Path sidecars = Files.createDirectories(dir.resolve(ResultSet.SIDECARS));
+        Files.writeString(sidecars.resolve(name + ".properties"), String.join("\n", lines));
     }
 
     private ResultSet run(Result... results) {
