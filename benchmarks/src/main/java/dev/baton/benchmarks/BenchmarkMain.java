@@ -71,6 +71,9 @@ public final class BenchmarkMain {
         String only = System.getProperty("baton.bench.only", ".*");
         long started = System.nanoTime();
         List<RunResult> results = new ArrayList<>();
+        // The uncontended scenario counts ZooKeeper's requests with `mntr` (ServerCounters), which the server answers
+        // only when whitelisted; set before the server starts.
+        System.setProperty(ServerCounters.ZOOKEEPER_WHITELIST, "srvr,mntr");
         try (EtcdCluster etcd = EtcdCluster.start(1);
                 TestingServer zookeeper = ZooKeeperServers.newServer()) {
             String[] properties = {
@@ -117,7 +120,13 @@ public final class BenchmarkMain {
 
     private static List<Run> runs(Profile profile, String[] properties) {
         List<Run> runs = new ArrayList<>();
-        runs.add(new Run(UncontendedCycleBenchmark.class.getSimpleName(), timed(profile, properties)));
+        // The recipes added last run shorter (half the measuring) to keep the full profile's length; their ratio to
+        // the mutex compares means, which a shorter run measures as well, if with a little more noise.
+        String cycle = UncontendedCycleBenchmark.class.getSimpleName();
+        List<String> subjects = UncontendedCycleBenchmark.subjects();
+        runs.add(new Run(cycle, timed(profile, properties).param("subject", only(subjects, false))));
+        runs.add(new Run(cycle, shortTimed(profile, properties).param("subject", only(subjects, true))));
+        runs.add(new Run(OneRequestBenchmark.class.getSimpleName(), shortTimed(profile, properties)));
         for (int contenders : new int[] {1, 4, 16, 64}) {
             runs.add(new Run(
                     ContentionBenchmark.class.getSimpleName(),
@@ -157,6 +166,21 @@ public final class BenchmarkMain {
                 .warmupTime(TimeValue.milliseconds(Math.max(1, profile.warmupMillis)))
                 .measurementIterations(profile.measurements)
                 .measurementTime(TimeValue.milliseconds(profile.measurementMillis));
+    }
+
+    /** A shorter measurement: one warm-up (if the profile has any) and half the measurement iterations. */
+    private static ChainedOptionsBuilder shortTimed(Profile profile, String[] properties) {
+        return timed(profile, properties)
+                .warmupIterations(Math.min(1, profile.warmups))
+                .measurementIterations(Math.max(1, profile.measurements / 2));
+    }
+
+    /** The subjects that are, or are not, of the {@link UncontendedCycleBenchmark#SHORT_RECIPES}. */
+    private static String[] only(List<String> subjects, boolean shortRecipes) {
+        return subjects.stream()
+                .filter(s -> UncontendedCycleBenchmark.SHORT_RECIPES.stream().anyMatch(r -> s.endsWith("-" + r))
+                        == shortRecipes)
+                .toArray(String[]::new);
     }
 
     private static void deleteTree(Path root) throws IOException {

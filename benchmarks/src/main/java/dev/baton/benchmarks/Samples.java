@@ -39,6 +39,19 @@ final class Samples {
         return Math.min(size.get(), values.length());
     }
 
+    /** The mean in microseconds, or NaN when empty. */
+    double meanMicros() {
+        int n = count();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += values.get(i);
+        }
+        return sum / 1_000.0 / n;
+    }
+
     /** The {@code p}-th percentile (0-100) in microseconds, or NaN when empty. */
     double percentileMicros(double p) {
         int n = count();

@@ -19,6 +19,8 @@ import dev.baton.lock.Acquirable;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedMultiLock;
 import dev.baton.lock.DistributedSemaphore;
+import dev.baton.lock.LeaderElection;
+import dev.baton.lock.LockOptions;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -51,7 +53,8 @@ import org.apache.zookeeper.ZooKeeper;
  * The subjects a benchmark compares, by name. Baton: {@code baton-inmemory}, {@code baton-etcd}, {@code
  * baton-zookeeper} (the mutex), each also with {@code -read} or {@code -write} (a read-write lock's side), {@code
  * -multi2} (a multi-lock of two names) or {@code -sem} (one permit of a semaphore of {@value
- * Baton#SEMAPHORE_PERMITS}) appended. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
+ * Baton#SEMAPHORE_PERMITS}), {@code -ttl} (a TTL lock), {@code -lease} (a renewable lease; both with a TTL of {@link
+ * Baton#RECIPE_TTL}) or {@code -elect} (an election: campaign until elected, then resign) appended. Peers: {@code reentrantlock}, {@code reentrantlock-fair}, {@code jetcd-lock} (etcd's Lock service through jetcd), {@code
  * curator-mutex} (Curator's {@code InterProcessMutex}). Floors, the fewest writes a lock needs on the same server and no
  * exclusion at all: {@code etcd-put-delete}, {@code etcd-txn-lease} (a put-if-absent Txn on a lease, then a delete)
  * and {@code zk-create-delete} (an ephemeral create, then a delete).
@@ -100,7 +103,13 @@ final class Subjects {
     /** Baton: one coordinator per client, every one counting its SPI requests. */
     static final class Baton implements LockSubject {
         /** The recipes a subject name may end with, after the backend: {@code baton-etcd-read}. */
-        static final List<String> RECIPES = List.of("read", "write", "multi2", "sem");
+        static final List<String> RECIPES = List.of("read", "write", "multi2", "sem", "ttl", "lease", "elect");
+
+        /**
+         * The TTL of the {@code ttl} subject's TTL lock (no minimum hold, so the release frees it on the server) and of
+         * the {@code lease} subject's lease: well above every backend's minimum TTL.
+         */
+        static final Duration RECIPE_TTL = Duration.ofSeconds(10);
 
         /** The limit of the {@code sem} subject's semaphore, of which each cycle takes one permit. */
         static final int SEMAPHORE_PERMITS = 4;
@@ -137,6 +146,12 @@ final class Subjects {
                             DistributedSemaphore permits = coordinator.semaphore(name, SEMAPHORE_PERMITS);
                             yield () -> permits.acquire()::close;
                         }
+                        case "elect" -> {
+                            LeaderElection election = coordinator.election(name, "candidate-" + client);
+                            yield () -> election.campaign()::close;
+                        }
+                        case "ttl" -> release(coordinator.lock(name, LockOptions.ttl(RECIPE_TTL)));
+                        case "lease" -> release(coordinator.lease(name, RECIPE_TTL));
                         case "read" -> release(coordinator.readWriteLock(name).readLock());
                         case "write" -> release(coordinator.readWriteLock(name).writeLock());
                         default -> release(coordinator.lock(name));

@@ -37,6 +37,9 @@ final class Summary {
         {"zookeeper", "baton-zookeeper", "curator-mutex", "zk-create-delete"},
     };
 
+    /** The recipes with a target against the mutex's cycle (BENCHMARKS.md): suffix, then what the target calls it. */
+    private static final Map<String, String> TARGETED_RECIPES = Map.of("ttl", "TTL lock", "lease", "lease");
+
     private final ResultSet set;
     private final StringBuilder md = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
@@ -54,6 +57,7 @@ final class Summary {
         s.manyLocks();
         s.failover();
         s.held();
+        s.oneRequest();
         s.targets();
         return s.md.toString();
     }
@@ -103,8 +107,12 @@ final class Summary {
         md.append("\n## a. Uncontended cycle (acquire + release, one client, one thread)\n\n");
         md.append(
                 "`Baton ÷ this`: Baton's mean cycle time divided by this row's (1.10× = Baton takes 10% longer).\n\n");
-        md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+        md.append("`server requests per cycle`: the requests the server received during measurement, counted at the"
+                + " server (etcd: gRPC messages received, ZooKeeper: packets received; keep-alives and pings included),"
+                + " divided by cycles.\n\n");
+        md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this | server requests"
+                + " per cycle |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (String[] g : GROUPS) {
             Optional<Result> baton = set.find("UncontendedCycle", g[1], -1);
             for (int i = 1; i < g.length; i++) {
@@ -123,7 +131,8 @@ final class Summary {
                         num(r.micros(r.percentile(99))),
                         num(mean),
                         num(1e6 / mean),
-                        i == 1 ? "" : ratio(ratio)));
+                        i == 1 ? "" : ratio(ratio),
+                        serverRequests(g[i])));
                 if (i >= 2) {
                     String role = i == 2 ? "no slower than " : "within 1.15× of the floor ";
                     double limit = i == 2 ? 1.0 : 1.15;
@@ -163,7 +172,16 @@ final class Summary {
                         num(r.micros(r.percentile(50))),
                         num(r.micros(r.percentile(99))),
                         num(mean),
-                        ratio(ratio)));
+                        ratio(ratio),
+                        serverRequests(subject)));
+                String held = TARGETED_RECIPES.get(recipe);
+                if (held != null) {
+                    targets.add(new String[] {
+                        "a. " + g[0] + " " + held + " cycle within 1.5× of the mutex cycle",
+                        subject + " ÷ " + g[1] + " = " + ratio(ratio),
+                        met(ratio <= 1.5)
+                    });
+                }
             }
         }
         if (rows.length() == 0) {
@@ -171,9 +189,14 @@ final class Summary {
         }
         md.append("\n### Recipes beside the mutex (same scenario)\n\n");
         md.append("`÷ mutex`: the recipe's mean cycle time divided by the mutex's on the same backend.\n\n");
-        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex |\n");
-        md.append("|---|---|---:|---:|---:|---:|\n");
+        md.append("| backend | subject | p50 µs | p99 µs | mean µs | ÷ mutex | server requests per cycle |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|\n");
         md.append(rows);
+    }
+
+    /** The requests the server received per uncontended cycle of a subject (n/a in memory, or in older runs). */
+    private String serverRequests(String subject) {
+        return num(value(set.sidecar(Sidecar.name("cycle", subject, 1)), "serverRequestsPerCycle"));
     }
 
     /** The peers a group is compared with under contention: in memory, both the barging and the FIFO-fair lock. */
@@ -380,6 +403,42 @@ final class Summary {
                 }
             }
         }
+    }
+
+    /** Scenario f, from the {@link OneRequestBenchmark} sidecars; nothing for a run from before it was measured. */
+    private void oneRequest() {
+        StringBuilder rows = new StringBuilder();
+        for (String backend : backends()) {
+            Map<String, String> s = set.sidecar(Sidecar.name("request", backend, 0));
+            if (s.isEmpty()) {
+                continue;
+            }
+            for (String call : OneRequestBenchmark.CALLS) {
+                double spi = value(s, call + ".spi.meanMicros");
+                double raw = value(s, call + ".raw.meanMicros");
+                rows.append(row(
+                        backend,
+                        "`" + call + "`",
+                        num(spi),
+                        num(value(s, call + ".spi.p50Micros")) + " / " + num(value(s, call + ".spi.p99Micros")),
+                        num(raw),
+                        num(value(s, call + ".raw.p50Micros")) + " / " + num(value(s, call + ".raw.p99Micros")),
+                        ratio(spi / raw),
+                        s.getOrDefault(call + ".spi.samples", "n/a")));
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("\n## f. One request (a Baton SPI call beside the raw client call, same connection, one thread)\n\n");
+        md.append("`get`: SPI `get` beside jetcd's `KV.get` or ZooKeeper's `getData` of the same key. `cas`: SPI"
+                + " `compareAndSet` (no lease) beside the requests it sends, made raw: on etcd one `Txn` (mod revision,"
+                + " then put), on ZooKeeper a `getData` then a `multi` of one versioned `setData`. The calls alternate"
+                + " which side goes first. `SPI ÷ raw`: the mean of the SPI call divided by the raw one's.\n\n");
+        md.append("| backend | call | SPI mean µs | SPI p50 / p99 µs | raw mean µs | raw p50 / p99 µs | SPI ÷ raw |"
+                + " samples each |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append(rows);
     }
 
     private void targets() {

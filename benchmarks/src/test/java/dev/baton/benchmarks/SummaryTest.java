@@ -1,0 +1,108 @@
+/*
+ * Copyright 2026 The Baton Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package dev.baton.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.benchmarks.ResultSet.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The summary's rows for the TTL lock, the lease and the election beside the mutex (with the 1.5× targets of the
+ * first two, and the server's requests per cycle from the cycle sidecar), and section f from the one-request sidecar; a
+ * run from before them shows neither.
+ */
+class SummaryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void ttl_lock_and_lease_get_a_target_against_the_mutex_and_the_election_a_row() throws Exception {
+        sidecar(Sidecar.name("cycle", "baton-etcd-ttl", 1), "serverRequestsPerCycle=4.5", "cycles=100");
+
+        String md = Summary.render(run(
+                cycle("baton-etcd", 100),
+                cycle("baton-etcd-ttl", 140),
+                cycle("baton-etcd-lease", 160),
+                cycle("baton-etcd-elect", 90)));
+
+        assertThat(md)
+                .contains("| etcd | `baton-etcd-ttl` | 70.0 | 280 | 140 | 1.40× | 4.50 |\n")
+                .contains("| etcd | `baton-etcd-elect` | 45.0 | 180 | 90.0 | 0.90× | n/a |\n")
+                .contains("| a. etcd TTL lock cycle within 1.5× of the mutex cycle | baton-etcd-ttl ÷ baton-etcd ="
+                        + " 1.40× | yes |\n")
+                .contains("| a. etcd lease cycle within 1.5× of the mutex cycle | baton-etcd-lease ÷ baton-etcd ="
+                        + " 1.60× | **no** |\n")
+                .doesNotContain("election cycle within");
+    }
+
+    @Test
+    void one_request_section_shows_spi_beside_raw_from_the_sidecar() throws Exception {
+        sidecar(
+                Sidecar.name("request", "zookeeper", 0),
+                "get.spi.meanMicros=250",
+                "get.spi.p50Micros=200",
+                "get.spi.p99Micros=900",
+                "get.spi.samples=1000",
+                "get.raw.meanMicros=200",
+                "get.raw.p50Micros=180",
+                "get.raw.p99Micros=700");
+
+        String md = Summary.render(run(cycle("baton-zookeeper", 100)));
+
+        assertThat(md)
+                .contains("## f. One request")
+                .contains("| zookeeper | `get` | 250 | 200 / 900 | 200 | 180 / 700 | 1.25× | 1000 |\n")
+                .contains("| zookeeper | `cas` | n/a | n/a / n/a | n/a | n/a / n/a | n/a | n/a |\n");
+    }
+
+    @Test
+    void a_run_from_before_them_has_no_recipe_targets_and_no_section_f() {
+        String md = Summary.render(run(cycle("baton-etcd", 100), cycle("baton-etcd-read", 120)));
+
+        assertThat(md).doesNotContain("## f.").doesNotContain("of the mutex cycle");
+    }
+
+    private void sidecar(String name, String... lines) throws Exception {
+        Path sidecars = Files.createDirectories(dir.resolve(ResultSet.SIDECARS));
+        Files.writeString(sidecars.resolve(name + ".properties"), String.join("\n", lines));
+    }
+
+    private ResultSet run(Result... results) {
+        return new ResultSet("test", dir, List.of(results), Map.of());
+    }
+
+    /** An uncontended-cycle result of {@code meanMicros}, its p50 half of that and its p99 twice. */
+    private static Result cycle(String subject, double meanMicros) {
+        TreeMap<Double, Double> percentiles = new TreeMap<>(Map.of(50.0, meanMicros / 2, 99.0, meanMicros * 2));
+        return new Result(
+                "dev.baton.benchmarks.UncontendedCycleBenchmark.cycle",
+                "sample",
+                1,
+                Map.of("subject", subject),
+                meanMicros,
+                "us/op",
+                percentiles,
+                Collections.emptyList());
+    }
+}
