@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -124,8 +125,17 @@ public final class BenchmarkMain {
         // the mutex compares means, which a shorter run measures as well, if with a little more noise.
         String cycle = UncontendedCycleBenchmark.class.getSimpleName();
         List<String> subjects = UncontendedCycleBenchmark.subjects();
-        runs.add(new Run(cycle, timed(profile, properties).param("subject", only(subjects, false))));
-        runs.add(new Run(cycle, shortTimed(profile, properties).param("subject", only(subjects, true))));
+        // JMH's GC profiler adds the bytes allocated per cycle (gc.alloc.rate.norm) to the cycle results.
+        runs.add(new Run(
+                cycle,
+                timed(profile, properties)
+                        .param("subject", only(subjects, false))
+                        .addProfiler(GCProfiler.class)));
+        runs.add(new Run(
+                cycle,
+                shortTimed(profile, properties)
+                        .param("subject", only(subjects, true))
+                        .addProfiler(GCProfiler.class)));
         runs.add(new Run(OneRequestBenchmark.class.getSimpleName(), shortTimed(profile, properties)));
         for (int contenders : new int[] {1, 4, 16, 64}) {
             runs.add(new Run(

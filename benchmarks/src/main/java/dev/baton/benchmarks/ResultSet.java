@@ -61,6 +61,8 @@ record ResultSet(String label, Path dir, List<Result> results, Map<String, Strin
      * @param percentiles the score's percentiles by percent (50.0, 99.0, ...), as JMH computed them
      * @param raw every measured value of {@code thrpt} and {@code ss} runs (one per iteration or trial); empty for
      *     {@code sample}, whose samples JMH stores as a histogram
+     * @param secondary the secondary metrics' scores by name, as a profiler reported them ({@code
+     *     gc.alloc.rate.norm}: bytes allocated per operation, from JMH's GC profiler), without JMH's leading dot
      */
     record Result(
             String benchmark,
@@ -70,7 +72,13 @@ record ResultSet(String label, Path dir, List<Result> results, Map<String, Strin
             double score,
             String unit,
             SortedMap<Double, Double> percentiles,
-            List<Double> raw) {
+            List<Double> raw,
+            Map<String, Double> secondary) {
+
+        /** The score of a secondary metric, NaN when the run did not report it. */
+        double secondary(String name) {
+            return secondary.getOrDefault(name, Double.NaN);
+        }
 
         /** Whether this is a result of {@code <name>Benchmark}, such as {@code is("Contention")}. */
         boolean is(String name) {
@@ -169,6 +177,15 @@ record ResultSet(String label, Path dir, List<Result> results, Map<String, Strin
                 }
             }
         }
+        Map<String, Double> secondary = new TreeMap<>();
+        if (o.has("secondaryMetrics")) {
+            // JMH names a profiler's metrics with a leading middle dot: "\u00b7gc.alloc.rate.norm".
+            o.getAsJsonObject("secondaryMetrics")
+                    .entrySet()
+                    .forEach(e -> secondary.put(
+                            e.getKey().replaceFirst("^\u00b7", ""),
+                            e.getValue().getAsJsonObject().get("score").getAsDouble()));
+        }
         return new Result(
                 o.get("benchmark").getAsString(),
                 o.get("mode").getAsString(),
@@ -177,7 +194,8 @@ record ResultSet(String label, Path dir, List<Result> results, Map<String, Strin
                 primary.get("score").getAsDouble(),
                 primary.get("scoreUnit").getAsString(),
                 Collections.unmodifiableSortedMap(percentiles),
-                Collections.unmodifiableList(raw));
+                Collections.unmodifiableList(raw),
+                Collections.unmodifiableMap(secondary));
     }
 
     /** The first result of {@code <benchmark>Benchmark} for this subject, on {@code threads} threads (any if < 0). */

@@ -110,9 +110,11 @@ final class Summary {
         md.append("`server requests per cycle`: the requests the server received during measurement, counted at the"
                 + " server (etcd: gRPC messages received, ZooKeeper: packets received; keep-alives and pings included),"
                 + " divided by cycles.\n\n");
+        md.append("`bytes per cycle`: the bytes the benchmark's JVM allocated per cycle (JMH's GC profiler): the client"
+                + " alone on etcd and ZooKeeper, client and server in memory.\n\n");
         md.append("| backend | subject | role | p50 µs | p99 µs | mean µs | cycles/s | Baton ÷ this | server requests"
-                + " per cycle |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+                + " per cycle | bytes per cycle |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String[] g : GROUPS) {
             Optional<Result> baton = set.find("UncontendedCycle", g[1], -1);
             for (int i = 1; i < g.length; i++) {
@@ -132,7 +134,8 @@ final class Summary {
                         num(mean),
                         num(1e6 / mean),
                         i == 1 ? "" : ratio(ratio),
-                        serverRequests(g[i])));
+                        serverRequests(g[i]),
+                        num(r.secondary("gc.alloc.rate.norm"))));
                 if (i >= 2) {
                     String role = i == 2 ? "no slower than " : "within 1.15× of the floor ";
                     double limit = i == 2 ? 1.0 : 1.15;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The summary's rows for the TTL lock, the lease and the election beside the mutex (with the 1.5× targets of the
  * first two, and the server's requests per cycle from the cycle sidecar), and section f from the one-request sidecar; a
- * run from before them shows neither.
+ * run from before them shows neither. The cycle table's bytes per cycle come from the GC profiler's secondary metric.
  */
 class SummaryTest {
     @TempDir
@@ -54,6 +54,15 @@ class SummaryTest {
                 .contains("| a. etcd lease cycle within 1.5× of the mutex cycle | baton-etcd-lease ÷ baton-etcd ="
                         + " 1.60× | **no** |\n")
                 .doesNotContain("election cycle within");
+    }
+
+    @Test
+    void the_cycle_table_shows_the_bytes_allocated_per_cycle_from_the_gc_profiler() {
+        String md = Summary.render(run(cycle("baton-inmemory", 12), cycle("reentrantlock", 0.5)));
+
+        assertThat(md)
+                .contains("| inmemory | `baton-inmemory` | Baton | 6.00 | 24.0 | 12.0 | 83,333 |  | n/a | 120 |\n")
+                .contains("| inmemory | `reentrantlock` | peer | 0.25 | 1.00 | 0.50 | 2,000,000 | 24.00× | n/a | 5.00 |\n");
     }
 
     @Test
@@ -103,6 +112,7 @@ class SummaryTest {
                 meanMicros,
                 "us/op",
                 percentiles,
-                Collections.emptyList());
+                Collections.emptyList(),
+                Map.of("gc.alloc.rate.norm", meanMicros * 10));
     }
 }
