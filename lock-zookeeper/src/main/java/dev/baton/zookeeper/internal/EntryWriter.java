@@ -17,11 +17,13 @@ package dev.baton.zookeeper.internal;
 
 import dev.baton.lock.LockException;
 import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.CreateOptions;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -82,7 +84,7 @@ public final class EntryWriter {
                     ops.add(Op.check(layout.lease(leaseId), -1));
                     create = 1;
                 }
-                ops.add(Op.create(path, data, structure.acl(), mode));
+                ops.add(createEntry(path, data, mode));
                 if (leaseId != Entry.NO_LEASE) {
                     ops.add(structure.createEmpty(layout.reference(leaseId, key)));
                 }
@@ -109,6 +111,16 @@ public final class EntryWriter {
             throw new LockException(
                     null, description + ": could not create " + key + " (parents kept vanishing)", null);
         });
+    }
+
+    /**
+     * Creates a key as {@link #createIfAbsent} does and, when it was created, lists {@code prefix} as of a revision no
+     * older than the create ({@link TreeReader#listAfterCreate}): two requests when the entry is alone under the
+     * prefix (the create, then the children), three when it is not.
+     */
+    public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        Optional<Entry> created = createIfAbsent(key, value, leaseId);
+        return created.map(entry -> reader.listAfterCreate(prefix, entry));
     }
 
     /**
@@ -145,7 +157,7 @@ public final class EntryWriter {
                     written = ops.size() - 1;
                 } else {
                     ops.add(Op.delete(path, stat.getVersion()));
-                    ops.add(Op.create(path, NodeData.entry(leaseId, sequence, value), structure.acl(), mode));
+                    ops.add(createEntry(path, NodeData.entry(leaseId, sequence, value), mode));
                     written = ops.size() - 1;
                 }
                 int oldReference = -1;
@@ -264,6 +276,15 @@ public final class EntryWriter {
         Entry written = new Entry(key, value, known.getMzxid(), sequence < 0 ? known.getCzxid() : sequence, leaseId);
         watches.recordOwnWrite(written);
         return written;
+    }
+
+    /**
+     * The create of an entry node as ZooKeeper's create2, whose answer carries the node's stat: {@link #ownWrite} then
+     * needs no read of its own (a plain create in a multi-operation answers with the path only).
+     */
+    private Op createEntry(String path, byte[] data, CreateMode mode) {
+        return Op.create(
+                path, data, CreateOptions.newBuilder(structure.acl(), mode).build());
     }
 
     private static void deleteQuietly(ZooKeeper zk, String path) throws InterruptedException {
