@@ -16,16 +16,21 @@
 package dev.baton.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
+import dev.baton.zookeeper.internal.Layout;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.KillSession;
 import org.apache.zookeeper.ZooDefs.OpCode;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +38,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The requests a mutex cycle sends to the server, counted by a proxy between the backend and the server (pings left
- * out; the reaper, which would add its rounds, is held on its executor): the uncontended acquire is the create and
- * one listing of the children, without reading back the entry it just wrote.
+ * out; the reapers, which would add their rounds and remove leases, are held on their executor): the uncontended
+ * acquire is the create and one listing of the children, without reading back the entry it just wrote; the release of
+ * an entry as this client wrote it is one multi-operation, without a read, and still never deletes another
+ * incarnation of the key (ZooKeeper's data version starts again at 0 in a node created anew).
  */
 @Timeout(60)
 class ZooKeeperRequestCountIT {
@@ -63,7 +70,7 @@ class ZooKeeperRequestCountIT {
                 .connectString(proxy.connectString())
                 .executor(scheduler)
                 .build();
-        other = env.builder().build();
+        other = env.builder().executor(scheduler).build();
         lease = backend.grantLease(ZooKeeperTckEnvironment.SESSION_TTL);
         // A first cycle creates the lock's structure node and lets the client's own start-up requests pass.
         Entry warm = backend.createIfAbsentAndList("m/warm", VALUE, lease, "m")
@@ -111,7 +118,7 @@ class ZooKeeperRequestCountIT {
     }
 
     @Test
-    void an_uncontended_release_is_counted() {
+    void an_uncontended_release_is_one_multi_operation_without_a_read() {
         Entry own = backend.createIfAbsentAndList("m/a", VALUE, lease, "m")
                 .orElseThrow()
                 .entries()
@@ -119,6 +126,42 @@ class ZooKeeperRequestCountIT {
         proxy.reset();
         assertThat(backend.compareAndDelete("m/a", own.version())).isTrue();
 
-        assertThat(proxy.requests()).isEqualTo(List.of(OpCode.getData, OpCode.multi));
+        assertThat(proxy.requests()).containsExactly(OpCode.multi);
+        assertThat(backend.get("m/a")).isEmpty();
+    }
+
+    @Test
+    void a_release_of_an_entry_another_client_deleted_and_created_again_leaves_the_new_entry() {
+        Entry own = backend.createIfAbsent("m/a", VALUE, lease).orElseThrow();
+        assertThat(other.compareAndDelete("m/a", own.version())).isTrue();
+        long otherLease = other.grantLease(ZooKeeperTckEnvironment.SESSION_TTL);
+        Entry again = other.createIfAbsent("m/a", VALUE, otherLease).orElseThrow();
+
+        assertThat(backend.compareAndDelete("m/a", own.version())).isFalse();
+
+        assertThat(other.get("m/a")).contains(again);
+    }
+
+    @Test
+    void a_release_after_the_session_of_an_ephemeral_entry_ended_leaves_the_entry_created_since() throws Exception {
+        Entry own = backend.createIfAbsent("m/a", VALUE, lease).orElseThrow();
+        ZooKeeper first = backend.curator().getZookeeperClient().getZooKeeper();
+        long firstSession = first.getSessionId();
+        KillSession.kill(first);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> backend.curator().getZookeeperClient().isConnected()
+                        && backend.curator().getZookeeperClient().getZooKeeper().getSessionId() != firstSession);
+        // The ephemeral entry went with its session (at once, or at the server's session timeout); its reference
+        // under the lease stays, with no reaper running.
+        long otherLease = other.grantLease(ZooKeeperTckEnvironment.SESSION_TTL);
+        Entry again = await().atMost(Duration.ofSeconds(20))
+                .until(() -> other.createIfAbsent("m/a", VALUE, otherLease), Optional::isPresent)
+                .orElseThrow();
+        assertThat(env.admin().checkExists().forPath(new Layout(backend.rootPath()).reference(lease, "m/a")))
+                .isNotNull();
+
+        assertThat(backend.compareAndDelete("m/a", own.version())).isFalse();
+
+        assertThat(other.get("m/a")).contains(again);
     }
 }
