@@ -25,6 +25,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +35,7 @@ import org.apache.zookeeper.ZooDefs;
 /**
  * A TCP proxy in front of one ZooKeeper server that records the operation code of every request its clients send
  * (ZooKeeper's frames: a length, then for each request after the connect request a header of xid and operation code),
- * leaving out pings. What a test counts is what reached the server, whatever the client library does.
+ * leaving out pings and Curator's own reads of the ensemble's configuration. What a test counts is what reached the server, whatever the client library does.
  *
  * <p>Threadsafe; closing it closes every connection.
  */
@@ -127,7 +129,7 @@ final class RequestCountingProxy implements Closeable {
                         | ((frame[5] & 0xff) << 16)
                         | ((frame[6] & 0xff) << 8)
                         | (frame[7] & 0xff);
-                if (op != ZooDefs.OpCode.ping) {
+                if (op != ZooDefs.OpCode.ping && !readsZooKeeperConfig(op, frame)) {
                     requests.add(op);
                 }
             }
@@ -141,6 +143,23 @@ final class RequestCountingProxy implements Closeable {
             to.write(out);
             to.flush();
         }
+    }
+
+    /**
+     * Whether a request is a read of ZooKeeper's own {@code /zookeeper} tree: Curator reads the ensemble's
+     * configuration there on its own when it connects.
+     */
+    private static boolean readsZooKeeperConfig(int op, byte[] frame) {
+        if (op != ZooDefs.OpCode.getData || frame.length < 12) {
+            return false;
+        }
+        ByteBuffer body = ByteBuffer.wrap(frame, 8, frame.length - 8);
+        int length = body.getInt();
+        if (length < 0 || length > body.remaining()) {
+            return false;
+        }
+        String path = new String(frame, 12, length, StandardCharsets.UTF_8);
+        return path.equals("/zookeeper") || path.startsWith("/zookeeper/");
     }
 
     @Override
