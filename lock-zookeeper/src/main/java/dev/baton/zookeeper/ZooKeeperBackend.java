@@ -225,6 +225,15 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     }
 
     @Override
+    public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        BackendChecks.requireKey("key", key);
+        BackendChecks.requireKey("prefix", prefix);
+        Objects.requireNonNull(value, "value must not be null");
+        checkOpen();
+        return writer.createIfAbsentAndList(key, value, leaseId, prefix);
+    }
+
+    @Override
     public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
         BackendChecks.requireKey("key", key);
         Objects.requireNonNull(value, "value must not be null");

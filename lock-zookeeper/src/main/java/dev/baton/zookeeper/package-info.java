@@ -54,8 +54,12 @@
  * <p><b>Requests per call.</b> {@code grantLease}, {@code keepAlive}, {@code get}, {@code createIfAbsent}: one
  * (plus a few to create missing parent nodes the first time). {@code compareAndSet} and {@code compareAndDelete}: two
  * (a read to compare the mzxid, then a versioned multi-operation), plus a few best-effort deletes of parent nodes
- * left empty. {@code revokeLease}: three. {@code list}: two per level of nesting under the prefix (children, then one
- * multi-read of their data). {@code watch}: one to register (the first watch of a path), plus a {@code list}-like
+ * left empty; a {@code compareAndDelete} of the very version this client last wrote at the key (a lock's release):
+ * one, the multi-operation alone, whose delete of the entry's reference under its lease rules out another
+ * incarnation of the node at the same data version. {@code revokeLease}: three. {@code list}: two per level of nesting under the prefix (children, then one
+ * multi-read of their data). {@code createIfAbsentAndList}: the create, then the children, and a multi-read of
+ * their data only when the created entry is not alone under the prefix (its own entry is known from the create's
+ * answer) or the tree changed since the create. {@code watch}: one to register (the first watch of a path), plus a {@code list}-like
  * read to check the revision.
  *
  * <p><b>ACLs.</b> With {@link ZooKeeperBackend.Builder#digestAuthentication(String, String)} every node the backend creates carries

@@ -17,11 +17,13 @@ package dev.baton.zookeeper.internal;
 
 import dev.baton.lock.LockException;
 import dev.baton.lock.spi.Entry;
+import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.CreateOptions;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -47,6 +49,7 @@ public final class EntryWriter {
     private final TreeReader reader;
     private final WatchRegistry watches;
     private final String description;
+    private final OwnEntries own = new OwnEntries();
 
     public EntryWriter(
             Layout layout,
@@ -74,41 +77,58 @@ public final class EntryWriter {
         byte[] data = NodeData.entry(leaseId, 0, value);
         String path = layout.entry(key);
         return calls.call("create " + key, zk -> {
-            CreateMode mode = leases.modeFor(zk, leaseId);
-            for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
-                List<Op> ops = new ArrayList<>(3);
-                int create = 0;
-                if (leaseId != Entry.NO_LEASE) {
-                    ops.add(Op.check(layout.lease(leaseId), -1));
-                    create = 1;
-                }
-                ops.add(Op.create(path, data, structure.acl(), mode));
-                if (leaseId != Entry.NO_LEASE) {
-                    ops.add(structure.createEmpty(layout.reference(leaseId, key)));
-                }
-                try {
-                    List<OpResult> results = zk.multi(ops);
-                    Stat stat = ((OpResult.CreateResult) results.get(create)).getStat();
-                    return Optional.of(ownWrite(zk, path, stat, key, value, -1, leaseId));
-                } catch (KeeperException e) {
-                    ZkCalls.Failure f = failureOf(e, "create " + key, ops);
-                    if (f.index() < create && f.code() == KeeperException.Code.NONODE) {
-                        throw new NoSuchLeaseException(leaseId);
-                    } else if (f.index() == create && f.code() == KeeperException.Code.NODEEXISTS) {
-                        return Optional.<Entry>empty();
-                    } else if (f.index() == create && f.code() == KeeperException.Code.NONODE) {
-                        structure.ensurePath(zk, Layout.parent(path));
-                    } else if (f.index() > create && f.code() == KeeperException.Code.NODEEXISTS) {
-                        // A reference left by an ephemeral entry that died with its session: replace it.
-                        deleteQuietly(zk, layout.reference(leaseId, key));
-                    } else {
-                        throw e;
-                    }
+            synchronized (own.lockFor(key)) {
+                own.take(key);
+                return create(zk, key, path, data, value, leaseId);
+            }
+        });
+    }
+
+    private Optional<Entry> create(ZooKeeper zk, String key, String path, byte[] data, byte[] value, long leaseId)
+            throws KeeperException, InterruptedException {
+        CreateMode mode = leases.modeFor(zk, leaseId);
+        for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
+            List<Op> ops = new ArrayList<>(3);
+            int create = 0;
+            if (leaseId != Entry.NO_LEASE) {
+                ops.add(Op.check(layout.lease(leaseId), -1));
+                create = 1;
+            }
+            ops.add(createEntry(path, data, mode));
+            if (leaseId != Entry.NO_LEASE) {
+                ops.add(structure.createEmpty(layout.reference(leaseId, key)));
+            }
+            try {
+                List<OpResult> results = zk.multi(ops);
+                Stat stat = ((OpResult.CreateResult) results.get(create)).getStat();
+                return Optional.of(ownWrite(zk, path, stat, key, value, -1, leaseId));
+            } catch (KeeperException e) {
+                ZkCalls.Failure f = failureOf(e, "create " + key, ops);
+                if (f.index() < create && f.code() == KeeperException.Code.NONODE) {
+                    throw new NoSuchLeaseException(leaseId);
+                } else if (f.index() == create && f.code() == KeeperException.Code.NODEEXISTS) {
+                    return Optional.<Entry>empty();
+                } else if (f.index() == create && f.code() == KeeperException.Code.NONODE) {
+                    structure.ensurePath(zk, Layout.parent(path));
+                } else if (f.index() > create && f.code() == KeeperException.Code.NODEEXISTS) {
+                    // A reference left by an ephemeral entry that died with its session: replace it.
+                    deleteQuietly(zk, layout.reference(leaseId, key));
+                } else {
+                    throw e;
                 }
             }
-            throw new LockException(
-                    null, description + ": could not create " + key + " (parents kept vanishing)", null);
-        });
+        }
+        throw new LockException(null, description + ": could not create " + key + " (parents kept vanishing)", null);
+    }
+
+    /**
+     * Creates a key as {@link #createIfAbsent} does and, when it was created, lists {@code prefix} as of a revision no
+     * older than the create ({@link TreeReader#listAfterCreate}): two requests when the entry is alone under the
+     * prefix (the create, then the children), three when it is not.
+     */
+    public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
+        Optional<Entry> created = createIfAbsent(key, value, leaseId);
+        return created.map(entry -> reader.listAfterCreate(prefix, entry));
     }
 
     /**
@@ -121,69 +141,78 @@ public final class EntryWriter {
         leases.requireLiveHandle(leaseId);
         String path = layout.entry(key);
         return calls.call("compare-and-set " + key, zk -> {
-            CreateMode mode = leases.modeFor(zk, leaseId);
-            boolean skipOldReference = false;
-            for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
-                Stat stat = new Stat();
-                NodeData.EntryData old = readAtVersion(zk, path, expectedVersion, stat);
-                if (old == null) {
-                    return Optional.<Entry>empty();
+            synchronized (own.lockFor(key)) {
+                own.take(key);
+                return compareAndSet(zk, key, path, expectedVersion, value, leaseId);
+            }
+        });
+    }
+
+    private Optional<Entry> compareAndSet(
+            ZooKeeper zk, String key, String path, long expectedVersion, byte[] value, long leaseId)
+            throws KeeperException, InterruptedException {
+        CreateMode mode = leases.modeFor(zk, leaseId);
+        boolean skipOldReference = false;
+        for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
+            Stat stat = new Stat();
+            NodeData.EntryData old = readAtVersion(zk, path, expectedVersion, stat);
+            if (old == null) {
+                return Optional.<Entry>empty();
+            }
+            long sequence = old.originSequence() != 0 ? old.originSequence() : stat.getCzxid();
+            boolean wantEphemeral = mode == CreateMode.EPHEMERAL;
+            boolean inPlace = (stat.getEphemeralOwner() != 0) == wantEphemeral
+                    && (!wantEphemeral || stat.getEphemeralOwner() == zk.getSessionId());
+            List<Op> ops = new ArrayList<>(6);
+            int checks = 0;
+            if (leaseId != Entry.NO_LEASE) {
+                ops.add(Op.check(layout.lease(leaseId), -1));
+                checks = 1;
+            }
+            int written;
+            if (inPlace) {
+                ops.add(Op.setData(path, NodeData.entry(leaseId, old.originSequence(), value), stat.getVersion()));
+                written = ops.size() - 1;
+            } else {
+                ops.add(Op.delete(path, stat.getVersion()));
+                ops.add(createEntry(path, NodeData.entry(leaseId, sequence, value), mode));
+                written = ops.size() - 1;
+            }
+            int oldReference = -1;
+            int newReference = -1;
+            if (old.leaseId() != leaseId) {
+                if (old.leaseId() != Entry.NO_LEASE && !skipOldReference) {
+                    ops.add(Op.delete(layout.reference(old.leaseId(), key), -1));
+                    oldReference = ops.size() - 1;
                 }
-                long sequence = old.originSequence() != 0 ? old.originSequence() : stat.getCzxid();
-                boolean wantEphemeral = mode == CreateMode.EPHEMERAL;
-                boolean inPlace = (stat.getEphemeralOwner() != 0) == wantEphemeral
-                        && (!wantEphemeral || stat.getEphemeralOwner() == zk.getSessionId());
-                List<Op> ops = new ArrayList<>(6);
-                int checks = 0;
                 if (leaseId != Entry.NO_LEASE) {
-                    ops.add(Op.check(layout.lease(leaseId), -1));
-                    checks = 1;
-                }
-                int written;
-                if (inPlace) {
-                    ops.add(Op.setData(path, NodeData.entry(leaseId, old.originSequence(), value), stat.getVersion()));
-                    written = ops.size() - 1;
-                } else {
-                    ops.add(Op.delete(path, stat.getVersion()));
-                    ops.add(Op.create(path, NodeData.entry(leaseId, sequence, value), structure.acl(), mode));
-                    written = ops.size() - 1;
-                }
-                int oldReference = -1;
-                int newReference = -1;
-                if (old.leaseId() != leaseId) {
-                    if (old.leaseId() != Entry.NO_LEASE && !skipOldReference) {
-                        ops.add(Op.delete(layout.reference(old.leaseId(), key), -1));
-                        oldReference = ops.size() - 1;
-                    }
-                    if (leaseId != Entry.NO_LEASE) {
-                        ops.add(structure.createEmpty(layout.reference(leaseId, key)));
-                        newReference = ops.size() - 1;
-                    }
-                }
-                try {
-                    List<OpResult> results = zk.multi(ops);
-                    OpResult r = results.get(written);
-                    Stat after = r instanceof OpResult.SetDataResult
-                            ? ((OpResult.SetDataResult) r).getStat()
-                            : ((OpResult.CreateResult) r).getStat();
-                    return Optional.of(ownWrite(zk, path, after, key, value, sequence, leaseId));
-                } catch (KeeperException e) {
-                    ZkCalls.Failure f = failureOf(e, "compare-and-set " + key, ops);
-                    if (f.index() < checks && f.code() == KeeperException.Code.NONODE) {
-                        throw new NoSuchLeaseException(leaseId);
-                    } else if (f.index() >= checks && f.index() <= written) {
-                        return Optional.<Entry>empty();
-                    } else if (f.index() == oldReference) {
-                        skipOldReference = true;
-                    } else if (f.index() == newReference && f.code() == KeeperException.Code.NODEEXISTS) {
-                        deleteQuietly(zk, layout.reference(leaseId, key));
-                    } else {
-                        throw e;
-                    }
+                    ops.add(structure.createEmpty(layout.reference(leaseId, key)));
+                    newReference = ops.size() - 1;
                 }
             }
-            throw new LockException(null, description + ": could not compare-and-set " + key, null);
-        });
+            try {
+                List<OpResult> results = zk.multi(ops);
+                OpResult r = results.get(written);
+                Stat after = r instanceof OpResult.SetDataResult
+                        ? ((OpResult.SetDataResult) r).getStat()
+                        : ((OpResult.CreateResult) r).getStat();
+                return Optional.of(ownWrite(zk, path, after, key, value, sequence, leaseId));
+            } catch (KeeperException e) {
+                ZkCalls.Failure f = failureOf(e, "compare-and-set " + key, ops);
+                if (f.index() < checks && f.code() == KeeperException.Code.NONODE) {
+                    throw new NoSuchLeaseException(leaseId);
+                } else if (f.index() >= checks && f.index() <= written) {
+                    return Optional.<Entry>empty();
+                } else if (f.index() == oldReference) {
+                    skipOldReference = true;
+                } else if (f.index() == newReference && f.code() == KeeperException.Code.NODEEXISTS) {
+                    deleteQuietly(zk, layout.reference(leaseId, key));
+                } else {
+                    throw e;
+                }
+            }
+        }
+        throw new LockException(null, description + ": could not compare-and-set " + key, null);
     }
 
     /**
@@ -206,10 +235,28 @@ public final class EntryWriter {
     /**
      * Deletes a key if its version (mzxid) matches: a read, then one multi-operation that deletes the entry (versioned)
      * and its reference. The parent left empty is pruned later, by the reaper's round.
+     *
+     * <p>When the version is the one this client's last write of the key answered ({@link OwnEntries}), one
+     * multi-operation without the read: it deletes the entry at the data version that write gave and the reference
+     * under the lease it gave. ZooKeeper's data version starts again at 0 in a node created anew, so the entry could
+     * be another client's at the same data version (ABA); the reference delete rules that out. Every way this backend
+     * deletes the written entry (a compare-and-delete, a compare-and-set that re-creates it on another lease, the
+     * removal of its lease) deletes that reference in the same multi-operation, and only a write naming the lease
+     * creates it again: this client's, which the key's lock orders, or none once the lease is gone. The one way the
+     * entry goes and leaves its reference is the end of the ZooKeeper session an ephemeral entry belongs to, so an
+     * ephemeral entry takes this path only on the same session, which the server then proves alive by applying the
+     * request. Any failure of that multi-operation falls back to the read.
      */
     public boolean compareAndDelete(String key, long expectedVersion) {
         String path = layout.entry(key);
         return calls.call("compare-and-delete " + key, zk -> {
+            synchronized (own.lockFor(key)) {
+                OwnEntries.Known k = own.take(key);
+                if (k != null && deleteAsWritten(zk, path, key, expectedVersion, k)) {
+                    structure.entryDeleted(path);
+                    return true;
+                }
+            }
             boolean skipReference = false;
             for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
                 Stat stat = new Stat();
@@ -240,6 +287,28 @@ public final class EntryWriter {
     }
 
     /**
+     * Deletes an entry as this client last wrote it, without reading it first; false if the write is not the version
+     * asked for, or cannot be told from another incarnation, or the delete failed (then nothing was deleted).
+     */
+    private boolean deleteAsWritten(ZooKeeper zk, String path, String key, long expectedVersion, OwnEntries.Known k)
+            throws KeeperException, InterruptedException {
+        if (k.version() != expectedVersion
+                || k.leaseId() == Entry.NO_LEASE
+                || (k.ephemeralOwner() != 0 && k.ephemeralOwner() != zk.getSessionId())) {
+            return false;
+        }
+        try {
+            zk.multi(List.of(Op.delete(path, k.dataVersion()), Op.delete(layout.reference(k.leaseId(), key), -1)));
+            return true;
+        } catch (KeeperException e) {
+            if (ZkCalls.failureOf(e) == null) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /**
      * The failure of a multi-operation, with an access denial reported as such (naming the refused node); rethrows
      * what is not a multi-operation failure.
      */
@@ -261,9 +330,21 @@ public final class EntryWriter {
     private Entry ownWrite(ZooKeeper zk, String path, Stat stat, String key, byte[] value, long sequence, long leaseId)
             throws KeeperException, InterruptedException {
         Stat known = stat != null ? stat : zk.exists(path, false);
+        if (stat != null) {
+            own.wrote(key, stat, leaseId);
+        }
         Entry written = new Entry(key, value, known.getMzxid(), sequence < 0 ? known.getCzxid() : sequence, leaseId);
         watches.recordOwnWrite(written);
         return written;
+    }
+
+    /**
+     * The create of an entry node as ZooKeeper's create2, whose answer carries the node's stat: {@link #ownWrite} then
+     * needs no read of its own (a plain create in a multi-operation answers with the path only).
+     */
+    private Op createEntry(String path, byte[] data, CreateMode mode) {
+        return Op.create(
+                path, data, CreateOptions.newBuilder(structure.acl(), mode).build());
     }
 
     private static void deleteQuietly(ZooKeeper zk, String path) throws InterruptedException {

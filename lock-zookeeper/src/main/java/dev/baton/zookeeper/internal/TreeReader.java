@@ -61,10 +61,28 @@ public final class TreeReader {
 
     /** Lists the keys under {@code prefix + "/"}, ordered by creation sequence: two requests per level of nesting. */
     public Listing list(String prefix) {
+        return list(prefix, null);
+    }
+
+    /**
+     * Lists a prefix, as {@link #list} does, just after this client created {@code created} under it (the entry its
+     * create answered). When the create is still the last change to the prefix's tree (the pzxid of the entry's parent
+     * and the revision of every nested level are the create's zxid) and the entry is the only one at its level, the
+     * entry is as written and its data is not read: the listing is the tree as of the create, at the create's revision,
+     * so a watch started after it misses nothing. Otherwise reads as {@link #list} does. One request (the children) when
+     * the entry is alone under the prefix, two when it is not.
+     */
+    public Listing listAfterCreate(String prefix, Entry created) {
+        boolean directlyUnder = Layout.parent(layout.entry(created.key())).equals(layout.structure(prefix));
+        return list(prefix, directlyUnder ? created : null);
+    }
+
+    /** Lists a prefix; {@code known}, if not null, is an entry directly under it that this client just created. */
+    private Listing list(String prefix, Entry known) {
+        String node = layout.structure(prefix);
         return calls.call("list " + prefix, zk -> {
             List<Entry> entries = new ArrayList<>();
-            String node = layout.structure(prefix);
-            long revision = walk(zk, node, entries);
+            long revision = walk(zk, node, entries, known);
             if (revision < 0) {
                 revision = revisionOfAbsent(zk, node);
             }
@@ -80,7 +98,7 @@ public final class TreeReader {
     public long revisionOf(String keyOrPrefix, boolean prefix, String path) {
         return calls.call("check the revision of " + keyOrPrefix, zk -> {
             if (prefix) {
-                long r = walk(zk, path, null);
+                long r = walk(zk, path, null, null);
                 return r < 0 ? revisionOfAbsent(zk, path) : r;
             }
             Stat stat = zk.exists(path, false);
@@ -119,9 +137,12 @@ public final class TreeReader {
 
     /**
      * Reads the tree under a structure node: adds its entries to {@code out} (if not null) and returns the largest
-     * zxid that changed it, or -1 if the node does not exist.
+     * zxid that changed it, or -1 if the node does not exist. {@code known}, if not null, is an entry directly under
+     * the node that this client just created: taken as written, without a read, when it is the only entry there and
+     * its create is the last change to the whole tree (nothing created or deleted since, and so the same node).
      */
-    private long walk(ZooKeeper zk, String node, List<Entry> out) throws KeeperException, InterruptedException {
+    private long walk(ZooKeeper zk, String node, List<Entry> out, Entry known)
+            throws KeeperException, InterruptedException {
         Stat stat = new Stat();
         List<String> children;
         try {
@@ -134,11 +155,23 @@ public final class TreeReader {
         List<Op> reads = new ArrayList<>();
         for (String child : children) {
             if (Layout.isStructureName(child)) {
-                revision = Math.max(revision, walk(zk, node + "/" + child, out));
+                revision = Math.max(revision, walk(zk, node + "/" + child, out, null));
             } else {
                 entryNames.add(child);
                 reads.add(Op.getData(node + "/" + child));
             }
+        }
+        if (known != null
+                && revision == known.version()
+                && entryNames.size() == 1
+                && layout.entry(known.key()).equals(node + "/" + entryNames.get(0))) {
+            // The parent's pzxid is the create's zxid: no child was created or deleted since, so the node is the one
+            // created. A change of its data since (someone else's compare-and-set) has a later zxid, which a watch
+            // started after this revision delivers.
+            if (out != null) {
+                out.add(known);
+            }
+            return revision;
         }
         if (reads.isEmpty()) {
             return revision;
