@@ -62,7 +62,8 @@ class SummaryTest {
 
         assertThat(md)
                 .contains("| inmemory | `baton-inmemory` | Baton | 6.00 | 24.0 | 12.0 | 83,333 |  | n/a | 120 |\n")
-                .contains("| inmemory | `reentrantlock` | peer | 0.25 | 1.00 | 0.50 | 2,000,000 | 24.00× | n/a | 5.00 |\n");
+                .contains(
+                        "| inmemory | `reentrantlock` | peer | 0.25 | 1.00 | 0.50 | 2,000,000 | 24.00× | n/a | 5.00 |\n");
     }
 
     @Test
