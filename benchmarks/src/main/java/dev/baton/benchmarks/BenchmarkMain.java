@@ -137,7 +137,7 @@ public final class BenchmarkMain {
                         .param("subject", only(subjects, true))
                         .addProfiler(GCProfiler.class)));
         runs.add(new Run(OneRequestBenchmark.class.getSimpleName(), shortTimed(profile, properties)));
-        for (int contenders : new int[] {1, 4, 16, 64}) {
+        for (int contenders : profile.contenders) {
             runs.add(new Run(
                     ContentionBenchmark.class.getSimpleName(),
                     timed(profile, properties).threads(contenders)));

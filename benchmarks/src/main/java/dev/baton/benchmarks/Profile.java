@@ -19,12 +19,15 @@ import java.util.List;
 
 /**
  * How long and how often to measure. {@code quick} checks that every scenario runs (about half a minute of
- * measuring, in one JVM); {@code full} gives the published numbers (a forked JVM per benchmark, 20 failover trials,
+ * measuring, in one JVM, with 1 to 16 contenders and 100 held mutexes); {@code full} gives the published numbers (a forked JVM per benchmark, 20 failover trials,
  * 10,000 and 100,000 held mutexes).
  */
 enum Profile {
-    QUICK(0, 0, 0, 1, 80, 0, 1, 1_000, List.of("100", "1000"), 1_000, 200, 0, 1),
-    FULL(1, 2, 2_000, 4, 2_000, 1, 20, 2_000, List.of("10000", "100000"), 3_000, 3_000, 1, 3);
+    QUICK(List.of(1, 4, 16), 0, 0, 0, 1, 80, 0, 1, 1_000, List.of("100"), 1_000, 200, 0, 1),
+    FULL(List.of(1, 4, 16, 64), 1, 2, 2_000, 4, 2_000, 1, 20, 2_000, List.of("10000", "100000"), 3_000, 3_000, 1, 3);
+
+    /** The contender counts of scenario b: quick leaves 64 out, which only checks what 16 checks, slower. */
+    final List<Integer> contenders;
 
     final int forks;
     final int warmups;
@@ -41,6 +44,7 @@ enum Profile {
     final int heldWindows;
 
     Profile(
+            List<Integer> contenders,
             int forks,
             int warmups,
             int warmupMillis,
@@ -54,6 +58,7 @@ enum Profile {
             long heldWindowMillis,
             int heldWarmups,
             int heldWindows) {
+        this.contenders = contenders;
         this.forks = forks;
         this.warmups = warmups;
         this.warmupMillis = warmupMillis;
