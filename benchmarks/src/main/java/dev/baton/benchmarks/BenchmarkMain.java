@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -85,6 +86,9 @@ public final class BenchmarkMain {
             for (String p : properties) {
                 String[] kv = p.substring(2).split("=", 2);
                 System.setProperty(kv[0], kv[1]);
+            }
+            if (profile == Profile.FULL) {
+                ServerWarmUp.zookeeper(zookeeper.getConnectString(), Duration.ofSeconds(20));
             }
             for (Run run : runs(profile, properties)) {
                 if (run.benchmark.matches(only)) {
