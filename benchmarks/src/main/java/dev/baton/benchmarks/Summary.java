@@ -137,8 +137,11 @@ final class Summary {
                         serverRequests(g[i]),
                         num(r.secondary("gc.alloc.rate.norm"))));
                 if (i >= 2) {
-                    String role = i == 2 ? "no slower than " : "within 1.15× of the floor ";
-                    double limit = i == 2 ? 1.0 : 1.15;
+                    // The floor targets: 1.15× on etcd, 1.3× on ZooKeeper (whose lock needs a third request,
+                    // the listing, that its floor does not make).
+                    double floorLimit = g[0].equals("zookeeper") ? 1.3 : 1.15;
+                    String role = i == 2 ? "no slower than " : "within " + num(floorLimit) + "× of the floor ";
+                    double limit = i == 2 ? 1.0 : floorLimit;
                     if (!g[0].equals("inmemory") || i == 2) {
                         if (g[0].equals("inmemory")) {
                             role = "within 3× of ";

@@ -67,6 +67,21 @@ class SummaryTest {
     }
 
     @Test
+    void the_floor_targets_are_the_issues_1_15x_on_etcd_and_1_3x_on_zookeeper() {
+        String md = Summary.render(run(
+                cycle("baton-etcd", 120),
+                cycle("etcd-put-delete", 100),
+                cycle("baton-zookeeper", 120),
+                cycle("zk-create-delete", 100)));
+
+        assertThat(md)
+                .contains("| a. etcd uncontended cycle within 1.15× of the floor `etcd-put-delete` | Baton ÷"
+                        + " etcd-put-delete = 1.20× | **no** |\n")
+                .contains("| a. zookeeper uncontended cycle within 1.30× of the floor `zk-create-delete` | Baton ÷"
+                        + " zk-create-delete = 1.20× | yes |\n");
+    }
+
+    @Test
     void one_request_section_shows_spi_beside_raw_from_the_sidecar() throws Exception {
         sidecar(
                 Sidecar.name("request", "zookeeper", 0),
