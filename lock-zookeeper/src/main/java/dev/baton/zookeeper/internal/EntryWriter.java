@@ -101,7 +101,7 @@ public final class EntryWriter {
             try {
                 List<OpResult> results = zk.multi(ops);
                 Stat stat = ((OpResult.CreateResult) results.get(create)).getStat();
-                return Optional.of(ownWrite(zk, path, stat, key, value, -1, leaseId));
+                return Optional.of(ownWrite(stat, key, value, -1, leaseId));
             } catch (KeeperException e) {
                 ZkCalls.Failure f = failureOf(e, "create " + key, ops);
                 if (f.index() < create && f.code() == KeeperException.Code.NONODE) {
@@ -196,7 +196,7 @@ public final class EntryWriter {
                 Stat after = r instanceof OpResult.SetDataResult
                         ? ((OpResult.SetDataResult) r).getStat()
                         : ((OpResult.CreateResult) r).getStat();
-                return Optional.of(ownWrite(zk, path, after, key, value, sequence, leaseId));
+                return Optional.of(ownWrite(after, key, value, sequence, leaseId));
             } catch (KeeperException e) {
                 ZkCalls.Failure f = failureOf(e, "compare-and-set " + key, ops);
                 if (f.index() < checks && f.code() == KeeperException.Code.NONODE) {
@@ -324,16 +324,12 @@ public final class EntryWriter {
     }
 
     /**
-     * The entry this client just wrote, recorded for its own watches: from the write's stat, or read again if the
-     * server gave none; {@code sequence} -1 takes the node's creation zxid.
+     * The entry this client just wrote, from the write's stat (every entry write answers with one: a setData, or a
+     * create2), recorded for its own watches and its releases; {@code sequence} -1 takes the node's creation zxid.
      */
-    private Entry ownWrite(ZooKeeper zk, String path, Stat stat, String key, byte[] value, long sequence, long leaseId)
-            throws KeeperException, InterruptedException {
-        Stat known = stat != null ? stat : zk.exists(path, false);
-        if (stat != null) {
-            own.wrote(key, stat, leaseId);
-        }
-        Entry written = new Entry(key, value, known.getMzxid(), sequence < 0 ? known.getCzxid() : sequence, leaseId);
+    private Entry ownWrite(Stat stat, String key, byte[] value, long sequence, long leaseId) {
+        own.wrote(key, stat, leaseId);
+        Entry written = new Entry(key, value, stat.getMzxid(), sequence < 0 ? stat.getCzxid() : sequence, leaseId);
         watches.recordOwnWrite(written);
         return written;
     }
