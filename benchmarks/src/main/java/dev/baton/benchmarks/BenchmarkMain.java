@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -44,11 +46,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * duration), then, from those files, {@code summary.md} (the ratios) and the SVG charts.
  *
  * <p>Usage: {@code BenchmarkMain [quick|full] [output-dir]}; {@code -Dbaton.bench.only=<regex>} keeps only the
- * benchmarks whose class name matches; {@code -Dbaton.test.storage=disk} runs the servers on a syncing disk (the
- * {@code fsync} variant, see {@code variant()}). {@code BenchmarkMain summarize DIR} and {@code BenchmarkMain compare OUT
- * LABEL=DIR...} redo only the last step on stored runs (see {@link Report}).
+ * benchmarks whose class name matches it whole (a regex that is invalid or matches none stops the run before the
+ * servers start, with exit status 2 and a message listing the names); {@code -Dbaton.test.storage=disk} runs the
+ * servers on a syncing disk (the {@code fsync} variant, see {@code variant()}). {@code BenchmarkMain summarize DIR} and
+ * {@code BenchmarkMain compare OUT LABEL=DIR...} redo only the last step on stored runs (see {@link Report}).
  */
 public final class BenchmarkMain {
+    /** The system property holding the regex that keeps only the benchmarks whose class name it matches whole. */
+    static final String ONLY = "baton.bench.only";
+
     private BenchmarkMain() {}
 
     /**
@@ -65,12 +71,20 @@ public final class BenchmarkMain {
             return;
         }
         Profile profile = Profile.of(args.length > 0 ? args[0] : "quick");
+        String only = System.getProperty(ONLY, ".*");
+        Pattern selected;
+        try {
+            selected = selection(only, benchmarks(profile));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path out = Paths.get(args.length > 1 ? args[1] : "benchmarks/target/benchmark-results/" + profile.id())
                 .toAbsolutePath();
         Path sidecars = out.resolve(ResultSet.SIDECARS);
         deleteTree(sidecars);
         Files.createDirectories(sidecars);
-        String only = System.getProperty("baton.bench.only", ".*");
         long started = System.nanoTime();
         List<RunResult> results = new ArrayList<>();
         // The uncontended scenario counts ZooKeeper's requests with `mntr` (ServerCounters), which the server answers
@@ -91,13 +105,13 @@ public final class BenchmarkMain {
                 ServerWarmUp.zookeeper(zookeeper.getConnectString(), Duration.ofSeconds(20));
             }
             for (Run run : runs(profile, properties)) {
-                if (run.benchmark.matches(only)) {
+                if (selected.matcher(run.benchmark).matches()) {
                     results.addAll(new Runner(run.options.include(run.benchmark).build()).run());
                 }
             }
         }
         if (results.isEmpty()) {
-            throw new RunnerException("no benchmark matched baton.bench.only=" + only);
+            throw new RunnerException("no benchmark matched " + ONLY + "=" + only);
         }
         ResultFormatFactory.getInstance(
                         ResultFormatType.JSON, out.resolve(ResultSet.RESULTS).toString())
@@ -118,6 +132,43 @@ public final class BenchmarkMain {
      */
     private static String variant() {
         return "disk".equals(System.getProperty("baton.test.storage")) ? "fsync" : "tmpfs";
+    }
+
+    /**
+     * Compiles the {@link #ONLY} regex and checks that it matches at least one of the benchmarks, whole (as {@link
+     * String#matches(String)} does), so that a mistyped selection fails before the servers start rather than after
+     * running nothing.
+     *
+     * @param regex the regex
+     * @param benchmarks the benchmark class names it may match
+     * @return the compiled regex
+     * @throws IllegalArgumentException if the regex is invalid or matches none of the benchmarks; the message names the
+     *     regex and the benchmarks
+     */
+    static Pattern selection(String regex, List<String> benchmarks) {
+        String names = String.join(", ", benchmarks);
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(
+                    "-D" + ONLY + "=" + regex + " is not a valid regular expression (" + e.getDescription()
+                            + " near index " + e.getIndex() + "); it selects among: " + names,
+                    e);
+        }
+        if (benchmarks.stream().noneMatch(b -> pattern.matcher(b).matches())) {
+            throw new IllegalArgumentException("-D" + ONLY + "=" + regex + " matches no benchmark: it must match a"
+                    + " whole class name (such as 'Contention.*'), one of: " + names);
+        }
+        return pattern;
+    }
+
+    /** The benchmark class names the profile runs, in their order, each once. */
+    static List<String> benchmarks(Profile profile) {
+        return runs(profile, new String[0]).stream()
+                .map(Run::benchmark)
+                .distinct()
+                .toList();
     }
 
     /** One {@link Runner} run: a benchmark class and its options. */
