@@ -28,7 +28,10 @@ import java.time.Duration;
  */
 final class BatonBackends implements AutoCloseable {
     /** etcd's smallest lease TTL with the fixture's 500 ms election timeout. */
-    static final Duration ETCD_MINIMUM_TTL = Duration.ofSeconds(1);
+    private static final Duration ETCD_MINIMUM_TTL = Duration.ofSeconds(1);
+
+    /** The connection and request timeouts of every backend opened on a server. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final String kind;
     private final String namespace;
@@ -71,24 +74,48 @@ final class BatonBackends implements AutoCloseable {
     private CoordinationBackend connect(String address) {
         switch (kind) {
             case "etcd":
-                return EtcdBackend.builder()
-                        .endpoints("http://" + address)
-                        .namespace(namespace)
-                        .minimumTtl(ETCD_MINIMUM_TTL)
-                        .requestTimeout(Duration.ofSeconds(2))
-                        .build();
+                return etcdBuilder(namespace).endpoints("http://" + address).build();
             case "zookeeper":
-                return ZooKeeperBackend.builder()
+                return zooKeeperBuilder(namespace, sessionTtl)
                         .connectString(address)
-                        .namespace(namespace)
-                        .sessionTimeout(sessionTtl)
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .requestTimeout(Duration.ofSeconds(2))
-                        .reapInterval(sessionTtl.dividedBy(8))
                         .build();
             default:
                 return InMemoryBackend.builder().cluster(cluster).build();
         }
+    }
+
+    /**
+     * An etcd backend builder with the benchmarks' settings (namespace, minimum TTL, request timeout), to which the
+     * caller adds either endpoints or a jetcd client. A new builder each call; a builder is not threadsafe.
+     *
+     * @param namespace the key prefix
+     * @return the builder
+     * @throws IllegalArgumentException if {@code namespace} is not a valid etcd namespace
+     */
+    static EtcdBackend.Builder etcdBuilder(String namespace) {
+        return EtcdBackend.builder()
+                .namespace(namespace)
+                .minimumTtl(ETCD_MINIMUM_TTL)
+                .requestTimeout(TIMEOUT);
+    }
+
+    /**
+     * A ZooKeeper backend builder with the benchmarks' settings (namespace, session timeout, connection and request
+     * timeouts, reap interval), to which the caller adds either a connect string or a Curator client. A new builder
+     * each call; a builder is not threadsafe.
+     *
+     * @param namespace the root path's name
+     * @param sessionTtl the ZooKeeper session timeout; the reap interval is an eighth of it
+     * @return the builder
+     * @throws IllegalArgumentException if {@code namespace} or {@code sessionTtl} is refused by the builder
+     */
+    static ZooKeeperBackend.Builder zooKeeperBuilder(String namespace, Duration sessionTtl) {
+        return ZooKeeperBackend.builder()
+                .namespace(namespace)
+                .sessionTimeout(sessionTtl)
+                .connectionTimeout(TIMEOUT)
+                .requestTimeout(TIMEOUT)
+                .reapInterval(sessionTtl.dividedBy(8));
     }
 
     @Override

@@ -28,7 +28,6 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,12 +104,8 @@ public class OneRequestBenchmark {
 
     private static Pair openEtcd(String namespace) {
         Client client = Client.builder().endpoints(Servers.etcd()).build();
-        EtcdBackend backend = EtcdBackend.builder()
-                .client(client)
-                .namespace(namespace)
-                .minimumTtl(BatonBackends.ETCD_MINIMUM_TTL)
-                .requestTimeout(Duration.ofSeconds(2))
-                .build();
+        EtcdBackend backend =
+                BatonBackends.etcdBuilder(namespace).client(client).build();
         try {
             return new EtcdPair(client, backend);
         } catch (RuntimeException e) {
