@@ -135,8 +135,9 @@ final class ElectionRecipe implements LeaderElection {
     private QueueAttempt begin(SessionKeeper.Session session) {
         synchronized (lock) {
             requireIdleLocked();
+            byte[] value = new EntryValue(candidateId, "").encode();
             QueueAttempt a =
-                    new QueueAttempt(services, name, prefix, new EntryValue(candidateId, "").encode(), false, session);
+                    new QueueAttempt(services, name, prefix, null, value, false, session, QueuePolicy.EXCLUSIVE, null);
             campaigning = a;
             return a;
         }

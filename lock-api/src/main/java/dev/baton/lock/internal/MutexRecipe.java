@@ -40,7 +40,9 @@ import java.util.function.Function;
  * session. A TTL lock ({@link FixedTtl}) or lease ({@link Lease}), once first, is moved by compare-and-set onto a
  * lease of its own granted at that moment, so it expires on server time {@code ttl} after acquisition (or after its
  * last renewal) whatever the session does; waiting entries stay on the session so that a crashed waiter never blocks
- * the queue for longer than the session TTL.
+ * the queue for longer than the session TTL. When its last acquisition did not wait, a TTL lock or lease instead
+ * creates its entry on a lease granted just before ({@link PreGrantedLease}): first at once, it holds on it without
+ * the move; otherwise the entry moves onto the session to wait.
  *
  * @param <H> the type of handle the lock gives
  */
@@ -58,6 +60,8 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     final Set<HeldLock> handles;
     /** A key of this lock's queue that a release certainly deleted, for the next attempt to create again. */
     final AtomicReference<String> freedKey;
+    /** Whether this instance's last acquisition had to wait: then a TTL lock's next entry is created on the session. */
+    private volatile boolean queueBusy;
 
     private final ThreadOwnedLock javaLock = new ThreadOwnedLock(this, ThreadOwnedLock.OnLoss.UNCHECKED);
 
@@ -235,8 +239,11 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
     }
 
     private QueueAttempt newAttempt(SessionKeeper.Session session, boolean tryOnly) {
+        // A TTL lock or lease whose last attempt found its queue empty creates its entry on its own lease at once.
+        PreGrantedLease preGrant =
+                ttl != null && !queueBusy ? new PreGrantedLease(services, this::grantOwnLease) : null;
         return new QueueAttempt(
-                services, name, prefix, freedKey.getAndSet(null), entryValue(), tryOnly, session, policy);
+                services, name, prefix, freedKey.getAndSet(null), entryValue(), tryOnly, session, policy, preGrant);
     }
 
     final void requireNoValidHandle() {
@@ -269,6 +276,12 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
 
     private <T extends OwnLeaseLock> T moveOntoOwnLease(
             QueueAttempt attempt, Entry won, Function<OwnLeaseLock.Grant, T> hold) {
+        queueBusy = !attempt.heldAtOnce();
+        PreGrantedLease preGranted = attempt.preGrantedLease();
+        if (preGranted != null && preGranted.carries(won)) {
+            // Created on its own lease and first at once: nothing to move.
+            return hold.apply(new OwnLeaseLock.Grant(won, preGranted.leaseId(), ttl, preGranted.grantSentNanos()));
+        }
         long sent = services.time().nanoTime();
         long leaseId;
         try {

@@ -23,8 +23,6 @@ import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.lock.spi.Watch;
-import dev.baton.lock.spi.WatchEvent;
-import dev.baton.lock.spi.WatchListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * the semaphore are this queue; a {@link QueuePolicy} says when an entry holds and which entry ahead it watches.
  *
  * <p>The waiter creates a unique entry bound to its session. With the {@linkplain QueuePolicy#EXCLUSIVE exclusive}
- * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor, so a
+ * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor
+ * ({@link QueueWatches}), so a
  * release wakes exactly one waiter (no herd); a {@linkplain QueuePolicy#SHARED shared} (read) entry holds when no
  * exclusive entry is ahead and watches the nearest one ahead. A waiter whose session expired while it waited must not
  * believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake re-lists and checks that the waiter's
@@ -49,7 +48,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A {@linkplain QueuePolicy#COUNTING counting} (semaphore) entry holds when the permits of the entries up to it fit
  * the limit. Its first waiter watches the whole queue and keeps its copy of the listing current from the watch's
- * events, so that the release of any holder ahead lets it decide without a request ({@link #watchQueue}); the
+ * events, so that the release of any holder ahead lets it decide without a request ({@link QueueWatches#queue}); the
  * waiters behind it watch their predecessor, and a waiter that comes to hold with entries behind it bumps its entry's
  * version ({@link #announce}) so that the next one looks again (see {@link SemaphoreRecipe}).
  *
@@ -81,6 +80,9 @@ final class QueueAttempt implements SessionKeeper.Member {
     private final boolean tryOnly;
     private final SessionKeeper.Session session;
     private final QueuePolicy policy;
+    /** The lease of its own a TTL lock's or lease's entry is created on, or null to create it on the session. */
+    private final PreGrantedLease preGrant;
+
     private final CompletableFuture<Optional<Entry>> result = new CompletableFuture<>();
     private final CoalescingRunner checks;
     private final Backoff backoff;
@@ -102,6 +104,8 @@ final class QueueAttempt implements SessionKeeper.Member {
     /** With {@link #headDeleted}: whether an entry may be queued behind this one (then a counting hold announces). */
     @GuardedBy("lock")
     private boolean behindToo;
+    /** Whether the entry held at the first check, on the listing that came with its create. */
+    private volatile boolean heldAtOnce;
     /** Set before the own entry's version is bumped ({@link #announce}); a withdrawal then cannot trust the version. */
     private volatile boolean announced;
 
@@ -111,22 +115,14 @@ final class QueueAttempt implements SessionKeeper.Member {
     @GuardedBy("lock")
     private long round;
 
-    QueueAttempt(
-            Services services,
-            String lockName,
-            String prefix,
-            byte[] value,
-            boolean tryOnly,
-            SessionKeeper.Session session) {
-        this(services, lockName, prefix, null, value, tryOnly, session, QueuePolicy.EXCLUSIVE);
-    }
-
     /**
      * An attempt whose entry takes {@code key}, a key of this queue that a release of the same lock certainly deleted,
      * or a new unique key when null. Re-creating a freed key keeps the queue's prefix from filling with the tombstones
      * of one-off keys (on etcd, every listing reads past them until the next compaction); the re-created entry still
      * gets a new, larger creation sequence, so fencing tokens keep growing. {@code policy} decides when the entry
-     * holds and which entry ahead it watches meanwhile.
+     * holds and which entry ahead it watches meanwhile. A non-null {@code preGrant} creates the entry on that lease
+     * instead of the session's; an entry that does not hold at once then moves onto the session (see {@link
+     * PreGrantedLease}).
      */
     QueueAttempt(
             Services services,
@@ -136,7 +132,8 @@ final class QueueAttempt implements SessionKeeper.Member {
             byte[] value,
             boolean tryOnly,
             SessionKeeper.Session session,
-            QueuePolicy policy) {
+            QueuePolicy policy,
+            PreGrantedLease preGrant) {
         this.services = services;
         this.lockName = lockName;
         this.prefix = prefix;
@@ -145,6 +142,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         this.tryOnly = tryOnly;
         this.session = session;
         this.policy = policy;
+        this.preGrant = preGrant;
         this.checks = new CoalescingRunner(services.blocking(), this::check);
         this.backoff = new Backoff(services.keeper().retryCap());
         this.startedNanos = services.observation().now();
@@ -166,20 +164,24 @@ final class QueueAttempt implements SessionKeeper.Member {
                     null));
             return;
         }
+        long lease = session.leaseId;
         Optional<Listing> created;
         try {
-            created = services.backend().createIfAbsentAndList(key, value, session.leaseId, prefix);
+            lease = preGrant == null ? lease : preGrant.grant();
+            created = services.backend().createIfAbsentAndList(key, value, lease, prefix);
         } catch (NoSuchLeaseException gone) {
-            services.keeper().lose(session, "the server no longer has the session's lease");
-            fail(new LockLostException(
-                    lockName, LossReason.SESSION_LOST, "session lost while requesting '" + lockName + "'", gone));
+            if (lease != session.leaseId) {
+                fail(new LockException(lockName, "the lease granted for '" + lockName + "' ended at once", gone));
+                return;
+            }
+            sessionGone("requesting", gone);
             return;
         } catch (RuntimeException e) {
             // Either the create failed, or it took effect and the listing after it failed (a backend that makes the
             // two calls), or its answer was lost. One read tells: if the entry is there on this session's lease, wait
             // with it as if the create had answered (checks list again, and retry); otherwise remove it eventually,
             // so that a create applied late cannot hold the lock for a holder who never learns of it.
-            Entry landed = ownEntryAfterFailure();
+            Entry landed = ownEntryAfterFailure(lease);
             if (landed == null) {
                 services.janitor().deleteKey(key);
                 fail(Failures.translate(lockName, e));
@@ -204,15 +206,12 @@ final class QueueAttempt implements SessionKeeper.Member {
     }
 
     /** The own entry as the server has it after a failed create, or null if absent, foreign or unreadable. */
-    private Entry ownEntryAfterFailure() {
+    private Entry ownEntryAfterFailure(long lease) {
         if (Thread.currentThread().isInterrupted()) {
             return null;
         }
         try {
-            return services.backend()
-                    .get(key)
-                    .filter(e -> e.leaseId() == session.leaseId)
-                    .orElse(null);
+            return services.backend().get(key).filter(e -> e.leaseId() == lease).orElse(null);
         } catch (RuntimeException unreadable) {
             return null;
         }
@@ -226,7 +225,9 @@ final class QueueAttempt implements SessionKeeper.Member {
         boolean abandoned;
         synchronized (lock) {
             own = mine;
-            abandoned = state == State.ABANDONED;
+            // A session lost during the create leaves an entry on the session to die with it, but not one on a lease
+            // of its own.
+            abandoned = state == State.ABANDONED || state == State.FAILED && preGrant != null;
             if (state == State.CREATING) {
                 state = State.WAITING;
                 firstListing = listing;
@@ -302,8 +303,14 @@ final class QueueAttempt implements SessionKeeper.Member {
             return;
         }
         if (policy.holds(entries, index, services::isAbandoned)) {
+            heldAtOnce = myRound == 1;
             acquired(entries.get(index), QueueCopy.hasEntryBehind(entries, index, services::isAbandoned));
             return;
+        }
+        if (!tryOnly && preGrant != null && preGrant.pending() && preGrant.carries(entries.get(index))) {
+            if (!moveToSession(entries.get(index))) {
+                return;
+            }
         }
         if (tryOnly) {
             synchronized (lock) {
@@ -320,8 +327,8 @@ final class QueueAttempt implements SessionKeeper.Member {
         Watch w;
         try {
             w = policy.watchesQueue(entries, index, services::isAbandoned)
-                    ? watchQueue(entries, listing.revision(), myRound)
-                    : watchAhead(entries, index, listing.revision(), myRound);
+                    ? QueueWatches.queue(services, policy, prefix, key, entries, listing.revision(), waker(myRound))
+                    : QueueWatches.ahead(services, policy, entries, index, listing.revision(), waker(myRound));
         } catch (RuntimeException e) {
             retryLater(e);
             return;
@@ -336,71 +343,9 @@ final class QueueAttempt implements SessionKeeper.Member {
         w.close();
     }
 
-    /** Watches the one entry ahead that {@link QueuePolicy#watched} names. */
-    private Watch watchAhead(List<Entry> entries, int index, long revision, long myRound) {
-        Entry watched = entries.get(policy.watched(entries, index, services::isAbandoned));
-        String predecessor = watched.key();
-        long predecessorSequence = watched.createSequence();
-        // Whether the own entry holds once the watched one is gone: then its deletion alone settles the wait.
-        boolean holdsWhenGone = policy.holds(
-                entries, index, e -> services.isAbandoned(e) || e.key().equals(predecessor));
-        // Entries created after the listing are unknown here: a hold that is announced assumes one may be behind.
-        boolean behind = policy.announcesHold();
-        return services.backend().watch(predecessor, false, revision, new WatchListener() {
-            @Override
-            public void onEvent(WatchEvent event) {
-                if (!event.key().equals(predecessor)) {
-                    return;
-                }
-                if (event.type() == WatchEvent.Type.DELETE) {
-                    wake(myRound, holdsWhenGone, behind);
-                } else if (event.entry()
-                        .map(e -> e.createSequence() != predecessorSequence || !policy.stillBlocks(e))
-                        .orElse(true)) {
-                    // The key was created again (a lock re-creates a freed key): the entry this waiter queued
-                    // behind is gone, even if a backend reported only the new one. Or it was changed so that it
-                    // no longer blocks this waiter (a write hold downgraded to a read hold). Look again.
-                    wake(myRound, false, false);
-                }
-            }
-
-            @Override
-            public void onReset(String why) {
-                wake(myRound, false, false);
-            }
-        });
-    }
-
-    /**
-     * Watches the whole queue, for a waiter that the release of any of several entries ahead may let in (a semaphore's
-     * first waiter), keeping a {@link QueueCopy} of the listing current from the events. Once the copy says the own
-     * entry holds, the check takes it without a request, as after a deleted predecessor (see the class comment).
-     */
-    private Watch watchQueue(List<Entry> entries, long revision, long myRound) {
-        QueueCopy copy = new QueueCopy(entries);
-        return services.backend().watch(prefix, true, revision, new WatchListener() {
-            @Override
-            public void onEvent(WatchEvent event) {
-                boolean behind;
-                synchronized (copy) {
-                    int index = copy.apply(event) ? indexOfOwn(copy.entries()) : -1;
-                    if (index < 0) {
-                        wake(myRound, false, false);
-                        return;
-                    }
-                    if (!policy.holds(copy.entries(), index, services::isAbandoned)) {
-                        return;
-                    }
-                    behind = QueueCopy.hasEntryBehind(copy.entries(), index, services::isAbandoned);
-                }
-                wake(myRound, true, behind);
-            }
-
-            @Override
-            public void onReset(String why) {
-                wake(myRound, false, false);
-            }
-        });
+    /** Wakes this attempt for the check of round {@code fromRound}. */
+    private QueueWatches.Waker waker(long fromRound) {
+        return (headGone, behind) -> wake(fromRound, headGone, behind);
     }
 
     private void wake(long fromRound, boolean headGone, boolean behind) {
@@ -435,8 +380,59 @@ final class QueueAttempt implements SessionKeeper.Member {
             state = State.ACQUIRED;
             own = mine;
         }
+        if (preGrant != null) {
+            if (preGrant.carries(mine)) {
+                preGrant.keep();
+            } else {
+                preGrant.revokeInBackground();
+            }
+        }
         session.unbind(this);
         result.complete(Optional.of(mine));
+    }
+
+    /** Whether the entry held at its first check, so that its create alone acquired. */
+    boolean heldAtOnce() {
+        return heldAtOnce;
+    }
+
+    /** The lease of its own the entry was created on, or null; a won entry still {@linkplain PreGrantedLease#carries on it} keeps it. */
+    PreGrantedLease preGrantedLease() {
+        return preGrant;
+    }
+
+    /** Ends the attempt as its session's lease is found gone while {@code doing} something. */
+    private void sessionGone(String doing, NoSuchLeaseException gone) {
+        services.keeper().lose(session, "the server no longer has the session's lease");
+        fail(new LockLostException(
+                lockName, LossReason.SESSION_LOST, "session lost while " + doing + " '" + lockName + "'", gone));
+    }
+
+    /**
+     * Moves an entry created on a lease of its own, which does not hold at once, onto the session, and revokes that
+     * lease: a waiter's entry must end with its session. Returns false when the attempt ended or will check again.
+     */
+    private boolean moveToSession(Entry mine) {
+        Optional<Entry> moved;
+        try {
+            moved = services.backend().compareAndSet(key, mine.version(), value, session.leaseId);
+        } catch (NoSuchLeaseException gone) {
+            sessionGone("requesting", gone);
+            return false;
+        } catch (RuntimeException e) {
+            retryLater(e);
+            return false;
+        }
+        if (moved.isEmpty()) {
+            fail(new LockLostException(
+                    lockName, LossReason.ENTRY_REMOVED, "the entry of '" + lockName + "' vanished as it queued", null));
+            return false;
+        }
+        synchronized (lock) {
+            own = moved.get();
+        }
+        preGrant.revokeInBackground();
+        return true;
     }
 
     /**
@@ -456,9 +452,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         try {
             bumped = services.backend().compareAndSet(key, held.version(), value, session.leaseId);
         } catch (NoSuchLeaseException gone) {
-            services.keeper().lose(session, "the server no longer has the session's lease");
-            fail(new LockLostException(
-                    lockName, LossReason.SESSION_LOST, "session lost while acquiring '" + lockName + "'", gone));
+            sessionGone("acquiring", gone);
             return null;
         } catch (RuntimeException e) {
             retryLater(e);
@@ -508,9 +502,13 @@ final class QueueAttempt implements SessionKeeper.Member {
             w = takeWatchLocked();
         }
         close(w);
-        // The entry dies with the session's lease; nothing to remove here. Until then, this coordinator's later
-        // attempts pass it.
-        services.abandonedWaiterEntry(key, session.leaseId);
+        // The entry dies with the session's lease (or with its own, revoked here); nothing to remove here. Until
+        // then, this coordinator's later attempts pass it.
+        if (preGrant != null && preGrant.pending()) {
+            preGrant.revokeInBackground();
+        } else {
+            services.abandonedWaiterEntry(key, session.leaseId);
+        }
         if (failure == null) {
             result.completeExceptionally(
                     new IllegalStateException("the coordinator was closed while waiting for '" + lockName + "'"));
@@ -549,7 +547,7 @@ final class QueueAttempt implements SessionKeeper.Member {
         synchronized (lock) {
             e = own;
         }
-        if (e == null) {
+        if (preGrant != null && preGrant.revokeWith(e) || e == null) {
             return;
         }
         try {
@@ -572,6 +570,9 @@ final class QueueAttempt implements SessionKeeper.Member {
             w = takeWatchLocked();
         }
         close(w);
+        if (preGrant != null) {
+            preGrant.revokeInBackground();
+        }
         session.unbind(this);
         result.completeExceptionally(failure);
     }

@@ -185,7 +185,7 @@ final class SemaphoreRecipe implements DistributedSemaphore {
     private QueueAttempt newAttempt(SessionKeeper.Session session, int permits, boolean tryOnly) {
         byte[] value = new EntryValue(services.coordinatorId(), QueuePolicy.countingPayload(permits, limit)).encode();
         return new QueueAttempt(
-                services, name, prefix, freedKey.getAndSet(null), value, tryOnly, session, QueuePolicy.COUNTING);
+                services, name, prefix, freedKey.getAndSet(null), value, tryOnly, session, QueuePolicy.COUNTING, null);
     }
 
     private SemaphoreHandle won(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
