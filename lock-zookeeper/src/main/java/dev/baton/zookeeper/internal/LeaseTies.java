@@ -59,6 +59,7 @@ public final class LeaseTies {
 
     private final Map<Long, Long> leaseTtls = new ConcurrentHashMap<>();
     private final List<LongConsumer> leaseLostListeners = new CopyOnWriteArrayList<>();
+    private final OwnEntries own = new OwnEntries();
     /**
      * Leases whose create failed without an answer (connection lost, request timed out, interrupted): it may have
      * taken effect, and the caller, told of a failure, will never renew or revoke it. Removed with the reaper's rounds
@@ -128,11 +129,22 @@ public final class LeaseTies {
         });
     }
 
-    /** Removes a lease with every entry attached to it; an unknown lease is ignored. */
+    /**
+     * Removes a lease with every entry attached to it; an unknown lease is ignored. A lease this client granted goes
+     * in one request when every entry attached to it is one this client wrote ({@link LeaseReaper#revoke(long, Map)});
+     * otherwise, or when that fails, its references are read first.
+     */
     public void revoke(long leaseId) {
-        reaper.revoke(leaseId);
+        Map<String, OwnEntries.Known> attached = own.attachedTo(leaseId);
+        reaper.revoke(leaseId, leaseTtls.containsKey(leaseId) ? attached : null);
+        attached.forEach(own::forget);
         tiedLeases.remove(leaseId);
         leaseTtls.remove(leaseId);
+    }
+
+    /** The entries this client last wrote, by key; shared with the {@link EntryWriter}. */
+    OwnEntries ownEntries() {
+        return own;
     }
 
     /**
