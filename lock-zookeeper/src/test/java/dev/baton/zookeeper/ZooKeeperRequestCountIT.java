@@ -23,6 +23,7 @@ import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
 import dev.baton.zookeeper.internal.Layout;
+import dev.baton.zookeeper.internal.LeaseTies;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -297,6 +298,24 @@ class ZooKeeperRequestCountIT {
         assertThat(env.liveLeases()).hasValue(1);
         assertThat(env.admin().checkExists().forPath(new Layout(backend.rootPath()).lease(own)))
                 .isNull();
+    }
+
+    @Test
+    void a_revoke_of_a_lease_with_more_entries_than_one_request_takes_reads_the_lease_and_removes_them_all()
+            throws Exception {
+        long own = backend.grantLease(LONG_TTL);
+        for (int i = 0; i <= LeaseTies.ONE_REQUEST_REVOKE_LIMIT; i++) {
+            backend.createIfAbsent("m/e" + i, VALUE, own).orElseThrow();
+        }
+        proxy.reset();
+
+        backend.revokeLease(own);
+
+        assertThat(proxy.requests())
+                .as("no multi-operation tried before the read")
+                .startsWith(OpCode.getChildren);
+        assertThat(env.keysOnServer()).isEmpty();
+        assertThat(env.liveLeases()).hasValue(1);
     }
 
     @Test

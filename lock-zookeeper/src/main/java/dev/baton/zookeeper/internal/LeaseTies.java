@@ -61,6 +61,11 @@ public final class LeaseTies {
     private final List<LongConsumer> leaseLostListeners = new CopyOnWriteArrayList<>();
     private final OwnEntries own = new OwnEntries();
     /**
+     * The most entries a revoke deletes in its one multi-operation without reading the lease first: a session lease
+     * holding thousands of mutexes would otherwise make one request near ZooKeeper's request size limit.
+     */
+    public static final int ONE_REQUEST_REVOKE_LIMIT = 32;
+    /**
      * Leases whose create failed without an answer (connection lost, request timed out, interrupted): it may have
      * taken effect, and the caller, told of a failure, will never renew or revoke it. Removed with the reaper's rounds
      * and at close, without waiting for its TTL: then the last client of a namespace leaves none behind either.
@@ -131,12 +136,14 @@ public final class LeaseTies {
 
     /**
      * Removes a lease with every entry attached to it; an unknown lease is ignored. A lease this client granted goes
-     * in one request when every entry attached to it is one this client wrote ({@link LeaseReaper#revoke(long, Map)});
-     * otherwise, or when that fails, its references are read first.
+     * in one request when every entry attached to it is one this client wrote, and there are at most {@value
+     * #ONE_REQUEST_REVOKE_LIMIT} ({@link LeaseReaper#revoke(long, Map)}); otherwise, or when that fails, its references
+     * are read first.
      */
     public void revoke(long leaseId) {
         Map<String, OwnEntries.Known> attached = own.attachedTo(leaseId);
-        reaper.revoke(leaseId, leaseTtls.containsKey(leaseId) ? attached : null);
+        boolean oneRequest = leaseTtls.containsKey(leaseId) && attached.size() <= ONE_REQUEST_REVOKE_LIMIT;
+        reaper.revoke(leaseId, oneRequest ? attached : null);
         attached.forEach(own::forget);
         tiedLeases.remove(leaseId);
         leaseTtls.remove(leaseId);
