@@ -52,15 +52,20 @@
  * </ul>
  *
  * <p><b>Requests per call.</b> {@code grantLease}, {@code keepAlive}, {@code get}, {@code createIfAbsent}: one
- * (plus a few to create missing parent nodes the first time). {@code compareAndSet} and {@code compareAndDelete}: two
- * (a read to compare the mzxid, then a versioned multi-operation), plus a few best-effort deletes of parent nodes
- * left empty; a {@code compareAndDelete} of the very version this client last wrote at the key (a lock's release):
- * one, the multi-operation alone, whose delete of the entry's reference under its lease rules out another
- * incarnation of the node at the same data version. {@code revokeLease}: three. {@code list}: two per level of nesting under the prefix (children, then one
- * multi-read of their data). {@code createIfAbsentAndList}: the create, then the children, and a multi-read of
- * their data only when the created entry is not alone under the prefix (its own entry is known from the create's
- * answer) or the tree changed since the create. {@code watch}: one to register (the first watch of a path), plus a {@code list}-like
- * read to check the revision.
+ * (plus a few to create missing parent nodes the first time, or after the reaper pruned them). {@code compareAndSet}
+ * and {@code compareAndDelete}: two (a read to compare the mzxid, then a versioned multi-operation); of the very version
+ * this client last wrote at the key (a lock's release, a TTL lock's move onto its own lease): one, the multi-operation
+ * alone, whose delete or check of the entry's reference under its lease rules out another incarnation of the node at
+ * the same data version. {@code revokeLease} of a lease this client granted, every entry attached to it written by this
+ * client: one, a multi-operation that deletes those entries, their references and the lease node (which ZooKeeper
+ * refuses to delete while another reference is under it); otherwise three (the lease's references, a multi-read of
+ * their entries, a multi-operation), after the one that failed if it was tried. Parent nodes that deletes leave empty
+ * are pruned by the reaper's rounds, not by the call. {@code list}: two per level of nesting under the prefix
+ * (children, then one multi-read of their data). {@code createIfAbsentAndList}: the create, then the children, and a
+ * multi-read of their data only when the created entry is not alone under the prefix (its own entry is known from the
+ * create's answer) or the tree changed since the create. {@code watch}: one to register (the first watch of a path),
+ * plus a {@code list}-like read to check the revision. So, uncontended, a mutex's cycle (create-and-list, release) is
+ * three requests, and a TTL lock's or lease's cycle on a lease of its own (grant, create-and-list, revoke) four.
  *
  * <p><b>ACLs.</b> With {@link ZooKeeperBackend.Builder#digestAuthentication(String, String)} every node the backend creates carries
  * {@code CREATOR_ALL_ACL} plus world READ: other identities can read who holds what, but cannot delete or overwrite a

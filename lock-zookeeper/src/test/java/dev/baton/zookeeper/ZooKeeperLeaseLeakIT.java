@@ -23,6 +23,7 @@ import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.tck.FaultInjectingBackend;
 import dev.baton.lock.tck.TcpProxy;
+import dev.baton.zookeeper.internal.Layout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +75,29 @@ class ZooKeeperLeaseLeakIT {
 
         assertThat(env.liveLeases()).as("leases left after close").hasValue(0);
         assertThat(env.keysOnServer()).as("keys left after close").isEmpty();
+        assertThat(env.allNodes())
+                .as("nodes left after close, parents of the lease's entries included")
+                .isEmpty();
+    }
+
+    @Test
+    void a_revoke_leaves_the_parents_it_emptied_to_the_reaper_which_prunes_them() throws Exception {
+        ZooKeeperBackend backend = env.builder().build();
+        try {
+            long lease = backend.grantLease(LONG_TTL);
+            backend.createIfAbsent("locks/jobs/1", "x".getBytes(StandardCharsets.UTF_8), lease);
+            String keysRoot = new Layout(backend.rootPath()).keysRoot();
+
+            backend.revokeLease(lease);
+
+            assertThat(env.liveLeases()).hasValue(0);
+            assertThat(env.keysOnServer()).isEmpty();
+            await("the reaper's round to prune the parents left empty")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> env.allNodes().stream().noneMatch(p -> p.startsWith(keysRoot + "/")));
+        } finally {
+            backend.close();
+        }
     }
 
     @Test

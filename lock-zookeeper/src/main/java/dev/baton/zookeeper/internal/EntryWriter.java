@@ -49,7 +49,7 @@ public final class EntryWriter {
     private final TreeReader reader;
     private final WatchRegistry watches;
     private final String description;
-    private final OwnEntries own = new OwnEntries();
+    private final OwnEntries own;
 
     public EntryWriter(
             Layout layout,
@@ -66,6 +66,7 @@ public final class EntryWriter {
         this.reader = reader;
         this.watches = watches;
         this.description = description;
+        this.own = leases.ownEntries();
     }
 
     /**
@@ -135,23 +136,87 @@ public final class EntryWriter {
      * Replaces a key's value and lease if its version (mzxid) matches: a read, then one multi-operation that checks
      * the lease and the node's version, writes the entry and moves its reference to the new lease. An entry that must
      * change between ephemeral and persistent is re-created in the same multi-operation, keeping its creation sequence
-     * in its data.
+     * in its data. When the version is the one this client's last write of the key answered ({@link OwnEntries}), the
+     * multi-operation alone, without the read ({@link #setAsWritten}).
      */
     public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
         leases.requireLiveHandle(leaseId);
         String path = layout.entry(key);
         return calls.call("compare-and-set " + key, zk -> {
             synchronized (own.lockFor(key)) {
-                own.take(key);
-                return compareAndSet(zk, key, path, expectedVersion, value, leaseId);
+                OwnEntries.Known k = own.take(key);
+                CreateMode mode = leases.modeFor(zk, leaseId);
+                Optional<Entry> set =
+                        k != null ? setAsWritten(zk, key, path, expectedVersion, value, leaseId, mode, k) : null;
+                return set != null ? set : compareAndSet(zk, key, path, expectedVersion, value, leaseId, mode);
             }
         });
     }
 
-    private Optional<Entry> compareAndSet(
-            ZooKeeper zk, String key, String path, long expectedVersion, byte[] value, long leaseId)
+    /**
+     * Sets an entry as this client last wrote it, without reading it first: one multi-operation as {@link
+     * #compareAndSet} sends, at the data version, lease and creation sequence that write gave. The reference under the
+     * old lease tells the node from another incarnation at the same data version, as in {@link #compareAndDelete}: the
+     * multi-operation deletes it when the entry changes lease, and checks it otherwise. Returns null when the write is
+     * not the version asked for, cannot be told from another incarnation, or the multi-operation failed (then nothing
+     * changed): the caller then reads the entry.
+     */
+    private Optional<Entry> setAsWritten(
+            ZooKeeper zk,
+            String key,
+            String path,
+            long expectedVersion,
+            byte[] value,
+            long leaseId,
+            CreateMode mode,
+            OwnEntries.Known k)
             throws KeeperException, InterruptedException {
-        CreateMode mode = leases.modeFor(zk, leaseId);
+        if (k.version() != expectedVersion
+                || k.leaseId() == Entry.NO_LEASE
+                || (k.ephemeralOwner() != 0 && k.ephemeralOwner() != zk.getSessionId())) {
+            return null;
+        }
+        boolean wantEphemeral = mode == CreateMode.EPHEMERAL;
+        boolean inPlace = (k.ephemeralOwner() != 0) == wantEphemeral;
+        List<Op> ops = new ArrayList<>(5);
+        if (leaseId != Entry.NO_LEASE) {
+            ops.add(Op.check(layout.lease(leaseId), -1));
+        }
+        if (inPlace) {
+            ops.add(Op.setData(path, NodeData.entry(leaseId, k.originSequence(), value), k.dataVersion()));
+        } else {
+            ops.add(Op.delete(path, k.dataVersion()));
+            ops.add(createEntry(path, NodeData.entry(leaseId, k.sequence(), value), mode));
+        }
+        int written = ops.size() - 1;
+        String oldReference = layout.reference(k.leaseId(), key);
+        if (k.leaseId() == leaseId) {
+            ops.add(Op.check(oldReference, -1));
+        } else {
+            ops.add(Op.delete(oldReference, -1));
+            if (leaseId != Entry.NO_LEASE) {
+                ops.add(structure.createEmpty(layout.reference(leaseId, key)));
+            }
+        }
+        List<OpResult> results;
+        try {
+            results = zk.multi(ops);
+        } catch (KeeperException e) {
+            if (ZkCalls.failureOf(e) == null) {
+                throw e;
+            }
+            return null;
+        }
+        OpResult r = results.get(written);
+        Stat after = r instanceof OpResult.SetDataResult
+                ? ((OpResult.SetDataResult) r).getStat()
+                : ((OpResult.CreateResult) r).getStat();
+        return Optional.of(ownWrite(after, key, value, k.sequence(), leaseId));
+    }
+
+    private Optional<Entry> compareAndSet(
+            ZooKeeper zk, String key, String path, long expectedVersion, byte[] value, long leaseId, CreateMode mode)
+            throws KeeperException, InterruptedException {
         boolean skipOldReference = false;
         for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
             Stat stat = new Stat();
@@ -328,8 +393,9 @@ public final class EntryWriter {
      * create2), recorded for its own watches and its releases; {@code sequence} -1 takes the node's creation zxid.
      */
     private Entry ownWrite(Stat stat, String key, byte[] value, long sequence, long leaseId) {
-        own.wrote(key, stat, leaseId);
-        Entry written = new Entry(key, value, stat.getMzxid(), sequence < 0 ? stat.getCzxid() : sequence, leaseId);
+        long createSequence = sequence < 0 ? stat.getCzxid() : sequence;
+        own.wrote(key, stat, leaseId, createSequence);
+        Entry written = new Entry(key, value, stat.getMzxid(), createSequence, leaseId);
         watches.recordOwnWrite(written);
         return written;
     }

@@ -109,12 +109,13 @@ public final class Housekeeper {
         }
         watches.close();
         curator.getConnectionStateListenable().removeListener(stateListener);
-        structure.pruneEmptied(curator);
         try {
             if (curator.getZookeeperClient().isConnected()) {
                 ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
                 leases.removeUnacknowledgedGrants();
                 leases.removeDeadTiedLeases(zk, ownsCurator);
+                // After the leases: their removal leaves parents to prune too.
+                structure.pruneEmptied(curator);
                 structure.removeEmptySkeleton(zk);
             }
         } catch (Exception e) {

@@ -17,6 +17,7 @@ package dev.baton.zookeeper.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -54,7 +55,8 @@ public final class LeaseReaper {
     public interface NodeFactory {
         void ensurePath(ZooKeeper zk, String path) throws KeeperException, InterruptedException;
 
-        void pruneEmptyParents(ZooKeeper zk, String entryPath) throws InterruptedException;
+        /** Records that an entry was deleted, so that its parent, maybe empty now, is pruned later. */
+        void entryDeleted(String entryPath);
     }
 
     public LeaseReaper(Layout layout, ZkCalls calls, NodeFactory nodes, long intervalMillis) {
@@ -156,7 +158,19 @@ public final class LeaseReaper {
 
     /** Removes a lease with its entries, whatever its version; repeats while others add entries concurrently. */
     public void revoke(long leaseId) {
+        revoke(leaseId, null);
+    }
+
+    /**
+     * Removes a lease with its entries as {@link #revoke(long)} does, first trying to do it in one request: when
+     * {@code asWritten} (the entries this client attached to the lease, as its writes answered) is not null, {@link
+     * #removeAsWritten}; then, if that did not remove the lease, by reading the lease's references.
+     */
+    public void revoke(long leaseId, Map<String, OwnEntries.Known> asWritten) {
         calls.call("revoke lease " + Layout.leaseName(leaseId), zk -> {
+            if (asWritten != null && removeAsWritten(zk, leaseId, asWritten)) {
+                return null;
+            }
             for (int attempt = 0; attempt < MAX_REVOKE_ATTEMPTS; attempt++) {
                 if (removeLease(zk, leaseId, -1)) {
                     return null;
@@ -180,6 +194,58 @@ public final class LeaseReaper {
         lastServerNow = stat.getMtime();
         lastServerNowAtNanos = System.nanoTime();
         return stat.getMtime();
+    }
+
+    /**
+     * Removes a lease with the entries this client attached to it, as its writes answered, in one multi-operation and
+     * without reading anything: deletes each entry at the data version its write gave and its reference under the
+     * lease, then the lease node. Returns true if the lease is gone afterwards (also when it was gone already: then the
+     * lone delete of a lease without known entries fails with NoNode), false if nothing was deleted and the caller must
+     * read the lease's references ({@link #removeLease}).
+     *
+     * <p>Every entry attached to the lease has a reference under it, and ZooKeeper refuses to delete a node that has
+     * children: so the multi-operation succeeds only if the entries known are all there is, and a reference added by a
+     * write not yet known here (or by another client) makes it fail. An entry deleted and created again at the same
+     * data version (ZooKeeper's data version restarts in a new node) is told apart by its reference, as in {@link
+     * EntryWriter#compareAndDelete}: each way an entry goes deletes its reference with it, except the end of the
+     * ZooKeeper session of an ephemeral entry, so an ephemeral entry takes this path only on the same session (which
+     * the server proves alive by applying the request). Parents left empty are pruned later, by the reaper's round.
+     */
+    boolean removeAsWritten(ZooKeeper zk, long leaseId, Map<String, OwnEntries.Known> asWritten)
+            throws KeeperException, InterruptedException {
+        String lease = layout.lease(leaseId);
+        List<Op> ops = new ArrayList<>(2 * asWritten.size() + 1);
+        for (Map.Entry<String, OwnEntries.Known> e : asWritten.entrySet()) {
+            OwnEntries.Known k = e.getValue();
+            if (k.leaseId() != leaseId || (k.ephemeralOwner() != 0 && k.ephemeralOwner() != zk.getSessionId())) {
+                return false;
+            }
+            ops.add(Op.delete(layout.entry(e.getKey()), k.dataVersion()));
+            ops.add(Op.delete(layout.reference(leaseId, e.getKey()), -1));
+        }
+        if (ops.isEmpty()) {
+            try {
+                zk.delete(lease, -1);
+            } catch (KeeperException.NoNodeException e) {
+                // Gone already.
+            } catch (KeeperException.NotEmptyException e) {
+                return false;
+            }
+            return true;
+        }
+        ops.add(Op.delete(lease, -1));
+        try {
+            zk.multi(ops);
+        } catch (KeeperException e) {
+            if (ZkCalls.failureOf(e) == null) {
+                throw e;
+            }
+            return false;
+        }
+        for (String key : asWritten.keySet()) {
+            nodes.entryDeleted(layout.entry(key));
+        }
+        return true;
     }
 
     /**
@@ -238,7 +304,7 @@ public final class LeaseReaper {
             }
         }
         for (String path : deleted) {
-            nodes.pruneEmptyParents(zk, path);
+            nodes.entryDeleted(path);
         }
         return true;
     }

@@ -59,6 +59,12 @@ public final class LeaseTies {
 
     private final Map<Long, Long> leaseTtls = new ConcurrentHashMap<>();
     private final List<LongConsumer> leaseLostListeners = new CopyOnWriteArrayList<>();
+    private final OwnEntries own = new OwnEntries();
+    /**
+     * The most entries a revoke deletes in its one multi-operation without reading the lease first: a session lease
+     * holding thousands of mutexes would otherwise make one request near ZooKeeper's request size limit.
+     */
+    public static final int ONE_REQUEST_REVOKE_LIMIT = 32;
     /**
      * Leases whose create failed without an answer (connection lost, request timed out, interrupted): it may have
      * taken effect, and the caller, told of a failure, will never renew or revoke it. Removed with the reaper's rounds
@@ -128,11 +134,24 @@ public final class LeaseTies {
         });
     }
 
-    /** Removes a lease with every entry attached to it; an unknown lease is ignored. */
+    /**
+     * Removes a lease with every entry attached to it; an unknown lease is ignored. A lease this client granted goes
+     * in one request when every entry attached to it is one this client wrote, and there are at most {@value
+     * #ONE_REQUEST_REVOKE_LIMIT} ({@link LeaseReaper#revoke(long, Map)}); otherwise, or when that fails, its references
+     * are read first.
+     */
     public void revoke(long leaseId) {
-        reaper.revoke(leaseId);
+        Map<String, OwnEntries.Known> attached = own.attachedTo(leaseId);
+        boolean oneRequest = leaseTtls.containsKey(leaseId) && attached.size() <= ONE_REQUEST_REVOKE_LIMIT;
+        reaper.revoke(leaseId, oneRequest ? attached : null);
+        attached.forEach(own::forget);
         tiedLeases.remove(leaseId);
         leaseTtls.remove(leaseId);
+    }
+
+    /** The entries this client last wrote, by key; shared with the {@link EntryWriter}. */
+    OwnEntries ownEntries() {
+        return own;
     }
 
     /**

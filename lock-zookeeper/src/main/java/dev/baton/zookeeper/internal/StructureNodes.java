@@ -82,12 +82,8 @@ public final class StructureNodes implements LeaseReaper.NodeFactory {
         }
     }
 
-    @Override
-    public void pruneEmptyParents(ZooKeeper zk, String entryPath) throws InterruptedException {
-        pruneEmptyFrom(zk, Layout.parent(entryPath));
-    }
-
     /** Records that this client deleted the entry at {@code entryPath}, so its parent may now be empty. */
+    @Override
     public void entryDeleted(String entryPath) {
         emptiedParents.add(Layout.parent(entryPath));
     }
