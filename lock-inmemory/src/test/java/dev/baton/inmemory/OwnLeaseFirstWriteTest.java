@@ -18,24 +18,20 @@ package dev.baton.inmemory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.inmemory.CountedCoordinators.Recording;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LeaseHandle;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.LockOptions;
-import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
-import dev.baton.lock.tck.FaultInjectingBackend;
 import dev.baton.lock.tck.FaultInjectingBackend.Call;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A TTL lock or lease whose queue is empty is created on a lease of its own in its first write: the uncontended
@@ -45,31 +41,20 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class OwnLeaseFirstWriteTest {
-    private static final Duration SESSION_TTL = Duration.ofSeconds(10);
     private static final Duration LOCK_TTL = Duration.ofSeconds(30);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final InMemoryCluster cluster = new InMemoryCluster();
-    private final List<Coordinator> coordinators = new ArrayList<>();
+    @RegisterExtension
+    final CountedCoordinators coordinators = new CountedCoordinators();
 
-    @AfterEach
-    void close() {
-        coordinators.forEach(Coordinator::close);
-        cluster.close();
-    }
+    private final InMemoryCluster cluster = coordinators.cluster;
 
     private Recording counted() {
-        Recording backend =
-                new Recording(InMemoryBackend.builder().cluster(cluster).build());
-        coordinators.add(Coordinator.builder(backend)
-                .sessionTtl(SESSION_TTL)
-                .closeBackendOnClose(true)
-                .build());
-        return backend;
+        return coordinators.counted();
     }
 
     private Coordinator last() {
-        return coordinators.get(coordinators.size() - 1);
+        return coordinators.last();
     }
 
     @Test
@@ -82,7 +67,7 @@ class OwnLeaseFirstWriteTest {
             Entry entry = cluster.entry(cluster.keys().get(0)).orElseThrow();
             assertThat(entry.leaseId())
                     .as("the entry's lease, not the session's")
-                    .isNotEqualTo(sessionLease(a));
+                    .isNotEqualTo(a.sessionLease());
             assertThat(entry.createSequence()).as("the fencing token").isEqualTo(held.fencingToken());
         }
 
@@ -116,7 +101,7 @@ class OwnLeaseFirstWriteTest {
         counted();
         LockHandle first = last().lock("jobs", LockOptions.ttl(LOCK_TTL)).acquire(WAIT);
         Recording b = counted();
-        long session = sessionLease(b);
+        long session = b.sessionLease();
         CompletableFuture<LockHandle> next =
                 last().lock("jobs", LockOptions.ttl(LOCK_TTL)).acquireAsync();
         await("the waiter to watch").atMost(WAIT).until(() -> b.calls(Call.WATCH) == 1);
@@ -169,26 +154,5 @@ class OwnLeaseFirstWriteTest {
         assertThat(b.calls(Call.COMPARE_AND_SET) - moves)
                 .as("moves onto the lease")
                 .isEqualTo(1);
-    }
-
-    /** The session lease of the coordinator on {@code backend}: the first lease it granted. */
-    private static long sessionLease(Recording backend) {
-        return backend.granted.get(0);
-    }
-
-    /** Counts the calls, and records the leases granted in order. */
-    private static final class Recording extends FaultInjectingBackend {
-        final List<Long> granted = new CopyOnWriteArrayList<>();
-
-        Recording(CoordinationBackend delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public long grantLease(Duration ttl) {
-            long id = super.grantLease(ttl);
-            granted.add(id);
-            return id;
-        }
     }
 }

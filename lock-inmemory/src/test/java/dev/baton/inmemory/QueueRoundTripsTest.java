@@ -29,13 +29,12 @@ import dev.baton.lock.tck.FaultInjectingBackend;
 import dev.baton.lock.tck.FaultInjectingBackend.Call;
 import dev.baton.lock.tck.ForwardingBackend;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The round trips of the queue, counted at the SPI: what an uncontended acquire sends, what a hand-off sends, and
@@ -43,30 +42,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class QueueRoundTripsTest {
-    private static final Duration SESSION_TTL = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final InMemoryCluster cluster = new InMemoryCluster();
-    private final List<Coordinator> coordinators = new ArrayList<>();
+    @RegisterExtension
+    final CountedCoordinators coordinators = new CountedCoordinators();
 
-    @AfterEach
-    void close() {
-        coordinators.forEach(Coordinator::close);
-        cluster.close();
-    }
+    private final InMemoryCluster cluster = coordinators.cluster;
 
     private FaultInjectingBackend counted() {
-        FaultInjectingBackend backend = new FaultInjectingBackend(
-                InMemoryBackend.builder().cluster(cluster).build());
-        coordinators.add(Coordinator.builder(backend)
-                .sessionTtl(SESSION_TTL)
-                .closeBackendOnClose(true)
-                .build());
-        return backend;
+        return coordinators.counted();
     }
 
     private Coordinator last() {
-        return coordinators.get(coordinators.size() - 1);
+        return coordinators.last();
     }
 
     @Test
@@ -164,12 +152,7 @@ class QueueRoundTripsTest {
             throws Exception {
         counted();
         DistributedLock holderLock = last().lock("jobs");
-        Coordinator waiter = Coordinator.builder(new DeletesUnseen(
-                        InMemoryBackend.builder().cluster(cluster).build()))
-                .sessionTtl(SESSION_TTL)
-                .closeBackendOnClose(true)
-                .build();
-        coordinators.add(waiter);
+        Coordinator waiter = coordinators.over(DeletesUnseen::new);
         LockHandle first = holderLock.acquire(WAIT);
         CompletableFuture<LockHandle> next = waiter.lock("jobs").acquireAsync();
         await().atMost(WAIT).until(() -> cluster.keys().size() == 2);
@@ -206,12 +189,7 @@ class QueueRoundTripsTest {
 
     @Test
     void a_listing_that_fails_after_the_create_took_effect_is_retried_not_the_acquire_failed() throws Exception {
-        Coordinator c = Coordinator.builder(new FirstListFails(
-                        InMemoryBackend.builder().cluster(cluster).build()))
-                .sessionTtl(SESSION_TTL)
-                .closeBackendOnClose(true)
-                .build();
-        coordinators.add(c);
+        Coordinator c = coordinators.over(FirstListFails::new);
 
         LockHandle handle = c.lock("jobs").acquire(WAIT);
 

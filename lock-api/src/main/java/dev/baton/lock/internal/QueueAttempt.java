@@ -32,10 +32,10 @@ import java.util.concurrent.CompletableFuture;
  * One waiter in a FIFO queue of entries under a prefix: the mutex, the election, both sides of a read-write lock and
  * the semaphore are this queue; a {@link QueuePolicy} says when an entry holds and which entry ahead it watches.
  *
- * <p>The waiter creates a unique entry bound to its session. With the {@linkplain QueuePolicy#EXCLUSIVE exclusive}
- * policy the entry with the lowest creation sequence holds, and a waiter watches only its immediate predecessor
- * ({@link QueueWatches}), so a
- * release wakes exactly one waiter (no herd); a {@linkplain QueuePolicy#SHARED shared} (read) entry holds when no
+ * <p>The waiter creates a unique entry bound to its session (a TTL lock whose last acquisition did not wait creates it
+ * on a lease of its own, {@link PreGrantedLease}, and moves it onto the session only if it must wait). With the
+ * {@linkplain QueuePolicy#EXCLUSIVE exclusive} policy the entry with the lowest creation sequence holds, and a waiter
+ * watches only its immediate predecessor ({@link QueueWatches}), so a release wakes exactly one waiter (no herd); a {@linkplain QueuePolicy#SHARED shared} (read) entry holds when no
  * exclusive entry is ahead and watches the nearest one ahead. A waiter whose session expired while it waited must not
  * believe it acquired (the bug Jepsen found in etcd 3.4.3's mutex), so a wake re-lists and checks that the waiter's
  * own entry still exists before deciding anything, with one exception: when the watched entry was the last one ahead
@@ -413,23 +413,8 @@ final class QueueAttempt implements SessionKeeper.Member {
      * lease: a waiter's entry must end with its session. Returns false when the attempt ended or will check again.
      */
     private boolean moveToSession(Entry mine) {
-        Optional<Entry> moved;
-        try {
-            moved = services.backend().compareAndSet(key, mine.version(), value, session.leaseId);
-        } catch (NoSuchLeaseException gone) {
-            sessionGone("requesting", gone);
+        if (rewriteOnSession(mine, "requesting", "vanished as it queued") == null) {
             return false;
-        } catch (RuntimeException e) {
-            retryLater(e);
-            return false;
-        }
-        if (moved.isEmpty()) {
-            fail(new LockLostException(
-                    lockName, LossReason.ENTRY_REMOVED, "the entry of '" + lockName + "' vanished as it queued", null));
-            return false;
-        }
-        synchronized (lock) {
-            own = moved.get();
         }
         preGrant.revokeInBackground();
         return true;
@@ -448,28 +433,37 @@ final class QueueAttempt implements SessionKeeper.Member {
             }
         }
         announced = true;
-        Optional<Entry> bumped;
+        return rewriteOnSession(held, "acquiring", "disappeared from the server as it came to hold");
+    }
+
+    /**
+     * Writes the own entry again, same value, onto the session's lease, if it still has the version of {@code mine};
+     * the result becomes the own entry. Returns null when the attempt ended (the session's lease or the entry is gone)
+     * or a later check will retry (the request failed).
+     */
+    private Entry rewriteOnSession(Entry mine, String doing, String vanished) {
+        Optional<Entry> written;
         try {
-            bumped = services.backend().compareAndSet(key, held.version(), value, session.leaseId);
+            written = services.backend().compareAndSet(key, mine.version(), value, session.leaseId);
         } catch (NoSuchLeaseException gone) {
-            sessionGone("acquiring", gone);
+            sessionGone(doing, gone);
             return null;
         } catch (RuntimeException e) {
             retryLater(e);
             return null;
         }
-        if (bumped.isEmpty()) {
+        if (written.isEmpty()) {
             fail(new LockLostException(
                     lockName,
                     LossReason.ENTRY_REMOVED,
-                    "the waiter's entry for '" + lockName + "' disappeared from the server as it came to hold",
+                    "the entry of '" + lockName + "' " + vanished + " (removed from the server)",
                     null));
             return null;
         }
         synchronized (lock) {
-            own = bumped.get();
+            own = written.get();
         }
-        return bumped.get();
+        return written.get();
     }
 
     private void retryLater(RuntimeException cause) {
