@@ -44,6 +44,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -93,7 +95,6 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     private final ZkCalls calls;
     private final WatchRegistry watches;
     private final LeaseReaper reaper;
-    private final StructureNodes structure;
     private final LeaseTies leases;
     private final TreeReader reader;
     private final EntryWriter writer;
@@ -107,13 +108,14 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         this.layout = new Layout(b.root(curator));
         this.description = b.description(curator);
         this.calls = new ZkCalls(curator, description, b.identity());
-        this.structure = new StructureNodes(layout, b.nodeAcl());
+        StructureNodes structure = new StructureNodes(layout, b.nodeAcl());
         this.reader = new TreeReader(layout, calls, description);
         this.watches = new WatchRegistry(layout, calls, reader::toEntry);
         this.reapInterval = b.reapInterval();
         this.reaper = new LeaseReaper(layout, calls, structure, b.reapInterval().toMillis());
         this.leases = new LeaseTies(layout, calls, structure, reaper, reader, description);
-        this.writer = new EntryWriter(layout, calls, structure, leases, reader, watches, description);
+        this.writer = new EntryWriter(
+                layout, calls, structure, leases, reader, watches, description, b.answerWithin(curator));
         this.housekeeper = new Housekeeper(
                 curator, ownsCurator, layout, reaper, leases, structure, watches, b.scheduler(), b.reapInterval());
     }
@@ -211,55 +213,54 @@ public final class ZooKeeperBackend implements CoordinationBackend {
 
     @Override
     public Optional<Entry> get(String key) {
-        BackendChecks.requireKey("key", key);
-        checkOpen();
+        requireOpen("key", key);
         return reader.get(key);
     }
 
     @Override
     public Optional<Entry> createIfAbsent(String key, byte[] value, long leaseId) {
-        BackendChecks.requireKey("key", key);
+        requireOpen("key", key);
         Objects.requireNonNull(value, "value must not be null");
-        checkOpen();
         return writer.createIfAbsent(key, value, leaseId);
     }
 
     @Override
     public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
         BackendChecks.requireKey("key", key);
-        BackendChecks.requireKey("prefix", prefix);
+        requireOpen("prefix", prefix);
         Objects.requireNonNull(value, "value must not be null");
-        checkOpen();
         return writer.createIfAbsentAndList(key, value, leaseId, prefix);
     }
 
     @Override
     public Optional<Entry> compareAndSet(String key, long expectedVersion, byte[] value, long leaseId) {
-        BackendChecks.requireKey("key", key);
+        requireOpen("key", key);
         Objects.requireNonNull(value, "value must not be null");
-        checkOpen();
         return writer.compareAndSet(key, expectedVersion, value, leaseId);
     }
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
-        BackendChecks.requireKey("key", key);
-        checkOpen();
+        requireOpen("key", key);
         return writer.compareAndDelete(key, expectedVersion);
     }
 
     @Override
+    public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
+        requireOpen("key", key);
+        return writer.compareAndDeleteAsync(key, expectedVersion, executor);
+    }
+
+    @Override
     public Listing list(String prefix) {
-        BackendChecks.requireKey("prefix", prefix);
-        checkOpen();
+        requireOpen("prefix", prefix);
         return reader.list(prefix);
     }
 
     @Override
     public Watch watch(String keyOrPrefix, boolean prefix, long afterRevision, WatchListener listener) {
-        BackendChecks.requireKey("keyOrPrefix", keyOrPrefix);
+        requireOpen("keyOrPrefix", keyOrPrefix);
         Objects.requireNonNull(listener, "listener must not be null");
-        checkOpen();
         return watches.subscribeAfter(keyOrPrefix, prefix, afterRevision, listener, reader);
     }
 
@@ -297,12 +298,10 @@ public final class ZooKeeperBackend implements CoordinationBackend {
      * backend built it (a client given to the builder stays open). The server's state (keys and leases) is otherwise
      * left as it is. Idempotent.
      *
-     * <p>A lease tied to a ZooKeeper session of this client dies with that session (its entries are ephemeral, and no
-     * other session adopts it), but its node would stay until some other client's reaper expired it, and forever if
-     * no other client runs in the namespace: a revoke that failed earlier (a timeout under load) would leave it. So
-     * close removes, with their entries, the tied leases of sessions that already ended and, when it closes the
-     * Curator client itself, those of the current session; best effort, only while connected. So it does with leases
-     * whose grant failed without an answer (it may have taken effect), which its reaper otherwise removes.
+     * <p>A lease tied to a ZooKeeper session dies with it, but its node would stay until another client's reaper
+     * removed it (forever with no other client in the namespace). So close removes, with their entries, the tied
+     * leases of ended sessions, those of the current session when it closes the Curator client itself, and leases
+     * whose grant got no answer (it may have taken effect); best effort, only while connected.
      */
     @Override
     public void close() {
@@ -315,6 +314,12 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     @Override
     public String toString() {
         return "ZooKeeperBackend{" + description + (closed.get() ? ", closed" : "") + "}";
+    }
+
+    /** Checks a key or prefix argument ({@link BackendChecks#requireKey}), then that the backend is open. */
+    private void requireOpen(String name, String keyOrPrefix) {
+        BackendChecks.requireKey(name, keyOrPrefix);
+        checkOpen();
     }
 
     private void checkOpen() {

@@ -61,9 +61,11 @@
  * refuses to delete while another reference is under it); otherwise three (the lease's references, a multi-read of
  * their entries, a multi-operation), after the one that failed if it was tried. Parent nodes that deletes leave empty
  * are pruned by the reaper's rounds, not by the call. {@code list}: two per level of nesting under the prefix
- * (children, then one multi-read of their data). {@code createIfAbsentAndList}: the create, then the children, and a
- * multi-read of their data only when the created entry is not alone under the prefix (its own entry is known from the
- * create's answer) or the tree changed since the create. {@code watch}: one to register (the first watch of a path),
+ * (children, then one multi-read of their data). {@code createIfAbsentAndList}: the create and the children, sent
+ * back to back on one session (ZooKeeper answers them in order, so the read sees the create, and the two cost one round
+ * trip), and a multi-read of their data only when the created entry is not alone under the prefix (its own entry is
+ * known from the create's answer) or the tree changed since the create. {@code compareAndDelete} started
+ * asynchronously (a release) of the version this client last wrote is sent from the calling thread. {@code watch}: one to register (the first watch of a path),
  * plus a {@code list}-like read to check the revision. So, uncontended, a mutex's cycle (create-and-list, release) is
  * three requests, and a TTL lock's or lease's cycle on a lease of its own (grant, create-and-list, revoke) four.
  *

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.apache.zookeeper.ZooDefs;
 
 /**
@@ -45,6 +46,7 @@ final class RequestCountingProxy implements Closeable {
     private final List<Integer> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private volatile CountDownLatch answersHeld;
 
     /** Starts a proxy to {@code host:port}, listening on a free port of 127.0.0.1. */
     RequestCountingProxy(String hostPort) throws IOException {
@@ -70,6 +72,23 @@ final class RequestCountingProxy implements Closeable {
     /** The operation codes ({@link ZooDefs.OpCode}) of the requests seen since the last reset, in order. */
     List<Integer> requests() {
         return new ArrayList<>(requests);
+    }
+
+    /**
+     * Holds every answer of the server until {@link #releaseAnswers()}: a test then sees which requests a client sends
+     * without waiting for an answer. Hold briefly (pings are held too).
+     */
+    void holdAnswers() {
+        answersHeld = new CountDownLatch(1);
+    }
+
+    /** Lets the answers held since {@link #holdAnswers()} through. */
+    void releaseAnswers() {
+        CountDownLatch held = answersHeld;
+        answersHeld = null;
+        if (held != null) {
+            held.countDown();
+        }
     }
 
     private void accept() {
@@ -101,10 +120,19 @@ final class RequestCountingProxy implements Closeable {
         t.start();
     }
 
-    private static void copy(InputStream from, OutputStream to) throws IOException {
+    private void copy(InputStream from, OutputStream to) throws IOException {
         byte[] buffer = new byte[8192];
         int n;
         while ((n = from.read(buffer)) >= 0) {
+            CountDownLatch held = answersHeld;
+            if (held != null) {
+                try {
+                    held.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while holding answers", e);
+                }
+            }
             to.write(buffer, 0, n);
             to.flush();
         }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,6 +112,27 @@ class ZooKeeperRequestCountIT {
         assertThat(proxy.requests()).containsExactly(OpCode.multi, OpCode.getChildren2);
         Entry own = backend.get("m/a").orElseThrow();
         assertThat(listing.entries()).containsExactly(own);
+        assertThat(listing.revision()).isEqualTo(own.version());
+    }
+
+    @Test
+    void an_acquire_sends_the_listing_of_the_children_without_waiting_for_the_create_to_answer() throws Exception {
+        proxy.reset();
+        proxy.holdAnswers();
+        CompletableFuture<Listing> listed;
+        try {
+            listed = CompletableFuture.supplyAsync(() ->
+                    backend.createIfAbsentAndList("m/a", VALUE, lease, "m").orElseThrow());
+            await("both requests sent while no answer came back")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(proxy::requests, r -> r.equals(List.of(OpCode.multi, OpCode.getChildren2)));
+        } finally {
+            proxy.releaseAnswers();
+        }
+
+        Listing listing = listed.get(10, TimeUnit.SECONDS);
+        Entry own = backend.get("m/a").orElseThrow();
+        assertThat(listing.entries()).as("the listing, which saw the create").containsExactly(own);
         assertThat(listing.revision()).isEqualTo(own.version());
     }
 

@@ -127,6 +127,16 @@ public record BackendSettings(
                 identity());
     }
 
+    /**
+     * How long an asynchronous request of {@code curator} waits for its answer: the request timeout, or the client's
+     * connection timeout when none was set (as {@link #connect} sets it on a client it builds).
+     */
+    public Duration answerWithin(CuratorFramework curator) {
+        return requestTimeout != null
+                ? requestTimeout
+                : Duration.ofMillis(curator.getZookeeperClient().getConnectionTimeoutMs());
+    }
+
     /** The absolute root path: the client's own namespace, if any, then the backend's namespace. */
     public String root(CuratorFramework client) {
         String clientNamespace = client == null ? null : client.getNamespace();

@@ -19,9 +19,17 @@ import dev.baton.lock.LockException;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.curator.CuratorZookeeperClient;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.CreateOptions;
 import org.apache.zookeeper.KeeperException;
@@ -50,7 +58,9 @@ public final class EntryWriter {
     private final WatchRegistry watches;
     private final String description;
     private final OwnEntries own;
+    private final Duration answerWithin;
 
+    /** {@code answerWithin}: how long an asynchronous request waits for its answer (the request timeout). */
     public EntryWriter(
             Layout layout,
             ZkCalls calls,
@@ -58,7 +68,8 @@ public final class EntryWriter {
             LeaseTies leases,
             TreeReader reader,
             WatchRegistry watches,
-            String description) {
+            String description,
+            Duration answerWithin) {
         this.layout = layout;
         this.calls = calls;
         this.structure = structure;
@@ -67,6 +78,7 @@ public final class EntryWriter {
         this.watches = watches;
         this.description = description;
         this.own = leases.ownEntries();
+        this.answerWithin = answerWithin;
     }
 
     /**
@@ -89,16 +101,8 @@ public final class EntryWriter {
             throws KeeperException, InterruptedException {
         CreateMode mode = leases.modeFor(zk, leaseId);
         for (int attempt = 0; attempt < ZkCalls.RACE_ATTEMPTS; attempt++) {
-            List<Op> ops = new ArrayList<>(3);
-            int create = 0;
-            if (leaseId != Entry.NO_LEASE) {
-                ops.add(Op.check(layout.lease(leaseId), -1));
-                create = 1;
-            }
-            ops.add(createEntry(path, data, mode));
-            if (leaseId != Entry.NO_LEASE) {
-                ops.add(structure.createEmpty(layout.reference(leaseId, key)));
-            }
+            List<Op> ops = createOps(key, path, data, leaseId, mode);
+            int create = leaseId != Entry.NO_LEASE ? 1 : 0;
             try {
                 List<OpResult> results = zk.multi(ops);
                 Stat stat = ((OpResult.CreateResult) results.get(create)).getStat();
@@ -122,14 +126,86 @@ public final class EntryWriter {
         throw new LockException(null, description + ": could not create " + key + " (parents kept vanishing)", null);
     }
 
+    /** The operations of an entry's create: check the lease, create the entry, create the lease's reference to it. */
+    private List<Op> createOps(String key, String path, byte[] data, long leaseId, CreateMode mode) {
+        List<Op> ops = new ArrayList<>(3);
+        if (leaseId != Entry.NO_LEASE) {
+            ops.add(Op.check(layout.lease(leaseId), -1));
+        }
+        ops.add(createEntry(path, data, mode));
+        if (leaseId != Entry.NO_LEASE) {
+            ops.add(structure.createEmpty(layout.reference(leaseId, key)));
+        }
+        return ops;
+    }
+
     /**
      * Creates a key as {@link #createIfAbsent} does and, when it was created, lists {@code prefix} as of a revision no
      * older than the create ({@link TreeReader#listAfterCreate}): two requests when the entry is alone under the
      * prefix (the create, then the children), three when it is not.
+     *
+     * <p>For an entry on a lease directly under the prefix's node (a queue's entry), the create and the read of the
+     * children are sent back to back, without waiting for the create's answer in between: ZooKeeper answers them in
+     * order, so the read sees the create, and the two cost one round trip. A create that fails on a node (the entry
+     * exists, its parent or the lease is missing) is sent again the way {@link #createIfAbsent} sends it, which tells
+     * these apart, and the children read with it is dropped.
      */
     public Optional<Listing> createIfAbsentAndList(String key, byte[] value, long leaseId, String prefix) {
-        Optional<Entry> created = createIfAbsent(key, value, leaseId);
-        return created.map(entry -> reader.listAfterCreate(prefix, entry));
+        leases.requireLiveHandle(leaseId);
+        String path = layout.entry(key);
+        String node = layout.structure(prefix);
+        if (leaseId == Entry.NO_LEASE || !Layout.parent(path).equals(node)) {
+            return createIfAbsent(key, value, leaseId).map(entry -> reader.listAfterCreate(prefix, entry));
+        }
+        byte[] data = NodeData.entry(leaseId, 0, value);
+        Sent sent = calls.call("create " + key, zk -> {
+            synchronized (own.lockFor(key)) {
+                own.take(key);
+                CompletableFuture<List<OpResult>> created = new CompletableFuture<>();
+                zk.multi(
+                        createOps(key, path, data, leaseId, leases.modeFor(zk, leaseId)),
+                        (rc, p, ctx, results) -> {
+                            if (rc == KeeperException.Code.OK.intValue()) {
+                                created.complete(results);
+                            } else if (ZkCalls.failureIn(results) != null) {
+                                created.complete(null);
+                            } else {
+                                created.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                            }
+                        },
+                        null);
+                CompletableFuture<TreeReader.Children> children =
+                        TreeReader.childrenAsync(zk, node).orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+                List<OpResult> results = awaitCreate(created);
+                if (results == null) { // failed on a node: find out why, as a create on its own does
+                    return new Sent(create(zk, key, path, data, value, leaseId), null);
+                }
+                Stat stat = ((OpResult.CreateResult) results.get(1)).getStat();
+                return new Sent(Optional.of(ownWrite(stat, key, value, -1, leaseId)), children);
+            }
+        });
+        return sent.entry().map(entry -> reader.listAfterCreate(prefix, entry, sent.children()));
+    }
+
+    /** A create's outcome, with the children read sent behind it (null when the create was sent again). */
+    private record Sent(Optional<Entry> entry, CompletableFuture<TreeReader.Children> children) {}
+
+    /**
+     * The results of an asynchronous create, or null if it failed on a node; a failure of the request itself (the
+     * connection, or no answer within the request timeout) as ZooKeeper's exception.
+     */
+    private List<OpResult> awaitCreate(CompletableFuture<List<OpResult>> created)
+            throws KeeperException, InterruptedException {
+        try {
+            return created.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeeperException) {
+                throw (KeeperException) e.getCause();
+            }
+            throw new IllegalStateException("the create failed", e.getCause());
+        }
     }
 
     /**
@@ -171,9 +247,7 @@ public final class EntryWriter {
             CreateMode mode,
             OwnEntries.Known k)
             throws KeeperException, InterruptedException {
-        if (k.version() != expectedVersion
-                || k.leaseId() == Entry.NO_LEASE
-                || (k.ephemeralOwner() != 0 && k.ephemeralOwner() != zk.getSessionId())) {
+        if (!knownAsWritten(zk, expectedVersion, k)) {
             return null;
         }
         boolean wantEphemeral = mode == CreateMode.EPHEMERAL;
@@ -352,14 +426,73 @@ public final class EntryWriter {
     }
 
     /**
+     * Starts a {@link #compareAndDelete}. When the version is the one this client last wrote ({@link OwnEntries}) and
+     * the client is connected, the multi-operation of its fast path is sent from the calling thread with ZooKeeper's
+     * asynchronous call, which spares the release a hop to {@code executor} and back; the key's lock is held while it
+     * is sent, and ZooKeeper applies one session's requests in the order sent, so a later write of the key by this
+     * client follows it. A multi-operation that fails on a node (the entry is not as written) falls back to the read
+     * path on {@code executor}; a lost connection, or no answer within the request timeout, fails the future.
+     */
+    public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
+        String path = layout.entry(key);
+        ZooKeeper zk = connectedHandle();
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        synchronized (own.lockFor(key)) {
+            OwnEntries.Known k = own.get(key);
+            if (zk == null || !knownAsWritten(zk, expectedVersion, k)) {
+                return CompletableFuture.supplyAsync(() -> compareAndDelete(key, expectedVersion), executor);
+            }
+            own.take(key);
+            zk.multi(
+                    List.of(Op.delete(path, k.dataVersion()), Op.delete(layout.reference(k.leaseId(), key), -1)),
+                    (rc, p, ctx, results) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            structure.entryDeleted(path);
+                            answer.complete(true);
+                        } else if (ZkCalls.failureIn(results) != null) {
+                            runOn(executor, answer, () -> compareAndDelete(key, expectedVersion));
+                        } else {
+                            answer.completeExceptionally(calls.translate(
+                                    "compare-and-delete " + key, KeeperException.create(KeeperException.Code.get(rc))));
+                        }
+                    },
+                    null);
+        }
+        return answer.orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The client's handle when it is connected now, else null (never waits). */
+    private ZooKeeper connectedHandle() {
+        try {
+            CuratorZookeeperClient client = calls.curator().getZookeeperClient();
+            return client.isConnected() ? client.getZooKeeper() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Completes {@code answer} with what {@code call} returns or throws on {@code executor}, or its refusal. */
+    private static <T> void runOn(Executor executor, CompletableFuture<T> answer, Supplier<T> call) {
+        try {
+            executor.execute(() -> {
+                try {
+                    answer.complete(call.get());
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException refused) { // the executor is shut down: the caller retries
+            answer.completeExceptionally(refused);
+        }
+    }
+
+    /**
      * Deletes an entry as this client last wrote it, without reading it first; false if the write is not the version
      * asked for, or cannot be told from another incarnation, or the delete failed (then nothing was deleted).
      */
     private boolean deleteAsWritten(ZooKeeper zk, String path, String key, long expectedVersion, OwnEntries.Known k)
             throws KeeperException, InterruptedException {
-        if (k.version() != expectedVersion
-                || k.leaseId() == Entry.NO_LEASE
-                || (k.ephemeralOwner() != 0 && k.ephemeralOwner() != zk.getSessionId())) {
+        if (!knownAsWritten(zk, expectedVersion, k)) {
             return false;
         }
         try {
@@ -371,6 +504,14 @@ public final class EntryWriter {
             }
             return false;
         }
+    }
+
+    /** Whether the record {@code k} lets the entry at {@code expectedVersion} be written or deleted without a read. */
+    private static boolean knownAsWritten(ZooKeeper zk, long expectedVersion, OwnEntries.Known k) {
+        return k != null
+                && k.version() == expectedVersion
+                && k.leaseId() != Entry.NO_LEASE
+                && (k.ephemeralOwner() == 0 || k.ephemeralOwner() == zk.getSessionId());
     }
 
     /**

@@ -91,6 +91,11 @@ final class OwnEntries {
         }
     }
 
+    /** What is recorded for {@code key}, or null; the caller holds the key's lock. */
+    Known get(String key) {
+        return known.get(key);
+    }
+
     /** Forgets {@code key} and returns what was recorded, or null; the caller holds the key's lock. */
     Known take(String key) {
         Known k = known.remove(key);

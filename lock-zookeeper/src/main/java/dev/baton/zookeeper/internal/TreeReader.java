@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -61,7 +64,7 @@ public final class TreeReader {
 
     /** Lists the keys under {@code prefix + "/"}, ordered by creation sequence: two requests per level of nesting. */
     public Listing list(String prefix) {
-        return list(prefix, null);
+        return list(prefix, null, null);
     }
 
     /**
@@ -73,16 +76,52 @@ public final class TreeReader {
      * the entry is alone under the prefix, two when it is not.
      */
     public Listing listAfterCreate(String prefix, Entry created) {
-        boolean directlyUnder = Layout.parent(layout.entry(created.key())).equals(layout.structure(prefix));
-        return list(prefix, directlyUnder ? created : null);
+        return listAfterCreate(prefix, created, null);
     }
 
-    /** Lists a prefix; {@code known}, if not null, is an entry directly under it that this client just created. */
-    private Listing list(String prefix, Entry known) {
+    /**
+     * As {@link #listAfterCreate(String, Entry)}, with the children of the prefix's node already asked for ({@link
+     * #childrenAsync}, sent right after the create on the same session) when {@code sent} is not null.
+     */
+    public Listing listAfterCreate(String prefix, Entry created, CompletableFuture<Children> sent) {
+        boolean directlyUnder = Layout.parent(layout.entry(created.key())).equals(layout.structure(prefix));
+        return list(prefix, directlyUnder ? created : null, directlyUnder ? sent : null);
+    }
+
+    /** The children of a node, with its stat, as one getChildren answered; null names: the node does not exist. */
+    public record Children(List<String> names, Stat stat) {}
+
+    /**
+     * Asks for the children of {@code node} without waiting for the answer. ZooKeeper answers one session's requests
+     * in the order they were sent, so a read sent right after a write sees that write, and the two cost one round trip.
+     */
+    public static CompletableFuture<Children> childrenAsync(ZooKeeper zk, String node) {
+        CompletableFuture<Children> answer = new CompletableFuture<>();
+        zk.getChildren(
+                node,
+                false,
+                (rc, path, ctx, children, stat) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        answer.complete(new Children(children, stat));
+                    } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                        answer.complete(new Children(null, null));
+                    } else {
+                        answer.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                    }
+                },
+                null);
+        return answer;
+    }
+
+    /**
+     * Lists a prefix; {@code known}, if not null, is an entry directly under it that this client just created, and
+     * {@code sent}, if not null, the children of the prefix's node already asked for.
+     */
+    private Listing list(String prefix, Entry known, CompletableFuture<Children> sent) {
         String node = layout.structure(prefix);
         return calls.call("list " + prefix, zk -> {
             List<Entry> entries = new ArrayList<>();
-            long revision = walk(zk, node, entries, known);
+            long revision = walk(zk, node, entries, known, sent);
             if (revision < 0) {
                 revision = revisionOfAbsent(zk, node);
             }
@@ -98,7 +137,7 @@ public final class TreeReader {
     public long revisionOf(String keyOrPrefix, boolean prefix, String path) {
         return calls.call("check the revision of " + keyOrPrefix, zk -> {
             if (prefix) {
-                long r = walk(zk, path, null, null);
+                long r = walk(zk, path, null, null, null);
                 return r < 0 ? revisionOfAbsent(zk, path) : r;
             }
             Stat stat = zk.exists(path, false);
@@ -140,22 +179,32 @@ public final class TreeReader {
      * zxid that changed it, or -1 if the node does not exist. {@code known}, if not null, is an entry directly under
      * the node that this client just created: taken as written, without a read, when it is the only entry there and
      * its create is the last change to the whole tree (nothing created or deleted since, and so the same node).
+     * {@code sent}, if not null, is the node's children already asked for.
      */
-    private long walk(ZooKeeper zk, String node, List<Entry> out, Entry known)
+    private long walk(ZooKeeper zk, String node, List<Entry> out, Entry known, CompletableFuture<Children> sent)
             throws KeeperException, InterruptedException {
         Stat stat = new Stat();
         List<String> children;
-        try {
-            children = zk.getChildren(node, false, stat);
-        } catch (KeeperException.NoNodeException e) {
-            return -1;
+        if (sent != null) {
+            Children answered = await(sent);
+            children = answered.names();
+            stat = answered.stat();
+            if (children == null) {
+                return -1;
+            }
+        } else {
+            try {
+                children = zk.getChildren(node, false, stat);
+            } catch (KeeperException.NoNodeException e) {
+                return -1;
+            }
         }
         long revision = stat.getPzxid();
         List<String> entryNames = new ArrayList<>();
         List<Op> reads = new ArrayList<>();
         for (String child : children) {
             if (Layout.isStructureName(child)) {
-                revision = Math.max(revision, walk(zk, node + "/" + child, out, null));
+                revision = Math.max(revision, walk(zk, node + "/" + child, out, null, null));
             } else {
                 entryNames.add(child);
                 reads.add(Op.getData(node + "/" + child));
@@ -191,6 +240,21 @@ public final class TreeReader {
             }
         }
         return revision;
+    }
+
+    /** The answer of a read sent earlier; its failure as ZooKeeper's exception, a timeout as OperationTimeout. */
+    private static Children await(CompletableFuture<Children> sent) throws KeeperException, InterruptedException {
+        try {
+            return sent.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeeperException) {
+                throw (KeeperException) e.getCause();
+            }
+            if (e.getCause() instanceof TimeoutException) {
+                throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
+            }
+            throw new IllegalStateException("reading children failed", e.getCause());
+        }
     }
 
     /**

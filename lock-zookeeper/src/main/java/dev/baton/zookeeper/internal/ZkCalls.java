@@ -157,7 +157,11 @@ public final class ZkCalls {
 
     /** The index and code of the operation that made a multi fail, or null if none is marked. */
     public static Failure failureOf(KeeperException e) {
-        List<OpResult> results = e.getResults();
+        return failureIn(e.getResults());
+    }
+
+    /** The index and code of the operation that made a multi fail, from its results (may be null), or null. */
+    public static Failure failureIn(List<OpResult> results) {
         if (results != null) {
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i) instanceof OpResult.ErrorResult) {
