@@ -20,6 +20,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.DistributedLock;
+import dev.baton.lock.LeaderElection;
+import dev.baton.lock.Leadership;
 import dev.baton.lock.LockHandle;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Watch;
@@ -211,6 +213,21 @@ class QueueRoundTripsTest {
         second.close();
 
         assertThat(keysSecond).as("the entry's key on the second acquisition").isEqualTo(keysFirst);
+        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    }
+
+    @Test
+    void a_candidate_campaigns_again_on_the_key_its_resignation_deleted_with_a_larger_token() throws Exception {
+        counted();
+        LeaderElection election = last().election("leader", "candidate-1");
+        Leadership first = election.campaign();
+        List<String> keysFirst = cluster.keys();
+        first.close();
+        Leadership second = election.campaign();
+        List<String> keysSecond = cluster.keys();
+        second.close();
+
+        assertThat(keysSecond).as("the entry's key in the second term").isEqualTo(keysFirst);
         assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
     }
 

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -59,6 +60,9 @@ final class ElectionRecipe implements LeaderElection {
 
     @GuardedBy("lock")
     private HeldLeadership term;
+
+    /** A key of this candidate's that a resignation certainly deleted: its next campaign creates it again. */
+    private final AtomicReference<String> freedKey = new AtomicReference<>();
 
     @GuardedBy("lock")
     private boolean closed;
@@ -136,8 +140,16 @@ final class ElectionRecipe implements LeaderElection {
         synchronized (lock) {
             requireIdleLocked();
             byte[] value = new EntryValue(candidateId, "").encode();
-            QueueAttempt a =
-                    new QueueAttempt(services, name, prefix, null, value, false, session, QueuePolicy.EXCLUSIVE, null);
+            QueueAttempt a = new QueueAttempt(
+                    services,
+                    name,
+                    prefix,
+                    freedKey.getAndSet(null),
+                    value,
+                    false,
+                    session,
+                    QueuePolicy.EXCLUSIVE,
+                    null);
             campaigning = a;
             return a;
         }
@@ -165,6 +177,7 @@ final class ElectionRecipe implements LeaderElection {
 
     private Leadership toTerm(SessionKeeper.Session session, QueueAttempt attempt, Entry won) {
         HeldSessionLock held = new HeldSessionLock(services, name, won, session, this::termEnded);
+        held.onKeyFreed(freedKey::set);
         HeldLeadership t = new HeldLeadership(name, candidateId, held);
         boolean resigned;
         synchronized (lock) {

@@ -246,6 +246,14 @@ final class HeldTtlLock extends OwnLeaseLock implements TtlLockHandle {
         }
     }
 
+    /** The entry may be on a lease of an extension whose answer was lost. */
+    @Override
+    boolean entryCertainlyOnLease() {
+        synchronized (lock) {
+            return strayLeases.isEmpty();
+        }
+    }
+
     /** At release: the leases of extensions whose answer was lost go too (revoking one that is gone does nothing). */
     private void revokeStrayLeases() {
         List<Long> strays;

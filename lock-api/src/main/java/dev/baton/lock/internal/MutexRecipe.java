@@ -266,7 +266,9 @@ abstract class MutexRecipe<H extends LockHandle> implements Acquirable<H> {
             throw new IllegalStateException("coordinator was closed while '" + name + "' was being acquired");
         }
         try {
-            return admit(moveOntoOwnLease(attempt, won, hold), attempt);
+            T handle = moveOntoOwnLease(attempt, won, hold);
+            handle.onKeyFreed(freedKey::set);
+            return admit(handle, attempt);
         } catch (RuntimeException e) {
             throw coordinator.failureDuringAcquire(e, "'" + name + "' was being acquired");
         } finally {

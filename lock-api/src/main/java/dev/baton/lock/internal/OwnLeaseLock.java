@@ -22,6 +22,7 @@ import dev.baton.lock.spi.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A held entry moved onto a lease of its own (a TTL lock or a lease): valid until its own local deadline, {@code send
@@ -39,6 +40,8 @@ abstract class OwnLeaseLock extends HeldLock {
 
     @GuardedBy("lock")
     private TimeSource.Cancellable deadlineTimer;
+
+    private volatile Consumer<String> keyFreed;
 
     /**
      * A won entry moved onto a lease of its own.
@@ -184,13 +187,35 @@ abstract class OwnLeaseLock extends HeldLock {
         endOnServerNow();
     }
 
+    /** Sets who is told of the entry's key once a release's revoke certainly deleted it (see {@link #removeFromServer}). */
+    final void onKeyFreed(Consumer<String> freed) {
+        this.keyFreed = freed;
+    }
+
+    /** Whether the entry is certainly on {@link #leaseId()}: true unless a write whose answer was lost may have moved it. */
+    boolean entryCertainlyOnLease() {
+        return true;
+    }
+
+    /**
+     * Revokes the entry's lease, which deletes the entry. When the entry was certainly on that lease, a revoke that
+     * answered certainly deleted its key, which is then handed to {@link #onKeyFreed}: the lock creates it again at its
+     * next acquisition instead of a new one (on etcd, every one-off key stays a tombstone that listings read past).
+     */
     @Override
     CompletableFuture<Void> removeFromServer() {
         long lease = leaseId();
+        boolean onLease = entryCertainlyOnLease();
         return services.janitor()
                 .attemptInBackground(
                         "release lease " + Long.toHexString(lease),
-                        () -> services.backend().revokeLease(lease),
+                        () -> {
+                            services.backend().revokeLease(lease);
+                            Consumer<String> freed = keyFreed;
+                            if (onLease && freed != null) {
+                                freed.accept(key);
+                            }
+                        },
                         () -> services.janitor().revokeLease(lease));
     }
 
