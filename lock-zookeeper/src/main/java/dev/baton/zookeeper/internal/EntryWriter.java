@@ -24,11 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.apache.curator.CuratorZookeeperClient;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.CreateOptions;
@@ -161,22 +158,12 @@ public final class EntryWriter {
         Sent sent = calls.call("create " + key, zk -> {
             synchronized (own.lockFor(key)) {
                 own.take(key);
-                CompletableFuture<List<OpResult>> created = new CompletableFuture<>();
-                zk.multi(
-                        createOps(key, path, data, leaseId, leases.modeFor(zk, leaseId)),
-                        (rc, p, ctx, results) -> {
-                            if (rc == KeeperException.Code.OK.intValue()) {
-                                created.complete(results);
-                            } else if (ZkCalls.failureIn(results) != null) {
-                                created.complete(null);
-                            } else {
-                                created.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
-                            }
-                        },
-                        null);
+                CompletableFuture<List<OpResult>> created = calls.multiAsync(
+                                zk, createOps(key, path, data, leaseId, leases.modeFor(zk, leaseId)), "create " + key)
+                        .orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
                 CompletableFuture<TreeReader.Children> children =
                         TreeReader.childrenAsync(zk, node).orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
-                List<OpResult> results = awaitCreate(created);
+                List<OpResult> results = ZkCalls.await(created);
                 if (results == null) { // failed on a node: find out why, as a create on its own does
                     return new Sent(create(zk, key, path, data, value, leaseId), null);
                 }
@@ -189,24 +176,6 @@ public final class EntryWriter {
 
     /** A create's outcome, with the children read sent behind it (null when the create was sent again). */
     private record Sent(Optional<Entry> entry, CompletableFuture<TreeReader.Children> children) {}
-
-    /**
-     * The results of an asynchronous create, or null if it failed on a node; a failure of the request itself (the
-     * connection, or no answer within the request timeout) as ZooKeeper's exception.
-     */
-    private List<OpResult> awaitCreate(CompletableFuture<List<OpResult>> created)
-            throws KeeperException, InterruptedException {
-        try {
-            return created.get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeeperException) {
-                throw (KeeperException) e.getCause();
-            }
-            throw new IllegalStateException("the create failed", e.getCause());
-        }
-    }
 
     /**
      * Replaces a key's value and lease if its version (mzxid) matches: a read, then one multi-operation that checks
@@ -436,29 +405,26 @@ public final class EntryWriter {
     public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion, Executor executor) {
         String path = layout.entry(key);
         ZooKeeper zk = connectedHandle();
-        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        CompletableFuture<List<OpResult>> sent;
         synchronized (own.lockFor(key)) {
             OwnEntries.Known k = own.get(key);
             if (zk == null || !knownAsWritten(zk, expectedVersion, k)) {
                 return CompletableFuture.supplyAsync(() -> compareAndDelete(key, expectedVersion), executor);
             }
             own.take(key);
-            zk.multi(
+            sent = calls.multiAsync(
+                    zk,
                     List.of(Op.delete(path, k.dataVersion()), Op.delete(layout.reference(k.leaseId(), key), -1)),
-                    (rc, p, ctx, results) -> {
-                        if (rc == KeeperException.Code.OK.intValue()) {
-                            structure.entryDeleted(path);
-                            answer.complete(true);
-                        } else if (ZkCalls.failureIn(results) != null) {
-                            runOn(executor, answer, () -> compareAndDelete(key, expectedVersion));
-                        } else {
-                            answer.completeExceptionally(calls.translate(
-                                    "compare-and-delete " + key, KeeperException.create(KeeperException.Code.get(rc))));
-                        }
-                    },
-                    null);
+                    "compare-and-delete " + key);
         }
-        return answer.orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+        return sent.thenCompose(results -> {
+                    if (results == null) { // the entry is not as written: the read path tells
+                        return CompletableFuture.supplyAsync(() -> compareAndDelete(key, expectedVersion), executor);
+                    }
+                    structure.entryDeleted(path);
+                    return CompletableFuture.completedFuture(true);
+                })
+                .orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The client's handle when it is connected now, else null (never waits). */
@@ -468,21 +434,6 @@ public final class EntryWriter {
             return client.isConnected() ? client.getZooKeeper() : null;
         } catch (Exception e) {
             return null;
-        }
-    }
-
-    /** Completes {@code answer} with what {@code call} returns or throws on {@code executor}, or its refusal. */
-    private static <T> void runOn(Executor executor, CompletableFuture<T> answer, Supplier<T> call) {
-        try {
-            executor.execute(() -> {
-                try {
-                    answer.complete(call.get());
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(e);
-                }
-            });
-        } catch (RuntimeException refused) { // the executor is shut down: the caller retries
-            answer.completeExceptionally(refused);
         }
     }
 

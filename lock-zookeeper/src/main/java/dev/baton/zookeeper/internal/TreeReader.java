@@ -23,8 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -186,7 +184,7 @@ public final class TreeReader {
         Stat stat = new Stat();
         List<String> children;
         if (sent != null) {
-            Children answered = await(sent);
+            Children answered = ZkCalls.await(sent);
             children = answered.names();
             stat = answered.stat();
             if (children == null) {
@@ -240,21 +238,6 @@ public final class TreeReader {
             }
         }
         return revision;
-    }
-
-    /** The answer of a read sent earlier; its failure as ZooKeeper's exception, a timeout as OperationTimeout. */
-    private static Children await(CompletableFuture<Children> sent) throws KeeperException, InterruptedException {
-        try {
-            return sent.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeeperException) {
-                throw (KeeperException) e.getCause();
-            }
-            if (e.getCause() instanceof TimeoutException) {
-                throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
-            }
-            throw new IllegalStateException("reading children failed", e.getCause());
-        }
     }
 
     /**

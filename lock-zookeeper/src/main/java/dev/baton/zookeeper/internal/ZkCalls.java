@@ -19,9 +19,13 @@ import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.LockException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.CuratorZookeeperClient;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -108,6 +112,50 @@ public final class ZkCalls {
             throw new BackendUnavailableException(null, description + ": interrupted while " + what, e);
         } catch (KeeperException e) {
             throw translate(what, e);
+        }
+    }
+
+    /**
+     * Sends a multi-operation without waiting for its answer. Completes with its results, with null when it failed on
+     * one of its nodes ({@link #failureIn}), or exceptionally, as {@link #translate(String, KeeperException)} has it,
+     * when the request itself failed (the connection, the session).
+     */
+    public CompletableFuture<List<OpResult>> multiAsync(ZooKeeper zk, List<Op> ops, String what) {
+        CompletableFuture<List<OpResult>> answer = new CompletableFuture<>();
+        zk.multi(
+                ops,
+                (rc, path, ctx, results) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        answer.complete(results);
+                    } else if (failureIn(results) != null) {
+                        answer.complete(null);
+                    } else {
+                        answer.completeExceptionally(
+                                translate(what, KeeperException.create(KeeperException.Code.get(rc))));
+                    }
+                },
+                null);
+        return answer;
+    }
+
+    /**
+     * The answer of a request sent without waiting, whose future bounds its own wait: its failure as it failed
+     * (ZooKeeper's exception, or one already translated), a timeout as ZooKeeper's OperationTimeout.
+     */
+    public static <T> T await(CompletableFuture<T> sent) throws KeeperException, InterruptedException {
+        try {
+            return sent.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeeperException) {
+                throw (KeeperException) e.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            if (e.getCause() instanceof TimeoutException) {
+                throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT);
+            }
+            throw new IllegalStateException("a request sent without waiting failed", e.getCause());
         }
     }
 
