@@ -15,13 +15,17 @@
  */
 package dev.baton.inmemory;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.tck.FaultInjectingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -59,6 +63,23 @@ final class CountedCoordinators implements AfterEachCallback {
     /** The coordinator made last. */
     Coordinator last() {
         return coordinators.get(coordinators.size() - 1);
+    }
+
+    /**
+     * Takes, releases and takes again through {@code acquire}, and asserts that the second entry has the key the release
+     * freed, with a larger fencing token ({@code token}).
+     */
+    <T extends AutoCloseable> void assertReleasedKeyTakenAgain(Callable<T> acquire, ToLongFunction<T> token)
+            throws Exception {
+        T first = acquire.call();
+        List<String> keysFirst = cluster.keys();
+        first.close();
+        T second = acquire.call();
+        List<String> keysSecond = cluster.keys();
+        second.close();
+
+        assertThat(keysSecond).as("the entry's key on the second acquisition").isEqualTo(keysFirst);
+        assertThat(token.applyAsLong(second)).isGreaterThan(token.applyAsLong(first));
     }
 
     @Override

@@ -28,7 +28,6 @@ import dev.baton.lock.LockOptions;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.tck.FaultInjectingBackend.Call;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -162,29 +161,13 @@ class OwnLeaseFirstWriteTest {
     void a_ttl_lock_creates_again_the_key_its_last_release_revoked_with_a_larger_token() throws Exception {
         counted();
         DistributedLock lock = last().lock("jobs", LockOptions.ttl(LOCK_TTL));
-        LockHandle first = lock.acquire(WAIT);
-        List<String> keysFirst = cluster.keys();
-        first.close();
-        LockHandle second = lock.acquire(WAIT);
-        List<String> keysSecond = cluster.keys();
-        second.close();
-
-        assertThat(keysSecond).as("the entry's key on the second acquisition").isEqualTo(keysFirst);
-        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        coordinators.assertReleasedKeyTakenAgain(() -> lock.acquire(WAIT), LockHandle::fencingToken);
     }
 
     @Test
     void a_lease_creates_again_the_key_its_last_release_revoked_with_a_larger_token() throws Exception {
         counted();
         DistributedLease lease = last().lease("leader-lease", LOCK_TTL);
-        LeaseHandle first = lease.acquire(WAIT);
-        List<String> keysFirst = cluster.keys();
-        first.close();
-        LeaseHandle second = lease.acquire(WAIT);
-        List<String> keysSecond = cluster.keys();
-        second.close();
-
-        assertThat(keysSecond).as("the entry's key on the second acquisition").isEqualTo(keysFirst);
-        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        coordinators.assertReleasedKeyTakenAgain(() -> lease.acquire(WAIT), LeaseHandle::fencingToken);
     }
 }

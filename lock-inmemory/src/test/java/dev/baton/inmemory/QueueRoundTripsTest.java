@@ -205,30 +205,14 @@ class QueueRoundTripsTest {
     void a_released_key_is_created_again_by_the_next_acquire_with_a_larger_token() throws Exception {
         counted();
         DistributedLock lock = last().lock("jobs");
-        LockHandle first = lock.acquire(WAIT);
-        List<String> keysFirst = cluster.keys();
-        first.close();
-        LockHandle second = lock.acquire(WAIT);
-        List<String> keysSecond = cluster.keys();
-        second.close();
-
-        assertThat(keysSecond).as("the entry's key on the second acquisition").isEqualTo(keysFirst);
-        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        coordinators.assertReleasedKeyTakenAgain(() -> lock.acquire(WAIT), LockHandle::fencingToken);
     }
 
     @Test
     void a_candidate_campaigns_again_on_the_key_its_resignation_deleted_with_a_larger_token() throws Exception {
         counted();
         LeaderElection election = last().election("leader", "candidate-1");
-        Leadership first = election.campaign();
-        List<String> keysFirst = cluster.keys();
-        first.close();
-        Leadership second = election.campaign();
-        List<String> keysSecond = cluster.keys();
-        second.close();
-
-        assertThat(keysSecond).as("the entry's key in the second term").isEqualTo(keysFirst);
-        assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+        coordinators.assertReleasedKeyTakenAgain(election::campaign, Leadership::fencingToken);
     }
 
     @Test
