@@ -191,6 +191,7 @@ public final class BenchmarkMain {
                 shortTimed(profile, properties)
                         .param("subject", only(subjects, true))
                         .addProfiler(GCProfiler.class)));
+        runs.add(new Run(PairedCycleBenchmark.class.getSimpleName(), timed(profile, properties)));
         runs.add(new Run(OneRequestBenchmark.class.getSimpleName(), shortTimed(profile, properties)));
         for (int contenders : profile.contenders) {
             runs.add(new Run(

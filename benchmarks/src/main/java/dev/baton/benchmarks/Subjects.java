@@ -134,7 +134,20 @@ final class Subjects {
 
         @Override
         public Locker locker(int client, String name) {
-            Coordinator coordinator = coordinators.get(client % coordinators.size());
+            return locker(coordinators.get(client % coordinators.size()), recipe, name, "candidate-" + client);
+        }
+
+        /**
+         * One thread's locker of a recipe on a coordinator.
+         *
+         * @param coordinator the coordinator the recipe runs on
+         * @param recipe {@code mutex} or one of {@link #RECIPES}
+         * @param name the recipe's name (a multi-lock takes {@code name/a} and {@code name/b})
+         * @param candidate an election's candidate name (the other recipes ignore it)
+         * @return the locker: {@code lock} acquires (an election campaigns until elected), {@code unlock} releases (or
+         *     resigns)
+         */
+        static Locker locker(Coordinator coordinator, String recipe, String name, String candidate) {
             // What one acquisition of the subject's recipe does; it returns what releases it.
             Acquisition acquisition =
                     switch (recipe) {
@@ -147,7 +160,7 @@ final class Subjects {
                             yield () -> permits.acquire()::close;
                         }
                         case "elect" -> {
-                            LeaderElection election = coordinator.election(name, "candidate-" + client);
+                            LeaderElection election = coordinator.election(name, candidate);
                             yield () -> election.campaign()::close;
                         }
                         case "ttl" -> release(coordinator.lock(name, LockOptions.ttl(RECIPE_TTL)));

@@ -34,6 +34,7 @@ class BenchmarkMainTest {
         assertThat(BENCHMARKS)
                 .containsExactly(
                         "UncontendedCycleBenchmark",
+                        "PairedCycleBenchmark",
                         "OneRequestBenchmark",
                         "ContentionBenchmark",
                         "ManyLocksBenchmark",

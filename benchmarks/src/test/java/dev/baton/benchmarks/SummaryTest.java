@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The summary's rows for the TTL lock, the lease and the election beside the mutex (with the 1.5× targets of the
- * first two, and the server's requests per cycle from the cycle sidecar), and section f from the one-request sidecar; a
- * run from before them shows neither. The cycle table's bytes per cycle come from the GC profiler's secondary metric.
+ * first two, and the server's requests per cycle from the cycle sidecar), the paired recipes from their sidecar (which
+ * settle those targets when present), and section f from the one-request sidecar; a run from before them shows none. The cycle table's bytes per cycle come from the GC profiler's secondary metric.
  */
 class SummaryTest {
     @TempDir
@@ -54,6 +54,54 @@ class SummaryTest {
                 .contains("| a. etcd lease cycle within 1.5× of the mutex cycle | baton-etcd-lease ÷ baton-etcd ="
                         + " 1.60× | **no** |\n")
                 .doesNotContain("election cycle within");
+    }
+
+    @Test
+    void a_paired_measurement_settles_the_recipe_targets_and_shows_beside_the_separate_subjects() throws Exception {
+        sidecar(
+                Sidecar.name("paired", "etcd", 0),
+                "mutex.meanMicros=1000",
+                "mutex.p50Micros=800",
+                "mutex.p99Micros=5000",
+                "mutex.samples=300",
+                "ttl.meanMicros=1450",
+                "lease.meanMicros=1600",
+                "elect.meanMicros=900");
+
+        String md = Summary.render(run(
+                cycle("baton-etcd", 100),
+                cycle("baton-etcd-ttl", 400),
+                cycle("baton-etcd-lease", 140),
+                cycle("baton-etcd-elect", 90)));
+
+        assertThat(md)
+                .contains("#### Paired: the recipes and the mutex in turn")
+                .contains("| etcd | mutex | 800 | 5,000 | 1,000 | 1.00× | 300 |\n")
+                .contains("| etcd | ttl | n/a | n/a | 1,450 | 1.45× | n/a |\n")
+                .contains("| a. etcd TTL lock cycle within 1.5× of the mutex cycle (paired) | ttl ÷ mutex, paired ="
+                        + " 1.45× (separate subjects: 4.00×) | yes |\n")
+                .contains("| a. etcd lease cycle within 1.5× of the mutex cycle (paired) | lease ÷ mutex, paired ="
+                        + " 1.60× (separate subjects: 1.40×) | **no** |\n")
+                .doesNotContain("baton-etcd-ttl ÷ baton-etcd");
+    }
+
+    @Test
+    void a_run_of_the_paired_measurement_alone_shows_it_and_its_targets() throws Exception {
+        sidecar(
+                Sidecar.name("paired", "zookeeper", 0),
+                "mutex.meanMicros=1000",
+                "ttl.meanMicros=1200",
+                "lease.meanMicros=1100",
+                "elect.meanMicros=950");
+
+        String md = Summary.render(run());
+
+        assertThat(md)
+                .contains("| zookeeper | lease | n/a | n/a | 1,100 | 1.10× | n/a |\n")
+                .contains(
+                        "| a. zookeeper TTL lock cycle within 1.5× of the mutex cycle (paired) | ttl ÷ mutex, paired ="
+                                + " 1.20× (separate subjects: n/a) | yes |\n")
+                .doesNotContain("Recipes beside the mutex");
     }
 
     @Test
@@ -105,7 +153,10 @@ class SummaryTest {
     void a_run_from_before_them_has_no_recipe_targets_and_no_section_f() {
         String md = Summary.render(run(cycle("baton-etcd", 100), cycle("baton-etcd-read", 120)));
 
-        assertThat(md).doesNotContain("## f.").doesNotContain("of the mutex cycle");
+        assertThat(md)
+                .doesNotContain("## f.")
+                .doesNotContain("of the mutex cycle")
+                .doesNotContain("Paired");
     }
 
     private void sidecar(String name, String... lines) throws Exception {
