@@ -108,7 +108,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         this.layout = new Layout(b.root(curator));
         this.description = b.description(curator);
         this.calls = new ZkCalls(curator, description, b.identity());
-        StructureNodes structure = new StructureNodes(layout, b.nodeAcl());
+        StructureNodes structure = new StructureNodes(layout, b.nodeAcl(), b.reapInterval());
         this.reader = new TreeReader(layout, calls, description);
         this.watches = new WatchRegistry(layout, calls, reader::toEntry);
         this.reapInterval = b.reapInterval();

@@ -60,7 +60,8 @@
  * client: one, a multi-operation that deletes those entries, their references and the lease node (which ZooKeeper
  * refuses to delete while another reference is under it); otherwise three (the lease's references, a multi-read of
  * their entries, a multi-operation), after the one that failed if it was tried. Parent nodes that deletes leave empty
- * are pruned by the reaper's rounds, not by the call. {@code list}: two per level of nesting under the prefix
+ * are pruned by the reaper's rounds, not by the call, once 40 rounds passed without another delete under them (and at
+ * close), so a lock taken again within that time finds its parent. {@code list}: two per level of nesting under the prefix
  * (children, then one multi-read of their data). {@code createIfAbsentAndList}: the create and the children, sent
  * back to back on one session (ZooKeeper answers them in order, so the read sees the create, and the two cost one round
  * trip), and a multi-read of their data only when the created entry is not alone under the prefix (its own entry is

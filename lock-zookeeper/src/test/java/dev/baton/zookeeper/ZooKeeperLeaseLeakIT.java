@@ -92,9 +92,38 @@ class ZooKeeperLeaseLeakIT {
 
             assertThat(env.liveLeases()).hasValue(0);
             assertThat(env.keysOnServer()).isEmpty();
-            await("the reaper's round to prune the parents left empty")
-                    .atMost(Duration.ofSeconds(10))
+            await("the reaper's rounds to prune the parents left empty, 40 rounds after the revoke")
+                    .atMost(ZooKeeperTckEnvironment.REAP_INTERVAL
+                            .multipliedBy(40)
+                            .plusSeconds(20))
                     .until(() -> env.allNodes().stream().noneMatch(p -> p.startsWith(keysRoot + "/")));
+        } finally {
+            backend.close();
+        }
+    }
+
+    @Test
+    void a_parent_emptied_by_a_release_stays_for_the_idle_rounds_and_is_pruned_after_them() throws Exception {
+        ZooKeeperBackend backend = env.builder().build();
+        try {
+            long lease = backend.grantLease(ZooKeeperTckEnvironment.SESSION_TTL);
+            long version = backend.createIfAbsent("locks/hot/1", "x".getBytes(StandardCharsets.UTF_8), lease)
+                    .orElseThrow()
+                    .version();
+            String parent = new Layout(backend.rootPath()).structure("locks/hot");
+            Duration idle = ZooKeeperTckEnvironment.REAP_INTERVAL.multipliedBy(40);
+
+            assertThat(backend.compareAndDelete("locks/hot/1", version)).isTrue();
+
+            // Pruned at the reaper's next round, the parent would be gone within a round or two; the next acquire of
+            // the lock would then fail on it, re-create it and try again.
+            await("the parent to stay for ten reap intervals after the release")
+                    .during(ZooKeeperTckEnvironment.REAP_INTERVAL.multipliedBy(10))
+                    .atMost(idle)
+                    .until(() -> env.allNodes().contains(parent));
+            await("the reaper to prune the parent once it was idle for 40 rounds")
+                    .atMost(idle.plusSeconds(20))
+                    .until(() -> !env.allNodes().contains(parent));
         } finally {
             backend.close();
         }

@@ -115,7 +115,7 @@ public final class Housekeeper {
                 leases.removeUnacknowledgedGrants();
                 leases.removeDeadTiedLeases(zk, ownsCurator);
                 // After the leases: their removal leaves parents to prune too.
-                structure.pruneEmptied(curator);
+                structure.pruneAll(curator);
                 structure.removeEmptySkeleton(zk);
             }
         } catch (Exception e) {
@@ -136,6 +136,6 @@ public final class Housekeeper {
             log.debug("lease reaper round failed: {}", e.toString());
         }
         leases.removeUnacknowledgedGrants();
-        structure.pruneEmptied(curator);
+        structure.pruneIdle(curator);
     }
 }
