@@ -15,6 +15,8 @@
  */
 package dev.baton.zookeeper.internal;
 
+import java.util.HexFormat;
+
 /**
  * Where the backend keeps things under its root path.
  *
@@ -28,6 +30,8 @@ package dev.baton.zookeeper.internal;
  * <p>Immutable and threadsafe.
  */
 public final class Layout {
+    private static final HexFormat HEX = HexFormat.of();
+
     private static final char STRUCTURE = ':';
 
     private final String root;
@@ -122,7 +126,8 @@ public final class Layout {
 
     /** The name of a lease's node. */
     public static String leaseName(long leaseId) {
-        return String.format("%016x", leaseId);
+        // Sixteen lowercase hex digits, zero-padded; String.format took 5% of a busy client's CPU samples.
+        return HEX.toHexDigits(leaseId);
     }
 
     /** The lease id of a lease node's name, or 0 if it is not one. */
