@@ -174,14 +174,7 @@ public class OneRequestBenchmark {
      */
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        samples.forEach((name, s) -> {
-            figures.put(name + ".meanMicros", s.meanMicros());
-            figures.put(name + ".p50Micros", s.percentileMicros(50));
-            figures.put(name + ".p99Micros", s.percentileMicros(99));
-            figures.put(name + ".samples", s.count());
-        });
-        Sidecar.write(Sidecar.name("request", backend, 0), figures);
+        Sidecar.write(Sidecar.name("request", backend, 0), Samples.figures(samples));
         pair.close();
     }
 

@@ -113,14 +113,7 @@ public class PairedCycleBenchmark {
     /** Writes the sidecar and closes the coordinator. */
     @TearDown(Level.Trial)
     public void close() {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        samples.forEach((recipe, s) -> {
-            figures.put(recipe + ".meanMicros", s.meanMicros());
-            figures.put(recipe + ".p50Micros", s.percentileMicros(50));
-            figures.put(recipe + ".p99Micros", s.percentileMicros(99));
-            figures.put(recipe + ".samples", s.count());
-        });
-        Sidecar.write(Sidecar.name("paired", backend, 0), figures);
+        Sidecar.write(Sidecar.name("paired", backend, 0), Samples.figures(samples));
         coordinator.close();
         backends.close();
     }

@@ -16,6 +16,8 @@
 package dev.baton.benchmarks;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -65,5 +67,20 @@ final class Samples {
         Arrays.sort(sorted);
         int index = (int) Math.min(n - 1, Math.max(0, Math.ceil(p / 100.0 * n) - 1));
         return sorted[index] / 1_000.0;
+    }
+
+    /**
+     * The sidecar figures of named samples: for each name, its mean, p50 and p99 in microseconds and its count, as
+     * {@code <name>.meanMicros}, {@code .p50Micros}, {@code .p99Micros} and {@code .samples}, in the map's order.
+     */
+    static Map<String, Object> figures(Map<String, Samples> named) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        named.forEach((name, s) -> {
+            figures.put(name + ".meanMicros", s.meanMicros());
+            figures.put(name + ".p50Micros", s.percentileMicros(50));
+            figures.put(name + ".p99Micros", s.percentileMicros(99));
+            figures.put(name + ".samples", s.count());
+        });
+        return figures;
     }
 }
