@@ -141,18 +141,14 @@ public interface EarlyLossRules extends TckRules {
             AtomicReference<Stamp> lost = new AtomicReference<>();
             AtomicReference<Stamp> acquired = new AtomicReference<>();
             held.onLost((h, why) -> lost.compareAndSet(null, tck.stamp()));
-            CompletableFuture<LockHandle> next = waiter.coordinator().lock(name).acquireAsync();
-            next.whenComplete((h, e) -> {
-                if (e == null) {
-                    acquired.compareAndSet(null, tck.stamp());
-                }
-            });
+            CompletableFuture<LockHandle> next =
+                    tck.stampOnSuccess(waiter.coordinator().lock(name).acquireAsync(), acquired);
             tck.awaitKeyCount(2, "the waiter's entry queued behind the holder's");
             Stamp cut = tck.stamp();
             holder.backend().blackhole();
             tck.passTimeUntil(
                     tck.env().sessionTtl().plus(tck.livenessSlack()),
-                    () -> acquired.get() != null || next.isCompletedExceptionally(),
+                    next::isDone,
                     "the waiter to acquire after the holder's renewals started to hang");
             LockHandle nextHandle = next.join();
             assertThat(lost.get())
@@ -217,18 +213,13 @@ public interface EarlyLossRules extends TckRules {
                 @Override
                 public void onRevoked(Leadership leadership, LossReason why) {}
             });
-            CompletableFuture<Leadership> campaign = candidate.campaignAsync();
-            campaign.whenComplete((l, e) -> {
-                if (e == null) {
-                    elected.compareAndSet(null, tck.stamp());
-                }
-            });
+            CompletableFuture<Leadership> campaign = tck.stampOnSuccess(candidate.campaignAsync(), elected);
             tck.awaitKeyCount(2, "the second candidate's campaign queued");
             Stamp cut = tck.stamp();
             leaderClient.backend().partition();
             tck.passTimeUntil(
                     tck.env().sessionTtl().plus(tck.livenessSlack()),
-                    () -> elected.get() != null || campaign.isCompletedExceptionally(),
+                    campaign::isDone,
                     "the second candidate to be elected after the leader was cut off");
             Leadership next = campaign.join();
             assertThat(revoked.get())

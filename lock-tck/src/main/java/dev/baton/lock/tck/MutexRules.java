@@ -416,14 +416,16 @@ public interface MutexRules extends TckRules {
         List<CompletableFuture<LockHandle>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int index = i;
-            CompletableFuture<LockHandle> future =
-                    tck.newClient("waiter-" + i).coordinator().lock(name).acquireAsync();
-            future.whenComplete((h, e) -> {
-                if (e == null) {
-                    order.add(index);
-                }
-            });
-            futures.add(future);
+            // The future that completes after the order is noted, so the test never reads the order ahead of it.
+            futures.add(tck.newClient("waiter-" + i)
+                    .coordinator()
+                    .lock(name)
+                    .acquireAsync()
+                    .whenComplete((h, e) -> {
+                        if (e == null) {
+                            order.add(index);
+                        }
+                    }));
             // Start the next waiter only once this one's entry is on the server, so the queue order is known.
             tck.awaitKeyCount(i + 2, "waiter " + i + " queued");
         }

@@ -343,18 +343,12 @@ public interface ReadWriteLockRules extends TckRules {
         read.onLost((h, reason) -> lost.compareAndSet(null, tck.stamp()));
         AtomicReference<Stamp> acquired = new AtomicReference<>();
         CompletableFuture<WriteLockHandle> writer =
-                readWrite(tck, "writer", name).writeLock().acquireAsync();
-        writer.whenComplete((h, e) -> {
-            if (e == null) {
-                acquired.compareAndSet(null, tck.stamp());
-            }
-        });
+                tck.stampOnSuccess(readWrite(tck, "writer", name).writeLock().acquireAsync(), acquired);
         tck.awaitKeyCount(2, "the writer queued behind the reader");
         holder.backend().partition();
-        // Wait for the stamp, not for the future: isDone turns true before the callback above has run.
         tck.passTimeUntil(
                 tck.env().sessionTtl().plus(tck.livenessSlack()),
-                () -> acquired.get() != null || writer.isCompletedExceptionally(),
+                writer::isDone,
                 "the writer to acquire after the reader was cut off");
         WriteLockHandle w = writer.join();
         assertThat(lost.get()).as("the cut-off reader's loss notice").isNotNull();

@@ -130,18 +130,14 @@ final class Scenarios {
                 reason.set(why);
             }
         });
-        CompletableFuture<LockHandle> next = waiter.coordinator().lock(name).acquireAsync();
-        next.whenComplete((h, e) -> {
-            if (e == null) {
-                acquired.compareAndSet(null, tck.stamp());
-            }
-        });
+        CompletableFuture<LockHandle> next =
+                tck.stampOnSuccess(waiter.coordinator().lock(name).acquireAsync(), acquired);
         tck.awaitKeyCount(2, "the waiter's entry queued behind the holder's");
         t.cut = tck.stamp();
         holder.backend().partition();
         tck.passTimeUntil(
                 tck.env().sessionTtl().plus(tck.livenessSlack()),
-                () -> acquired.get() != null || next.isCompletedExceptionally(),
+                next::isDone,
                 "the waiter to acquire after the holder was cut off");
         LockHandle nextHandle = next.join();
         t.heldToken = held.fencingToken();

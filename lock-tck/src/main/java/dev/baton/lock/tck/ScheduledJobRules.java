@@ -237,24 +237,19 @@ public interface ScheduledJobRules extends TckRules {
         final CompletableFuture<LockHandle> future;
         final AtomicReference<Stamp> acquired = new AtomicReference<>();
 
-        private Waiter(String name, CompletableFuture<LockHandle> future) {
+        private Waiter(TckHarness tck, String name, CompletableFuture<LockHandle> acquisition) {
             this.name = name;
-            this.future = future;
+            this.future = tck.stampOnSuccess(acquisition, acquired);
         }
 
         static Waiter start(TckHarness tck, String name, Duration ttl) {
-            Waiter w = new Waiter(
+            return new Waiter(
+                    tck,
                     name,
                     tck.newClient("waiter-" + name)
                             .coordinator()
                             .lock(name, LockOptions.ttl(ttl))
                             .acquireAsync());
-            w.future.whenComplete((h, e) -> {
-                if (e == null) {
-                    w.acquired.compareAndSet(null, tck.stamp());
-                }
-            });
-            return w;
         }
     }
 }

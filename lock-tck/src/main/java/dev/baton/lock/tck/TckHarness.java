@@ -301,6 +301,25 @@ public final class TckHarness {
     }
 
     /**
+     * Stamps an asynchronous acquisition when it succeeds. Wait on the returned future, never on {@code acquisition}
+     * itself, before reading {@code at}: a future reports done before the callbacks that depend on it have run, so a
+     * test that waits for {@code acquisition} can read the stamp while it is still null.
+     *
+     * @param <T> the acquisition's value
+     * @param acquisition the acquisition, as {@code acquireAsync} or {@code campaignAsync} returned it
+     * @param at where the stamp goes; left as it is if it already holds one, or if the acquisition fails
+     * @return a future with the acquisition's outcome, done only once a success is stamped into {@code at}; cancelling
+     *     it does not cancel {@code acquisition}
+     */
+    public <T> CompletableFuture<T> stampOnSuccess(CompletableFuture<T> acquisition, AtomicReference<Stamp> at) {
+        return acquisition.whenComplete((value, failure) -> {
+            if (failure == null) {
+                at.compareAndSet(null, stamp());
+            }
+        });
+    }
+
+    /**
      * Returns what a finished future failed with.
      *
      * @param future the future
