@@ -48,10 +48,18 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Usage: {@code BenchmarkMain [quick|full] [output-dir]}; {@code -Dbaton.bench.only=<regex>} keeps only the
  * benchmarks whose class name matches it whole (a regex that is invalid or matches none stops the run before the
  * servers start, with exit status 2 and a message listing the names); {@code -Dbaton.test.storage=disk} runs the
- * servers on a syncing disk (the {@code fsync} variant, see {@code variant()}). {@code BenchmarkMain summarize DIR} and
+ * servers on a syncing disk (the {@code fsync} variant, see {@code variant()}); {@code -Dbaton.bench.forkArgs=...}
+ * adds arguments to every forked JVM ({@link #FORK_ARGS}). {@code BenchmarkMain summarize DIR} and
  * {@code BenchmarkMain compare OUT LABEL=DIR...} redo only the last step on stored runs (see {@link Report}).
  */
 public final class BenchmarkMain {
+    /**
+     * The system property holding extra arguments for every forked benchmark JVM, separated by spaces, such as a
+     * profiler's: {@code -Dbaton.bench.forkArgs=-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile} (given an
+     * existing directory, each fork records to a file of its own there).
+     */
+    static final String FORK_ARGS = "baton.bench.forkArgs";
+
     /** The system property holding the regex that keeps only the benchmarks whose class name it matches whole. */
     static final String ONLY = "baton.bench.only";
 
@@ -101,6 +109,7 @@ public final class BenchmarkMain {
                 String[] kv = p.substring(2).split("=", 2);
                 System.setProperty(kv[0], kv[1]);
             }
+            properties = withForkArgs(properties, System.getProperty(FORK_ARGS, ""));
             if (profile == Profile.FULL) {
                 ServerWarmUp.zookeeper(zookeeper.getConnectString(), Duration.ofSeconds(20));
             }
@@ -123,6 +132,17 @@ public final class BenchmarkMain {
         written.forEach(System.out::println);
         // jetcd and Curator leave non-daemon threads behind when the benchmarks ran in this JVM (quick profile).
         System.exit(0);
+    }
+
+    /** The forked JVMs' arguments: {@code properties}, then the space-separated {@code extra} ones, if any. */
+    static String[] withForkArgs(String[] properties, String extra) {
+        List<String> args = new ArrayList<>(List.of(properties));
+        for (String arg : extra.trim().split(" +")) {
+            if (!arg.isEmpty()) {
+                args.add(arg);
+            }
+        }
+        return args.toArray(String[]::new);
     }
 
     /**
@@ -192,6 +212,7 @@ public final class BenchmarkMain {
                         .param("subject", only(subjects, true))
                         .addProfiler(GCProfiler.class)));
         runs.add(new Run(PairedCycleBenchmark.class.getSimpleName(), timed(profile, properties)));
+        runs.add(new Run(BesidePeerBenchmark.class.getSimpleName(), timed(profile, properties)));
         runs.add(new Run(OneRequestBenchmark.class.getSimpleName(), shortTimed(profile, properties)));
         for (int contenders : profile.contenders) {
             runs.add(new Run(

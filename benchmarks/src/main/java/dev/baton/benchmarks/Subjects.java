@@ -269,8 +269,12 @@ final class Subjects {
                     .getID();
             leases.add(new long[] {i, lease});
             keepAlives.add(c.getLeaseClient().keepAlive(lease, Futures.ignoring()));
-            io.etcd.jetcd.Lock lock = c.getLockClient();
-            ByteSequence lockName = bytes(namespace + "/" + name);
+            return locker(c, lease, bytes(namespace + "/" + name));
+        }
+
+        /** A locker of the lock {@code lockName} through the Lock service of {@code client}, on {@code lease}. */
+        static Locker locker(Client client, long lease, ByteSequence lockName) {
+            io.etcd.jetcd.Lock lock = client.getLockClient();
             return new Locker() {
                 private ByteSequence key;
 
@@ -319,9 +323,16 @@ final class Subjects {
 
         @Override
         public Locker locker(int ignored, String name) {
-            ByteSequence key = bytes(namespace + "/" + name + "/" + keys.incrementAndGet());
+            return locker(
+                    client.getKVClient(), bytes(namespace + "/" + name + "/" + keys.incrementAndGet()), txn, lease);
+        }
+
+        /**
+         * A locker of the floor on {@code key}: a put-if-absent {@code Txn} on {@code lease} if {@code txn}, else a
+         * plain put; then a delete.
+         */
+        static Locker locker(KV kv, ByteSequence key, boolean txn, long lease) {
             ByteSequence value = bytes("holder");
-            KV kv = client.getKVClient();
             return new Locker() {
                 @Override
                 public void lock() {
@@ -371,8 +382,12 @@ final class Subjects {
         @Override
         public Locker locker(int client, String name) {
             int i = client % clients.size();
-            InterProcessMutex mutex = mutexes.computeIfAbsent(
-                    i + "/" + name, k -> new InterProcessMutex(clients.get(i), root + "/" + name));
+            return locker(mutexes.computeIfAbsent(
+                    i + "/" + name, k -> new InterProcessMutex(clients.get(i), root + "/" + name)));
+        }
+
+        /** A locker of {@code mutex}: acquire, then release. */
+        static Locker locker(InterProcessMutex mutex) {
             return new Locker() {
                 @Override
                 public void lock() throws Exception {
@@ -410,7 +425,11 @@ final class Subjects {
 
         @Override
         public Locker locker(int ignored, String name) {
-            String path = root + "/" + name + "-" + nodes.incrementAndGet();
+            return locker(curator, root + "/" + name + "-" + nodes.incrementAndGet());
+        }
+
+        /** A locker of the floor on {@code path}: an ephemeral create, then a delete, on the handle of {@code curator}. */
+        static Locker locker(CuratorFramework curator, String path) {
             byte[] value = "holder".getBytes(StandardCharsets.UTF_8);
             return new Locker() {
                 @Override
@@ -422,11 +441,11 @@ final class Subjects {
                 public void unlock() throws Exception {
                     zk().delete(path, -1);
                 }
-            };
-        }
 
-        private ZooKeeper zk() throws Exception {
-            return curator.getZookeeperClient().getZooKeeper();
+                private ZooKeeper zk() throws Exception {
+                    return curator.getZookeeperClient().getZooKeeper();
+                }
+            };
         }
 
         @Override

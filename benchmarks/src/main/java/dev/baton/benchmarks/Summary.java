@@ -52,6 +52,7 @@ final class Summary {
         Summary s = new Summary(set);
         s.header();
         s.uncontended();
+        s.beside();
         s.recipes();
         s.contention();
         s.manyLocks();
@@ -147,11 +148,22 @@ final class Summary {
                             role = "within 3× of ";
                             limit = 3.0;
                         }
-                        targets.add(new String[] {
-                            "a. " + g[0] + " uncontended cycle " + role + "`" + g[i] + "`",
-                            "Baton ÷ " + g[i] + " = " + ratio(ratio),
-                            met(ratio <= limit)
-                        });
+                        String target = "a. " + g[0] + " uncontended cycle " + role + "`" + g[i] + "`";
+                        // Measured beside Baton on one connection, when the run did: that settles the target, as the
+                        // separate subjects ran minutes apart (BesidePeerBenchmark).
+                        double beside = besideRatio(g[0], BESIDE_SIDES.get(g[i]));
+                        if (Double.isNaN(beside)) {
+                            targets.add(
+                                    new String[] {target, "Baton ÷ " + g[i] + " = " + ratio(ratio), met(ratio <= limit)
+                                    });
+                        } else {
+                            targets.add(new String[] {
+                                target + " (beside, one connection)",
+                                "Baton ÷ " + g[i] + ", beside = " + ratio(beside) + " (separate subjects: "
+                                        + ratio(ratio) + ")",
+                                met(beside <= limit)
+                            });
+                        }
                     }
                 }
             }
@@ -208,6 +220,59 @@ final class Summary {
             md.append(rows);
         }
         paired();
+    }
+
+    /** The side of {@link BesidePeerBenchmark} that measures a subject of scenario a. beside Baton's mutex. */
+    private static final Map<String, String> BESIDE_SIDES = Map.of(
+            "jetcd-lock", "peer", "curator-mutex", "peer", "etcd-txn-lease", "floor", "zk-create-delete", "floor");
+
+    /** Baton's mean beside a side divided by that side's, or NaN when the run did not measure them beside. */
+    private double besideRatio(String backend, String side) {
+        if (side == null) {
+            return Double.NaN;
+        }
+        Map<String, String> s = set.sidecar(Sidecar.name("beside", backend, 0));
+        return value(s, BesidePeerBenchmark.SIDES.get(0) + ".meanMicros") / value(s, side + ".meanMicros");
+    }
+
+    /** The {@link BesidePeerBenchmark} sidecars; nothing for a run from before it was measured. */
+    private void beside() {
+        StringBuilder rows = new StringBuilder();
+        for (String backend : backends()) {
+            Map<String, String> s = set.sidecar(Sidecar.name("beside", backend, 0));
+            if (s.isEmpty()) {
+                continue;
+            }
+            double peer = value(s, "peer.meanMicros");
+            for (String side : BesidePeerBenchmark.SIDES) {
+                double mean = value(s, side + ".meanMicros");
+                rows.append(row(
+                        backend,
+                        side,
+                        num(value(s, side + ".p50Micros")),
+                        num(value(s, side + ".p99Micros")),
+                        num(mean),
+                        side.equals("baton") ? "" : ratio(besideRatio(backend, side)),
+                        ratio(mean / peer),
+                        s.getOrDefault(side + ".samples", "n/a")));
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("\n#### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn\n\n");
+        md.append("One uncontended cycle of each in turn on one client connection, one thread, the first of each turn"
+                + " rotating, each cycle timed. `peer`: jetcd's `Lock` or Curator's `InterProcessMutex` on the same"
+                + " client. `requests`: the requests Baton's cycle sends, made with the raw client and no lock logic (etcd:"
+                + " the create-and-list `Txn` on a lease, then the delete `Txn` on the mod revision; ZooKeeper: the"
+                + " multi-operation that checks the lease, creates the entry and the lease's reference, with the"
+                + " children read right behind it, then the multi-operation that deletes the entry and the reference)."
+                + " `floor`: the put-if-absent `Txn` on a lease then a delete, or the ephemeral create then a delete."
+                + " `baton ÷ requests` is what Baton's client adds; `requests ÷ peer` what Baton's requests cost the"
+                + " server against the peer's. The targets against the peer and these floors use these ratios.\n\n");
+        md.append("| backend | side | p50 µs | p99 µs | mean µs | Baton ÷ this | this ÷ peer | samples |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append(rows);
     }
 
     /** The recipe's paired mean divided by the mutex's, or NaN when the run did not pair them. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The {@code -Dbaton.bench.only} selection: a regex that matches no benchmark class name whole, or that does not
- * compile, is refused with a message naming it and the benchmarks, before any server starts.
+ * compile, is refused with a message naming it and the benchmarks, before any server starts. The {@code
+ * -Dbaton.bench.forkArgs} arguments go to the forked JVMs after the run's own properties.
  */
 class BenchmarkMainTest {
     private static final List<String> BENCHMARKS = BenchmarkMain.benchmarks(Profile.QUICK);
@@ -35,6 +36,7 @@ class BenchmarkMainTest {
                 .containsExactly(
                         "UncontendedCycleBenchmark",
                         "PairedCycleBenchmark",
+                        "BesidePeerBenchmark",
                         "OneRequestBenchmark",
                         "ContentionBenchmark",
                         "ManyLocksBenchmark",
@@ -73,5 +75,14 @@ class BenchmarkMainTest {
         assertThat(BENCHMARKS)
                 .allMatch(b ->
                         BenchmarkMain.selection(".*", BENCHMARKS).matcher(b).matches());
+    }
+
+    @Test
+    void fork_args_follow_the_properties_split_on_spaces_and_none_adds_nothing() {
+        String[] properties = {"-Da=1", "-Db=2"};
+
+        assertThat(BenchmarkMain.withForkArgs(properties, " -XX:StartFlightRecording=filename=x.jfr  -Xmx1g "))
+                .containsExactly("-Da=1", "-Db=2", "-XX:StartFlightRecording=filename=x.jfr", "-Xmx1g");
+        assertThat(BenchmarkMain.withForkArgs(properties, "")).containsExactly("-Da=1", "-Db=2");
     }
 }

@@ -130,6 +130,42 @@ class SummaryTest {
     }
 
     @Test
+    void the_sides_measured_beside_baton_settle_the_peer_and_floor_targets_and_show_in_their_own_table()
+            throws Exception {
+        sidecar(
+                Sidecar.name("beside", "zookeeper", 0),
+                "baton.meanMicros=1100",
+                "baton.p50Micros=900",
+                "baton.p99Micros=4000",
+                "baton.samples=500",
+                "peer.meanMicros=1000",
+                "requests.meanMicros=1050",
+                "floor.meanMicros=800");
+
+        String md = Summary.render(run(
+                cycle("baton-zookeeper", 150),
+                cycle("curator-mutex", 100),
+                cycle("zk-create-delete", 100),
+                cycle("baton-etcd", 120),
+                cycle("jetcd-lock", 100)));
+
+        assertThat(md)
+                .contains("#### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn")
+                .contains("| zookeeper | baton | 900 | 4,000 | 1,100 |  | 1.10× | 500 |\n")
+                .contains("| zookeeper | requests | n/a | n/a | 1,050 | 1.05× | 1.05× | n/a |\n")
+                .contains("| zookeeper | floor | n/a | n/a | 800 | 1.38× | 0.80× | n/a |\n")
+                .contains("| a. zookeeper uncontended cycle no slower than `curator-mutex` (beside, one connection) |"
+                        + " Baton ÷ curator-mutex, beside = 1.10× (separate subjects: 1.50×) | **no** |\n")
+                .contains("| a. zookeeper uncontended cycle within 1.30× of the floor `zk-create-delete` (beside, one"
+                        + " connection) | Baton ÷ zk-create-delete, beside = 1.38× (separate subjects: 1.50×) | **no**"
+                        + " |\n")
+                // Not measured beside on etcd in this run: the separate subjects' target as before.
+                .contains(
+                        "| a. etcd uncontended cycle no slower than `jetcd-lock` | Baton ÷ jetcd-lock = 1.20× | **no**"
+                                + " |\n");
+    }
+
+    @Test
     void one_request_section_shows_spi_beside_raw_from_the_sidecar() throws Exception {
         sidecar(
                 Sidecar.name("request", "zookeeper", 0),
@@ -156,7 +192,9 @@ class SummaryTest {
         assertThat(md)
                 .doesNotContain("## f.")
                 .doesNotContain("of the mutex cycle")
-                .doesNotContain("Paired");
+                .doesNotContain("Paired")
+                .doesNotContain("Beside the peer")
+                .doesNotContain("(beside, one connection)");
     }
 
     private void sidecar(String name, String... lines) throws Exception {
