@@ -82,7 +82,8 @@ import org.openjdk.jmh.runner.IterationType;
  * JVM, and on a shared two-core machine the server's latency drifts by more than the subjects differ; here every side
  * meets the same seconds, connection and server state, and the first side of each turn rotates. The figures go to a
  * {@link Sidecar} ({@code beside-<backend>-0}: {@code <side>.meanMicros}, {@code .p50Micros}, {@code .p99Micros},
- * {@code .samples}); JMH's own score is the whole invocation's time.
+ * {@code .samples}, and the same of the cycle's two halves, {@code <side>.acquire.meanMicros} and {@code
+ * <side>.release.meanMicros} and so on); JMH's own score is the whole invocation's time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -119,6 +120,8 @@ public class BesidePeerBenchmark {
         lockers.put("floor", connection.floor());
         for (String side : SIDES) {
             samples.put(side, new Samples(1 << 20));
+            samples.put(side + ".acquire", new Samples(1 << 20));
+            samples.put(side + ".release", new Samples(1 << 20));
         }
     }
 
@@ -145,10 +148,13 @@ public class BesidePeerBenchmark {
             Locker locker = lockers.get(side);
             long start = System.nanoTime();
             locker.lock();
+            long acquired = System.nanoTime();
             locker.unlock();
-            long took = System.nanoTime() - start;
+            long released = System.nanoTime();
             if (measuring) {
-                samples.get(side).add(took);
+                samples.get(side).add(released - start);
+                samples.get(side + ".acquire").add(acquired - start);
+                samples.get(side + ".release").add(released - acquired);
             }
         }
     }

@@ -252,6 +252,8 @@ final class Summary {
                         num(value(s, side + ".p50Micros")),
                         num(value(s, side + ".p99Micros")),
                         num(mean),
+                        num(value(s, side + ".acquire.meanMicros")),
+                        num(value(s, side + ".release.meanMicros")),
                         side.equals("baton") ? "" : ratio(besideRatio(backend, side)),
                         ratio(mean / peer),
                         s.getOrDefault(side + ".samples", "n/a")));
@@ -270,8 +272,9 @@ final class Summary {
                 + " `floor`: the put-if-absent `Txn` on a lease then a delete, or the ephemeral create then a delete."
                 + " `baton ÷ requests` is what Baton's client adds; `requests ÷ peer` what Baton's requests cost the"
                 + " server against the peer's. The targets against the peer and these floors use these ratios.\n\n");
-        md.append("| backend | side | p50 µs | p99 µs | mean µs | Baton ÷ this | this ÷ peer | samples |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| backend | side | p50 µs | p99 µs | mean µs | acquire mean µs | release mean µs | Baton ÷ this |"
+                + " this ÷ peer | samples |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         md.append(rows);
     }
 

@@ -138,6 +138,8 @@ class SummaryTest {
                 "baton.p50Micros=900",
                 "baton.p99Micros=4000",
                 "baton.samples=500",
+                "baton.acquire.meanMicros=700",
+                "baton.release.meanMicros=400",
                 "peer.meanMicros=1000",
                 "requests.meanMicros=1050",
                 "floor.meanMicros=800");
@@ -151,9 +153,9 @@ class SummaryTest {
 
         assertThat(md)
                 .contains("#### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn")
-                .contains("| zookeeper | baton | 900 | 4,000 | 1,100 |  | 1.10× | 500 |\n")
-                .contains("| zookeeper | requests | n/a | n/a | 1,050 | 1.05× | 1.05× | n/a |\n")
-                .contains("| zookeeper | floor | n/a | n/a | 800 | 1.38× | 0.80× | n/a |\n")
+                .contains("| zookeeper | baton | 900 | 4,000 | 1,100 | 700 | 400 |  | 1.10× | 500 |\n")
+                .contains("| zookeeper | requests | n/a | n/a | 1,050 | n/a | n/a | 1.05× | 1.05× | n/a |\n")
+                .contains("| zookeeper | floor | n/a | n/a | 800 | n/a | n/a | 1.38× | 0.80× | n/a |\n")
                 .contains("| a. zookeeper uncontended cycle no slower than `curator-mutex` (beside, one connection) |"
                         + " Baton ÷ curator-mutex, beside = 1.10× (separate subjects: 1.50×) | **no** |\n")
                 .contains("| a. zookeeper uncontended cycle within 1.30× of the floor `zk-create-delete` (beside, one"

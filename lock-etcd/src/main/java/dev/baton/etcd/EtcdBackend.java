@@ -22,6 +22,7 @@ import dev.baton.lock.AccessDeniedException;
 import dev.baton.lock.BackendUnavailableException;
 import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorBuilder;
+import dev.baton.lock.spi.AnswerDeadlines;
 import dev.baton.lock.spi.BackendChecks;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
@@ -82,6 +83,7 @@ public final class EtcdBackend implements CoordinationBackend {
     private final LeaderChangeGuard leaderChanges;
     private final EtcdLeases leases;
     private final KeyValueOperations kv;
+    private final AnswerDeadlines deadlines;
     private volatile boolean closed;
 
     private EtcdBackend(JetcdConnection connection, String namespace, Duration requestTimeout, Duration minimumTtl) {
@@ -105,7 +107,8 @@ public final class EtcdBackend implements CoordinationBackend {
         this.leaderChanges =
                 new LeaderChangeGuard(members::probe, members.executor(), System::nanoTime, LeaderChangeGuard.GRACE);
         this.leases = new EtcdLeases(client.getLeaseClient(), requests, minimumTtl, leaderChanges);
-        this.kv = new KeyValueOperations(client.getKVClient(), keys, requests);
+        this.deadlines = new AnswerDeadlines("baton-etcd-answers " + description);
+        this.kv = new KeyValueOperations(client.getKVClient(), keys, requests, deadlines);
         log.debug("created a backend for {}", description);
     }
 
@@ -299,6 +302,7 @@ public final class EtcdBackend implements CoordinationBackend {
             return;
         }
         closed = true;
+        deadlines.close();
         watches.close();
         members.close();
         if (ownsClient) {

@@ -16,6 +16,7 @@
 package dev.baton.etcd;
 
 import dev.baton.etcd.internal.EtcdKeys;
+import dev.baton.lock.spi.AnswerDeadlines;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import io.etcd.jetcd.ByteSequence;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The backend's reads and {@code Txn} writes of keys under its namespace, one request each. Arguments are checked by
@@ -47,11 +47,13 @@ final class KeyValueOperations {
     private final KV kv;
     private final EtcdKeys keys;
     private final EtcdRequests requests;
+    private final AnswerDeadlines deadlines;
 
-    KeyValueOperations(KV kv, EtcdKeys keys, EtcdRequests requests) {
+    KeyValueOperations(KV kv, EtcdKeys keys, EtcdRequests requests, AnswerDeadlines deadlines) {
         this.kv = kv;
         this.keys = keys;
         this.requests = requests;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -155,8 +157,8 @@ final class KeyValueOperations {
         if (expectedVersion <= 0) {
             return CompletableFuture.completedFuture(false);
         }
-        return compareAndDeleteTxn(key, expectedVersion)
-                .orTimeout(requests.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        return deadlines
+                .within(compareAndDeleteTxn(key, expectedVersion), requests.attemptTimeout())
                 .thenApply(KeyValueOperations::deleted);
     }
 

@@ -21,6 +21,7 @@ import dev.baton.lock.Coordinator;
 import dev.baton.lock.CoordinatorBuilder;
 import dev.baton.lock.LockException;
 import dev.baton.lock.Subscription;
+import dev.baton.lock.spi.AnswerDeadlines;
 import dev.baton.lock.spi.BackendChecks;
 import dev.baton.lock.spi.CoordinationBackend;
 import dev.baton.lock.spi.Entry;
@@ -102,6 +103,7 @@ public final class ZooKeeperBackend implements CoordinationBackend {
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Housekeeper housekeeper;
+    private final AnswerDeadlines deadlines;
 
     private ZooKeeperBackend(BackendSettings b, CuratorFramework curator, boolean ownsCurator) {
         this.curator = curator;
@@ -114,8 +116,9 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         this.reapInterval = b.reapInterval();
         this.reaper = new LeaseReaper(layout, calls, structure, b.reapInterval().toMillis());
         this.leases = new LeaseTies(layout, calls, structure, reaper, reader, description);
+        this.deadlines = new AnswerDeadlines("baton-zookeeper-answers " + description);
         this.writer = new EntryWriter(
-                layout, calls, structure, leases, reader, watches, description, b.answerWithin(curator));
+                layout, calls, structure, leases, reader, watches, description, b.answerWithin(curator), deadlines);
         this.housekeeper = new Housekeeper(
                 curator, ownsCurator, layout, reaper, leases, structure, watches, b.scheduler(), b.reapInterval());
     }
@@ -308,7 +311,11 @@ public final class ZooKeeperBackend implements CoordinationBackend {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        housekeeper.close();
+        try {
+            housekeeper.close();
+        } finally {
+            deadlines.close();
+        }
     }
 
     @Override

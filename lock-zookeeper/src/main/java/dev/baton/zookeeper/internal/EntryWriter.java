@@ -16,6 +16,7 @@
 package dev.baton.zookeeper.internal;
 
 import dev.baton.lock.LockException;
+import dev.baton.lock.spi.AnswerDeadlines;
 import dev.baton.lock.spi.Entry;
 import dev.baton.lock.spi.Listing;
 import dev.baton.lock.spi.NoSuchLeaseException;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.CuratorZookeeperClient;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.CreateOptions;
@@ -56,8 +56,12 @@ public final class EntryWriter {
     private final String description;
     private final OwnEntries own;
     private final Duration answerWithin;
+    private final AnswerDeadlines deadlines;
 
-    /** {@code answerWithin}: how long an asynchronous request waits for its answer (the request timeout). */
+    /**
+     * {@code answerWithin}: how long an asynchronous request waits for its answer (the request timeout), enforced by
+     * {@code deadlines}.
+     */
     public EntryWriter(
             Layout layout,
             ZkCalls calls,
@@ -66,7 +70,8 @@ public final class EntryWriter {
             TreeReader reader,
             WatchRegistry watches,
             String description,
-            Duration answerWithin) {
+            Duration answerWithin,
+            AnswerDeadlines deadlines) {
         this.layout = layout;
         this.calls = calls;
         this.structure = structure;
@@ -76,6 +81,7 @@ public final class EntryWriter {
         this.description = description;
         this.own = leases.ownEntries();
         this.answerWithin = answerWithin;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -158,11 +164,12 @@ public final class EntryWriter {
         Sent sent = calls.call("create " + key, zk -> {
             synchronized (own.lockFor(key)) {
                 own.take(key);
-                CompletableFuture<List<OpResult>> created = calls.multiAsync(
-                                zk, createOps(key, path, data, leaseId, leases.modeFor(zk, leaseId)), "create " + key)
-                        .orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+                CompletableFuture<List<OpResult>> created = deadlines.within(
+                        calls.multiAsync(
+                                zk, createOps(key, path, data, leaseId, leases.modeFor(zk, leaseId)), "create " + key),
+                        answerWithin);
                 CompletableFuture<TreeReader.Children> children =
-                        TreeReader.childrenAsync(zk, node).orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+                        deadlines.within(TreeReader.childrenAsync(zk, node), answerWithin);
                 List<OpResult> results = ZkCalls.await(created);
                 if (results == null) { // failed on a node: find out why, as a create on its own does
                     return new Sent(create(zk, key, path, data, value, leaseId), null);
@@ -417,14 +424,15 @@ public final class EntryWriter {
                     List.of(Op.delete(path, k.dataVersion()), Op.delete(layout.reference(k.leaseId(), key), -1)),
                     "compare-and-delete " + key);
         }
-        return sent.thenCompose(results -> {
+        return deadlines.within(
+                sent.thenCompose(results -> {
                     if (results == null) { // the entry is not as written: the read path tells
                         return CompletableFuture.supplyAsync(() -> compareAndDelete(key, expectedVersion), executor);
                     }
                     structure.entryDeleted(path);
                     return CompletableFuture.completedFuture(true);
-                })
-                .orTimeout(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
+                }),
+                answerWithin);
     }
 
     /** The client's handle when it is connected now, else null (never waits). */
