@@ -262,7 +262,7 @@ final class Summary {
         if (rows.length() == 0) {
             return;
         }
-        md.append("\n#### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn\n\n");
+        md.append("\n### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn\n\n");
         md.append("One uncontended cycle of each in turn on one client connection, one thread, the first of each turn"
                 + " rotating, each cycle timed. `peer`: jetcd's `Lock` or Curator's `InterProcessMutex` on the same"
                 + " client. `requests`: the requests Baton's cycle sends, made with the raw client and no lock logic (etcd:"

@@ -152,7 +152,7 @@ class SummaryTest {
                 cycle("jetcd-lock", 100)));
 
         assertThat(md)
-                .contains("#### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn")
+                .contains("### Beside the peer: Baton, the peer, Baton's requests made raw and the floor in turn")
                 .contains("| zookeeper | baton | 900 | 4,000 | 1,100 | 700 | 400 |  | 1.10× | 500 |\n")
                 .contains("| zookeeper | requests | n/a | n/a | 1,050 | n/a | n/a | 1.05× | 1.05× | n/a |\n")
                 .contains("| zookeeper | floor | n/a | n/a | 800 | n/a | n/a | 1.38× | 0.80× | n/a |\n")
