@@ -104,8 +104,16 @@ abstract class SupervisingCommand implements Callable<Integer> {
      */
     final int supervise(Map<String, String> variables, CompletableFuture<String> loss, Duration grace, String what)
             throws InterruptedException {
-        ChildProcess started = ChildProcess.start(command, variables, grace);
-        child = started;
+        ChildProcess started;
+        // Started and published under the lock the shutdown hook takes: a signal either finds the command and stops
+        // it, or comes first, and then no command starts to outlive baton.
+        synchronized (this) {
+            if (Messages.stopping) {
+                throw new InterruptedException("baton was told to stop before the command started");
+            }
+            started = ChildProcess.start(command, variables, grace);
+            child = started;
+        }
         if (started.awaitExitOrLoss(loss)) {
             return started.exitCode();
         }
@@ -135,8 +143,11 @@ abstract class SupervisingCommand implements Callable<Integer> {
     }
 
     private void stopOnSignal(Coordinator coordinator) {
-        Messages.stopping = true;
-        ChildProcess running = child;
+        ChildProcess running;
+        synchronized (this) {
+            Messages.stopping = true;
+            running = child;
+        }
         if (running != null) {
             running.stop();
         }
